@@ -1,0 +1,34 @@
+/** The standard application menu (Edit, View, Window roles), plus New chat wired to the renderer. */
+import { Menu, app, type MenuItemConstructorOptions } from 'electron';
+
+export function buildMenu(actions: { newChat(): void; settings(): void }): Menu {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'New Chat', accelerator: 'CmdOrCtrl+N', click: actions.newChat },
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: actions.settings },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }]),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}

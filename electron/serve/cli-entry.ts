@@ -1,0 +1,24 @@
+/** Process entry of the `hearth` command (bundled to out/main/cli.js). */
+import { join } from 'node:path';
+import { runCli } from './cli';
+
+runCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  staticDir: process.env.HEARTH_STATIC_DIR ?? join(__dirname, '../renderer'),
+  onSignal(handler) {
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  },
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`hearth: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,259 @@
+/**
+ * The `hearth` command: serve, chat, export, import, doctor. Plain Node; never imports Electron.
+ * Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AppError } from '../../shared/types/errors';
+import { APP_VERSION, createAppServices, type AppServices } from '../services/app-services';
+import { loadDotEnv, parsePort, resolveConfig, resolveDataDir, type Flags } from '../services/config/config';
+import { serveSecretsKey } from '../services/secrets/key-sources';
+import { createLogger } from '../services/util/logger';
+import { formatDoctor, runDoctor } from './doctor';
+import { ServeConfigError, startServer } from './server';
+
+export interface CliIo {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  staticDir: string;
+  /** Resolves when the user asks to stop (Ctrl-C / SIGTERM). */
+  onSignal(handler: () => void): void;
+}
+
+const USAGE = `Usage: hearth <command> [options]
+
+Commands:
+  serve                  Start Hearth headless; open the printed URL in a browser
+    --host H             Address to listen on (default 127.0.0.1; others need WEBUI_SECRET_KEY)
+    --port P             Port (default $OPEN_WEBUI_PORT or 3000; 0 picks a free one)
+  chat --model M "text"  Ask a model, stream the answer to stdout, save the chat
+    --provider P         Provider of the model: ollama (default) or openai
+    --chat ID            Continue an existing chat
+  export [--out FILE]    Write every chat as Hearth JSON (stdout without --out)
+  import FILE            Import a Hearth JSON export (already-imported chats are skipped)
+  doctor                 Show data directory, schema version and whether endpoints answer
+
+Every command takes --data-dir D (default $HEARTH_DATA_DIR or the OS's app-data folder).
+Environment: OLLAMA_BASE_URL, OPENAI_API_BASE_URL, OPENAI_API_KEY, WEBUI_SECRET_KEY, OPEN_WEBUI_PORT, …
+`;
+
+class UsageError extends Error {}
+
+const common = {
+  'data-dir': { type: 'string' },
+  'ollama-base-url': { type: 'string' },
+  'openai-base-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse(args: string[], options: ParseArgsConfig['options']): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options: { ...common, ...options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export async function runCli(io: CliIo): Promise<number> {
+  const [command, ...rest] = io.argv;
+  const log = createLogger((line) => io.stderr.write(line + '\n'));
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(USAGE);
+      return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout.write(`${APP_VERSION}\n`);
+      return 0;
+    }
+    loadDotEnv(io.cwd, io.env);
+    switch (command) {
+      case 'serve':
+        return await serve(io, rest, log);
+      case 'chat':
+        return await chat(io, rest);
+      case 'export':
+        return await withServices(io, rest, { out: { type: 'string', short: 'o' } }, async (s, values) => {
+          const json = JSON.stringify(s.exportData(), null, 2) + '\n';
+          if (values.out) {
+            writeFileSync(values.out as string, json);
+            io.stderr.write(`Exported ${s.exportData().chats.length} chat(s) to ${values.out}\n`);
+          } else io.stdout.write(json);
+          return 0;
+        });
+      case 'import':
+        return await withServices(io, rest, {}, async (s, _values, positionals) => {
+          const file = positionals[0];
+          if (!file) throw new UsageError('import needs a file: hearth import FILE');
+          let text: string;
+          try {
+            text = readFileSync(file, 'utf8');
+          } catch (err) {
+            throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          }
+          const r = s.importData(text);
+          io.stdout.write(`Imported ${r.chatsImported} chat(s) and ${r.messagesImported} message(s) from ${file}.\n`);
+          if (r.skipped.length) {
+            io.stdout.write(`Skipped ${r.skipped.length}:\n`);
+            for (const k of r.skipped.slice(0, 50)) io.stdout.write(`  ${k.what}: ${k.why}\n`);
+            if (r.skipped.length > 50) io.stdout.write(`  … and ${r.skipped.length - 50} more\n`);
+          }
+          return 0;
+        });
+      case 'doctor':
+        return await withServices(io, rest, {}, async (s) => {
+          const lines = await runDoctor(s);
+          io.stdout.write(formatDoctor(lines) + '\n');
+          return lines.some((l) => l.ok === false) ? 1 : 0;
+        });
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`hearth: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr.write(`hearth: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (!(err instanceof AppError) && !(err instanceof ServeConfigError) && io.env.HEARTH_DEBUG) {
+      io.stderr.write(`${(err as Error).stack}\n`);
+    }
+    return 1;
+  }
+}
+
+function flagsFrom(values: Record<string, unknown>): Flags {
+  const flags: Flags = {};
+  if (typeof values['data-dir'] === 'string') flags.dataDir = values['data-dir'];
+  if (typeof values['ollama-base-url'] === 'string') flags.ollamaBaseUrl = values['ollama-base-url'];
+  if (typeof values['openai-base-url'] === 'string') flags.openaiBaseUrl = values['openai-base-url'];
+  if (typeof values.host === 'string') flags.host = values.host;
+  if (values.port !== undefined) flags.port = parsePort(values.port as string, '--port');
+  return flags;
+}
+
+function openServices(io: CliIo, flags: Flags, host: 'serve' | 'cli'): AppServices {
+  const dataDir = resolveDataDir(flags.dataDir, io.env);
+  const secretKey = io.env.WEBUI_SECRET_KEY?.trim() || undefined;
+  return createAppServices({
+    dataDir,
+    host,
+    env: io.env,
+    flags,
+    secretsKey: serveSecretsKey(secretKey, join(dataDir, 'secret.key')),
+    log: createLogger((line) => io.stderr.write(line + '\n'), (io.env.HEARTH_LOG_LEVEL as 'info') || 'warn'),
+  });
+}
+
+async function withServices(
+  io: CliIo,
+  args: string[],
+  options: ParseArgsConfig['options'],
+  body: (s: AppServices, values: Record<string, unknown>, positionals: string[]) => Promise<number>,
+): Promise<number> {
+  const { values, positionals } = parse(args, options);
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const services = openServices(io, flagsFrom(values), 'cli');
+  try {
+    return await body(services, values, positionals);
+  } finally {
+    await services.close();
+  }
+}
+
+async function serve(io: CliIo, args: string[], log: ReturnType<typeof createLogger>): Promise<number> {
+  const { values } = parse(args, { host: { type: 'string' }, port: { type: 'string', short: 'p' } });
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const flags = flagsFrom(values);
+  const config = resolveConfig(flags, io.env, {});
+  const services = openServices(io, flags, 'serve');
+  let server;
+  try {
+    server = await startServer({
+      services,
+      host: config.host.value,
+      port: config.port.value,
+      secretKey: config.secretKey,
+      staticDir: io.staticDir,
+      log,
+      version: APP_VERSION,
+    });
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+  io.stdout.write(`Hearth ${APP_VERSION} is serving at ${server.openUrl}\n`);
+  io.stdout.write(`Data: ${services.info().dataDir}\n`);
+  if (server.token) io.stdout.write(`Open the URL above once in a browser; it carries the access token.\n`);
+  await new Promise<void>((resolve) => io.onSignal(resolve));
+  io.stderr.write('Stopping Hearth…\n');
+  await server.close();
+  await services.close();
+  return 0;
+}
+
+async function chat(io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    model: { type: 'string', short: 'm' },
+    provider: { type: 'string' },
+    chat: { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const model = values.model as string | undefined;
+  const prompt = positionals.join(' ').trim();
+  if (!model) throw new UsageError('chat needs --model, for example: hearth chat --model llama3.2 "hello"');
+  if (!prompt) throw new UsageError('chat needs a prompt: hearth chat --model M "your question"');
+  const services = openServices(io, flagsFrom(values), 'cli');
+  try {
+    const provider = (values.provider as string | undefined) ?? 'ollama';
+    if (!services.settings.provider(provider)) {
+      const known = services.settings.providers().map((p) => p.id).join(', ');
+      throw new UsageError(`Unknown provider "${provider}". Configured: ${known}.`);
+    }
+    const done = new Promise<{ status: string; error: { message: string } | null }>((resolve) => {
+      let messageId: string | null = null;
+      const early: { event: string; payload: unknown }[] = [];
+      const handle = (e: { event: string; payload: unknown }) => {
+        const p = e.payload as { messageId?: string; delta?: string; status?: string; error?: { message: string } | null };
+        if (p.messageId !== messageId) return;
+        if (e.event === 'message.delta') io.stdout.write(p.delta ?? '');
+        if (e.event === 'message.done') resolve({ status: p.status!, error: p.error ?? null });
+      };
+      services.events.subscribe((e) => (messageId ? handle(e) : early.push(e)));
+      const sent = services.router.call('messages.send', {
+        chatId: values.chat as string | undefined,
+        model: `${provider}/${model}`,
+        content: prompt,
+      });
+      void sent.then((r) => {
+        if (!r.ok) return resolve({ status: 'error', error: r.error });
+        messageId = (r.value as { assistantMessage: { id: string } }).assistantMessage.id;
+        early.splice(0).forEach(handle);
+        io.onSignal(() => void services.chats.stop(messageId!));
+      });
+    });
+    const result = await done;
+    if (result.status === 'error') {
+      io.stdout.write('\n');
+      io.stderr.write(`hearth: ${result.error?.message ?? 'the answer failed'}\n`);
+      return 1;
+    }
+    io.stdout.write('\n');
+    return result.status === 'stopped' ? 130 : 0;
+  } finally {
+    await services.close();
+  }
+}

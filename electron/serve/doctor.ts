@@ -1,0 +1,88 @@
+/** `hearth doctor`: where data lives, the schema version, and whether each configured endpoint answers. */
+import type { AppServices } from '../services/app-services';
+
+export interface DoctorLine {
+  name: string;
+  value: string;
+  ok: boolean | null;
+  detail?: string;
+}
+
+async function probe(url: string, timeoutMs: number, fetchImpl: typeof fetch): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return { ok: res.status < 500, detail: `HTTP ${res.status}` };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, detail: cause ?? (err as Error).name ?? 'no answer' };
+  }
+}
+
+export async function runDoctor(services: AppServices, fetchImpl: typeof fetch = fetch, timeoutMs = 3000): Promise<DoctorLine[]> {
+  const info = services.info();
+  const c = services.settings.config();
+  const lines: DoctorLine[] = [
+    { name: 'Hearth', value: info.version, ok: null },
+    { name: 'Data directory', value: info.dataDir, ok: null },
+    { name: 'Database schema', value: `version ${info.schemaVersion}`, ok: true },
+  ];
+  const checks: Promise<void>[] = [];
+  for (const p of services.settings.providers()) {
+    const line: DoctorLine = { name: p.label, value: `${p.baseUrl} (${sourceName(p.kind === 'ollama' ? c.ollamaBaseUrl.source : c.openaiBaseUrl.source)})`, ok: false };
+    lines.push(line);
+    checks.push(
+      p
+        .ping(AbortSignal.timeout(timeoutMs))
+        .then((r) => {
+          line.ok = true;
+          line.detail = r.version ? `answers, version ${r.version}` : 'answers';
+        })
+        .catch((err: Error) => {
+          line.detail = err.message;
+        }),
+    );
+  }
+  if (c.automatic1111BaseUrl.value) {
+    const line: DoctorLine = { name: 'AUTOMATIC1111', value: c.automatic1111BaseUrl.value, ok: false };
+    lines.push(line);
+    checks.push(
+      probe(c.automatic1111BaseUrl.value.replace(/\/+$/, '') + '/sdapi/v1/options', timeoutMs, fetchImpl).then((r) => {
+        line.ok = r.ok;
+        line.detail = r.ok ? 'answers' : `no answer (${r.detail})`;
+      }),
+    );
+  }
+  if (c.databaseUrl.value) {
+    let shown = c.databaseUrl.value;
+    try {
+      const u = new URL(shown);
+      if (u.password) u.password = '***';
+      shown = u.toString();
+    } catch {
+      shown = '(unparseable DATABASE_URL)';
+    }
+    lines.push({ name: 'PostgreSQL sync', value: shown, ok: null, detail: 'configured; sync is not part of this version yet' });
+  }
+  lines.push({
+    name: 'serve',
+    value: `${c.host.value}:${c.port.value}`,
+    ok: null,
+    detail: c.secretKey ? 'WEBUI_SECRET_KEY set: token required' : 'loopback only (no WEBUI_SECRET_KEY)',
+  });
+  await Promise.all(checks);
+  return lines;
+}
+
+function sourceName(s: string): string {
+  return s === 'env' ? 'from environment' : s === 'flag' ? 'from flag' : s === 'settings' ? 'from settings' : 'default';
+}
+
+export function formatDoctor(lines: DoctorLine[]): string {
+  const width = Math.max(...lines.map((l) => l.name.length));
+  return lines
+    .map((l) => {
+      const mark = l.ok === null ? ' ' : l.ok ? '✓' : '✗';
+      return `${mark} ${l.name.padEnd(width)}  ${l.value}${l.detail ? `  — ${l.detail}` : ''}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,97 @@
+/**
+ * Composition root of the plain-Node services, shared by the Electron shell, `serve` and the CLI.
+ * Everything it touches (data dir, env, flags, secrets key, fetch, native binding) is injected.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { AppInfo } from '../../shared/types/domain';
+import { createHandlers, createRouter, type Router } from './api';
+import { ChatService } from './chats/chat-service';
+import { GenerationManager } from './chats/generation';
+import type { Flags } from './config/config';
+import { EventHub } from './events';
+import type { FetchLike } from './providers/provider';
+import { SecretBox } from './secrets/secret-box';
+import { SettingsService } from './settings-service';
+import { openDatabase, type Db } from './store/database';
+import { ChatRepo } from './store/chat-repo';
+import { SettingsRepo } from './store/settings-repo';
+import { HybridClock } from './util/hlc';
+import { createLogger, type Logger } from './util/logger';
+import { exportAll, importHearth, parseHearthExport, type HearthExport, type ImportReport } from './chats/hearth-json';
+
+export const APP_VERSION: string = process.env.HEARTH_VERSION ?? '0.1.0';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  host: AppInfo['host'];
+  env?: Record<string, string | undefined>;
+  flags?: Flags;
+  /** 32-byte key for secrets at rest. */
+  secretsKey: Buffer;
+  fetch?: FetchLike;
+  nativeBinding?: string;
+  log?: Logger;
+  generation?: { persistEveryMs?: number; coalesceMs?: number };
+}
+
+export interface AppServices {
+  router: Router;
+  events: EventHub;
+  settings: SettingsService;
+  chats: ChatService;
+  db: Db;
+  info(): AppInfo;
+  exportData(): HearthExport;
+  /** Import a Hearth JSON export; throws with a clear message when the file is not one. */
+  importData(text: string): ImportReport;
+  /** Stops generations (keeping partial answers) and closes the database. */
+  close(): Promise<void>;
+}
+
+export function createAppServices(o: AppServicesOptions): AppServices {
+  const log = o.log ?? createLogger();
+  mkdirSync(o.dataDir, { recursive: true });
+  const opened = openDatabase({ file: join(o.dataDir, 'hearth.db'), nativeBinding: o.nativeBinding });
+  const { db, deviceId } = opened;
+  if (opened.backupFile) log.info(`database backed up to ${opened.backupFile} before migrating`);
+  if (opened.recoveredMessages) log.info(`${opened.recoveredMessages} answer(s) from an earlier run marked interrupted`);
+
+  const events = new EventHub();
+  const clock = new HybridClock(deviceId);
+  const chatRepo = new ChatRepo(db, clock, deviceId);
+  const settings = new SettingsService(
+    new SettingsRepo(db),
+    new SecretBox(o.secretsKey),
+    o.flags ?? {},
+    o.env ?? process.env,
+    o.fetch,
+  );
+  const generation = new GenerationManager(chatRepo, events, log, o.generation);
+  const chats = new ChatService(chatRepo, settings, generation, events);
+  const info = (): AppInfo => ({
+    name: 'Hearth',
+    version: APP_VERSION,
+    host: o.host,
+    dataDir: o.dataDir,
+    schemaVersion: opened.schemaVersion,
+  });
+  const router = createRouter(createHandlers({ chats, settings, info, log }), log);
+  let closed = false;
+  return {
+    router,
+    events,
+    settings,
+    chats,
+    db,
+    info,
+    exportData: () => exportAll(db, APP_VERSION),
+    importData: (text) => importHearth(db, parseHearthExport(text), clock, deviceId),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await generation.shutdown();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/** Ollama through the official `ollama` package, pointed at a configurable host. */
+import { Ollama, type ChatResponse, type ModelResponse } from 'ollama';
+import type { ModelInfo } from '../../../shared/types/domain';
+import { AppError } from '../../../shared/types/errors';
+import {
+  isAbortError,
+  isConnectionError,
+  type ChatRequest,
+  type FetchLike,
+  type Provider,
+  type StreamChunk,
+} from './provider';
+
+export interface OllamaProviderOptions {
+  id?: string;
+  label?: string;
+  baseUrl: string;
+  fetch?: FetchLike;
+}
+
+const NS_PER_MS = 1e6;
+
+export class OllamaProvider implements Provider {
+  readonly kind = 'ollama' as const;
+  readonly id: string;
+  readonly label: string;
+  readonly baseUrl: string;
+  private readonly fetchImpl: FetchLike;
+
+  constructor(options: OllamaProviderOptions) {
+    this.id = options.id ?? 'ollama';
+    this.label = options.label ?? 'Ollama';
+    this.baseUrl = options.baseUrl;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** A client whose every request also ends when `signal` aborts (the package has no signal option). */
+  private client(signal?: AbortSignal): Ollama {
+    const base = this.fetchImpl;
+    const f: FetchLike = (input, init) => {
+      const signals = [init?.signal, signal].filter((s): s is AbortSignal => !!s);
+      return base(input, { ...init, signal: signals.length ? AbortSignal.any(signals) : undefined });
+    };
+    return new Ollama({ host: this.baseUrl, fetch: f });
+  }
+
+  async ping(signal?: AbortSignal): Promise<{ version: string | null }> {
+    try {
+      const res = await this.client(signal ?? AbortSignal.timeout(5000)).version();
+      return { version: res.version ?? null };
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    let models: ModelResponse[];
+    try {
+      models = (await this.client(signal ?? AbortSignal.timeout(10_000)).list()).models ?? [];
+    } catch (err) {
+      throw this.translate(err);
+    }
+    return models.map((m) => ({
+      id: `${this.id}/${m.name}`,
+      providerId: this.id,
+      providerKind: this.kind,
+      providerLabel: this.label,
+      name: m.name,
+      sizeBytes: m.size,
+      family: m.details?.family,
+      parameterSize: m.details?.parameter_size,
+      quantization: m.details?.quantization_level,
+      modifiedAt: m.modified_at ? new Date(m.modified_at).getTime() : undefined,
+    }));
+  }
+
+  async *chat(request: ChatRequest): AsyncIterable<StreamChunk> {
+    const started = performance.now();
+    let firstTokenAt: number | null = null;
+    let stream: AsyncIterable<ChatResponse>;
+    try {
+      stream = await this.client(request.signal).chat({
+        model: request.model,
+        messages: request.messages,
+        stream: true,
+      });
+    } catch (err) {
+      throw this.translate(err, request.model);
+    }
+    try {
+      for await (const part of stream) {
+        const thinking = part.message?.thinking;
+        if (thinking) yield { type: 'thinking', text: thinking };
+        const text = part.message?.content;
+        if (text) {
+          firstTokenAt ??= performance.now();
+          yield { type: 'content', text };
+        }
+        if (part.done) {
+          const evalMs = part.eval_duration ? part.eval_duration / NS_PER_MS : undefined;
+          yield {
+            type: 'done',
+            stats: {
+              promptTokens: part.prompt_eval_count,
+              completionTokens: part.eval_count,
+              ttftMs: firstTokenAt === null ? undefined : Math.round(firstTokenAt - started),
+              totalMs: part.total_duration
+                ? Math.round(part.total_duration / NS_PER_MS)
+                : Math.round(performance.now() - started),
+              tokensPerSecond:
+                evalMs && part.eval_count ? Math.round((part.eval_count / evalMs) * 1000 * 10) / 10 : undefined,
+              finishReason: part.done_reason,
+            },
+          };
+          return;
+        }
+      }
+    } catch (err) {
+      throw this.translate(err, request.model);
+    }
+  }
+
+  translate(err: unknown, model?: string): Error {
+    if (err instanceof AppError) return err;
+    if (isAbortError(err) || (err as Error)?.name === 'TimeoutError') {
+      if ((err as Error)?.name === 'TimeoutError')
+        return new AppError('backend_unreachable', `Ollama at ${this.baseUrl} did not answer in time.`);
+      return new AppError('aborted', 'Stopped.');
+    }
+    const status = (err as { status_code?: number }).status_code;
+    const message = (err as Error)?.message ?? String(err);
+    if (isConnectionError(err)) {
+      return new AppError(
+        'backend_unreachable',
+        `Can't reach Ollama at ${this.baseUrl}. Is it running? Start it with "ollama serve", or set its address in Settings (or OLLAMA_BASE_URL).`,
+      );
+    }
+    if (status === 404 || /not found/i.test(message)) {
+      const name = model ?? 'that model';
+      return new AppError(
+        'model_not_found',
+        `Model "${name}" is not installed in Ollama at ${this.baseUrl}. Pull it with "ollama pull ${name}" or pick another model.`,
+      );
+    }
+    if (/Did not receive done/i.test(message)) {
+      return new AppError('backend_error', 'Ollama stopped sending before the answer was finished.');
+    }
+    if (status === 401 || status === 403) {
+      return new AppError('unauthorized', `Ollama at ${this.baseUrl} refused the request (HTTP ${status}).`);
+    }
+    return new AppError('backend_error', `Ollama: ${message}`);
+  }
+}

@@ -1,0 +1,62 @@
+/** One streaming interface over every backend (Ollama, OpenAI-compatible). */
+import type { GenerationStats, ModelInfo, ProviderKind } from '../../../shared/types/domain';
+
+export interface ChatTurn {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatTurn[];
+  signal: AbortSignal;
+}
+
+export type StreamChunk =
+  | { type: 'content'; text: string }
+  | { type: 'thinking'; text: string }
+  | { type: 'done'; stats: GenerationStats };
+
+export interface Provider {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  readonly label: string;
+  readonly baseUrl: string;
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  chat(request: ChatRequest): AsyncIterable<StreamChunk>;
+  /** Cheap reachability check; resolves with a version string when the backend reports one. */
+  ping(signal?: AbortSignal): Promise<{ version: string | null }>;
+}
+
+export type FetchLike = typeof fetch;
+
+/** Split `provider/model` (the model part may itself contain slashes). */
+export function splitModelId(id: string): { providerId: string; model: string } | null {
+  const i = id.indexOf('/');
+  if (i <= 0 || i === id.length - 1) return null;
+  return { providerId: id.slice(0, i), model: id.slice(i + 1) };
+}
+
+/** Is this error the kind fetch throws when nothing answers at the address? */
+export function isConnectionError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = err;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const code = (e as { code?: string }).code;
+    if (
+      code &&
+      ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)
+    )
+      return true;
+    const msg = (e as { message?: string }).message ?? '';
+    if (/fetch failed|ECONNREFUSED|socket hang up|other side closed|terminated/i.test(msg)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function isAbortError(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return name === 'AbortError' || name === 'APIUserAbortError';
+}

@@ -1,0 +1,99 @@
+/** Stored settings + environment + flags → the effective configuration and the providers it implies. */
+import type { SettingsView } from '../../shared/types/domain';
+import type { MethodParsedInput } from '../../shared/contract';
+import { AppError } from '../../shared/types/errors';
+import { resolveConfig, type Flags, type ResolvedConfig, type StoredSettings } from './config/config';
+import { OllamaProvider } from './providers/ollama-provider';
+import { OpenAiProvider } from './providers/openai-provider';
+import type { FetchLike, Provider } from './providers/provider';
+import { SecretBox } from './secrets/secret-box';
+import type { SettingsRepo } from './store/settings-repo';
+
+const KEYS = ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey', 'defaultModel', 'theme'] as const;
+
+export class SettingsService {
+  private cachedProviders: Provider[] | null = null;
+
+  constructor(
+    private readonly repo: SettingsRepo,
+    private readonly secrets: SecretBox,
+    private readonly flags: Flags,
+    private readonly env: Record<string, string | undefined>,
+    private readonly fetchImpl?: FetchLike,
+  ) {}
+
+  stored(): StoredSettings {
+    const all = this.repo.all();
+    const s: StoredSettings = {};
+    for (const k of KEYS) if (all[k] !== undefined) (s as Record<string, unknown>)[k] = all[k];
+    return s;
+  }
+
+  config(): ResolvedConfig {
+    return resolveConfig(this.flags, this.env, this.stored());
+  }
+
+  view(): SettingsView {
+    const c = this.config();
+    const locked: SettingsView['locked'] = {};
+    for (const k of ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey'] as const) {
+      const src = c[k].source;
+      if (src === 'flag' || src === 'env') locked[k] = src;
+    }
+    return {
+      ollamaBaseUrl: c.ollamaBaseUrl.value,
+      openaiBaseUrl: c.openaiBaseUrl.value,
+      openaiApiKeySet: !!c.openaiApiKey.value,
+      defaultModel: c.defaultModel.value,
+      theme: c.theme.value,
+      locked,
+    };
+  }
+
+  update(patch: MethodParsedInput<'settings.update'>): SettingsView {
+    const locked = this.view().locked;
+    for (const k of ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey'] as const) {
+      if (patch[k] !== undefined && locked[k]) {
+        throw new AppError(
+          'conflict',
+          `${k} is set by ${locked[k] === 'env' ? 'an environment variable' : 'a command-line flag'}, which takes precedence; change it there.`,
+        );
+      }
+    }
+    if (patch.ollamaBaseUrl !== undefined) this.repo.set('ollamaBaseUrl', patch.ollamaBaseUrl);
+    if (patch.openaiBaseUrl !== undefined) this.repo.set('openaiBaseUrl', patch.openaiBaseUrl || null);
+    if (patch.openaiApiKey !== undefined) {
+      this.repo.set('openaiApiKey', patch.openaiApiKey ? this.secrets.encrypt(patch.openaiApiKey) : null);
+    }
+    if (patch.defaultModel !== undefined) this.repo.set('defaultModel', patch.defaultModel);
+    if (patch.theme !== undefined) this.repo.set('theme', patch.theme);
+    this.cachedProviders = null;
+    return this.view();
+  }
+
+  /** The plaintext API key, decrypted only when a request needs it. */
+  private openAiKey(c: ResolvedConfig): string | null {
+    const v = c.openaiApiKey;
+    if (!v.value) return null;
+    return v.source === 'settings' ? this.secrets.decrypt(v.value) : v.value;
+  }
+
+  providers(): Provider[] {
+    if (this.cachedProviders) return this.cachedProviders;
+    const c = this.config();
+    const list: Provider[] = [
+      new OllamaProvider({ baseUrl: c.ollamaBaseUrl.value, fetch: this.fetchImpl }),
+    ];
+    if (c.openaiBaseUrl.value) {
+      list.push(
+        new OpenAiProvider({ baseUrl: c.openaiBaseUrl.value, apiKey: this.openAiKey(c), fetch: this.fetchImpl }),
+      );
+    }
+    this.cachedProviders = list;
+    return list;
+  }
+
+  provider(id: string): Provider | undefined {
+    return this.providers().find((p) => p.id === id);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Opens Hearth's SQLite file: WAL, foreign keys, numbered migrations (each in a transaction,
+ * the file backed up to `backups/` first), and crash recovery of answers left streaming.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { AppError } from '../../../shared/types/errors';
+import { migrations as defaultMigrations, type Migration } from './migrations';
+import { uuidv7 } from '../util/uuidv7';
+
+export type Db = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Path to hearth.db, or ':memory:'. */
+  file: string;
+  /** Where pre-migration backups go; defaults to `<dir of file>/backups`. */
+  backupDir?: string;
+  migrations?: Migration[];
+  /** Path of a better-sqlite3 addon built for another runtime (Electron). */
+  nativeBinding?: string;
+  now?: () => number;
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  schemaVersion: number;
+  deviceId: string;
+  /** Backup written before migrating, if any. */
+  backupFile: string | null;
+  /** Messages found `streaming` from a previous run and marked `interrupted`. */
+  recoveredMessages: number;
+}
+
+export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
+  const { file, migrations = defaultMigrations, now = Date.now } = options;
+  const inMemory = file === ':memory:';
+  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  const existed = !inMemory && existsSync(file);
+
+  let db: Db;
+  try {
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw describeOpenError(file, err);
+  }
+  try {
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+
+    const current = db.pragma('user_version', { simple: true }) as number;
+    const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+    if (current > latest) {
+      throw new AppError(
+        'conflict',
+        `${file} was written by a newer Hearth (schema ${current}; this one knows ${latest}). ` +
+          `Update Hearth, or point it at another data directory. The file was not changed.`,
+      );
+    }
+    const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    let backupFile: string | null = null;
+    if (pending.length > 0 && existed && current > 0) {
+      const dir = options.backupDir ?? join(dirname(file), 'backups');
+      mkdirSync(dir, { recursive: true });
+      backupFile = join(dir, `hearth-v${current}-${now()}.db`);
+      db.prepare('VACUUM INTO ?').run(backupFile);
+    }
+    for (const m of pending) {
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    }
+
+    const deviceId = ensureDeviceId(db);
+    const recovered = db
+      .prepare(
+        `UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'`,
+      )
+      .run(now()).changes;
+
+    return {
+      db,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+      deviceId,
+      backupFile,
+      recoveredMessages: recovered,
+    };
+  } catch (err) {
+    db.close();
+    if (err instanceof AppError) throw err;
+    throw describeOpenError(file, err);
+  }
+}
+
+function ensureDeviceId(db: Db): string {
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'device_id'`).get() as
+    | { value: string }
+    | undefined;
+  if (row) return row.value;
+  const id = uuidv7();
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('device_id', ?)`).run(id);
+  return id;
+}
+
+function describeOpenError(file: string, err: unknown): AppError {
+  const code = (err as { code?: string }).code ?? '';
+  const msg = err instanceof Error ? err.message : String(err);
+  if (code === 'SQLITE_NOTADB' || /not a database/i.test(msg)) {
+    return new AppError(
+      'internal',
+      `${file} is not a readable Hearth database (it may be damaged). Hearth left it untouched: ` +
+        `move it aside or restore a copy from the backups folder next to it, then start again.`,
+    );
+  }
+  if (code === 'SQLITE_FULL' || /disk is full|ENOSPC/i.test(msg)) {
+    return new AppError('internal', `The disk holding ${file} is full. Free some space and start again.`);
+  }
+  if (code === 'SQLITE_CANTOPEN' || /EACCES|unable to open/i.test(msg)) {
+    return new AppError('internal', `Cannot open ${file}: check that the folder exists and is writable.`);
+  }
+  return new AppError('internal', `Cannot open the database ${file}: ${msg}`);
+}

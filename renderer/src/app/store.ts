@@ -1,0 +1,54 @@
+/** The one zustand store, combined from feature slices; events from the app are wired in once here. */
+import { create } from 'zustand';
+import { client, onConnectionChange, type ConnectionState } from '../client';
+import { createChatSlice, type ChatSlice } from '../features/chat/chat-slice';
+import { createModelsSlice, type ModelsSlice } from '../features/chat/models-slice';
+import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
+
+export type View = 'chat' | 'settings';
+
+export interface UiSlice {
+  view: View;
+  connection: ConnectionState;
+  setView(view: View): void;
+}
+
+export type AppState = ChatSlice & ModelsSlice & SettingsSlice & UiSlice;
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createChatSlice(...a),
+  ...createModelsSlice(...a),
+  ...createSettingsSlice(...a),
+  view: 'chat',
+  connection: 'open',
+  setView: (view) => a[0]({ view }),
+}));
+
+let wired = false;
+/** Subscribe the store to app events and load the first data. Call once at start-up. */
+export function startStore(): void {
+  if (wired) return;
+  wired = true;
+  const s = useAppStore.getState;
+  client.on('message.delta', (p) => s().onDelta(p));
+  client.on('message.done', (p) => s().onDone(p));
+  client.on('chat.updated', ({ chat }) => s().onChatUpdated(chat));
+  client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
+  client.on('app.command', ({ command }) => {
+    if (command === 'new-chat') s().newChat();
+    if (command === 'open-settings') s().setView('settings');
+  });
+  let wasClosed = false;
+  onConnectionChange((connection) => {
+    useAppStore.setState({ connection });
+    if (connection === 'closed') wasClosed = true;
+    if (connection === 'open' && wasClosed) {
+      wasClosed = false;
+      void s().resync();
+    }
+  });
+  void s()
+    .loadSettings()
+    .then(() => s().loadModels());
+  void s().loadChats();
+}

@@ -1,0 +1,44 @@
+import { memo } from 'react';
+import type { Message } from '../../../../shared/types/domain';
+import { useAppStore } from '../../app/store';
+
+const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
+  stopped: 'Stopped',
+  interrupted: 'Interrupted — the answer was cut off before it finished',
+};
+
+/**
+ * One message. Text is rendered as text (React escapes it): model output is untrusted and no HTML
+ * from it ever reaches the DOM.
+ */
+export const MessageItem = memo(function MessageItem({ message: m }: { message: Message }) {
+  const model = useAppStore((s) => (m.model ? s.models.find((x) => x.id === m.model)?.name ?? m.model.split('/').slice(1).join('/') : null));
+  const streaming = m.status === 'streaming';
+  return (
+    <article
+      className={`message message-${m.role}`}
+      aria-label={m.role === 'user' ? 'You' : 'Assistant'}
+      data-status={m.status}
+      aria-busy={streaming || undefined}
+    >
+      <div className="message-meta">
+        <span className="message-author">{m.role === 'user' ? 'You' : (model ?? 'Assistant')}</span>
+        {streaming && <span className="typing" aria-label="Answering" />}
+      </div>
+      <div className="message-body">{m.content}</div>
+      {m.error && (
+        <div className="message-error" role="alert">
+          {m.error.message}
+        </div>
+      )}
+      {STATUS_NOTE[m.status] && <div className="message-note">{STATUS_NOTE[m.status]}</div>}
+      {m.stats && m.status === 'done' && (
+        <div className="message-stats">
+          {m.stats.completionTokens !== undefined && <span>{m.stats.completionTokens} tokens</span>}
+          {m.stats.tokensPerSecond !== undefined && <span>{m.stats.tokensPerSecond} tok/s</span>}
+          {m.stats.ttftMs !== undefined && <span>first token {m.stats.ttftMs} ms</span>}
+        </div>
+      )}
+    </article>
+  );
+});

@@ -1,0 +1,183 @@
+/**
+ * Chat state: the sidebar's chat list, the open chat and its messages, sending and stopping.
+ * Public: loadChats, loadMoreChats, openChat, newChat, send, stop, deleteChat, onDelta, onDone,
+ * onChatUpdated, onChatDeleted, resync.
+ */
+import type { StateCreator } from 'zustand';
+import type { Chat, Message } from '../../../../shared/types/domain';
+import type { EventPayload } from '../../../../shared/contract';
+import { client, ClientError } from '../../client';
+import type { AppState } from '../../app/store';
+import { mergeDelta } from './merge-delta';
+
+export interface ChatSlice {
+  chats: Chat[];
+  chatsHasMore: boolean;
+  chatsLoaded: boolean;
+  activeChatId: string | null;
+  messages: Message[];
+  sending: boolean;
+  chatError: string | null;
+  loadChats(): Promise<void>;
+  loadMoreChats(): Promise<void>;
+  openChat(id: string): Promise<void>;
+  newChat(): void;
+  send(content: string): Promise<boolean>;
+  stop(): Promise<void>;
+  deleteChat(id: string): Promise<void>;
+  onDelta(p: EventPayload<'message.delta'>): void;
+  onDone(p: EventPayload<'message.done'>): void;
+  onChatUpdated(chat: Chat): void;
+  onChatDeleted(id: string): void;
+  resync(): Promise<void>;
+}
+
+const PAGE = 50;
+
+const sortChats = (chats: Chat[]) =>
+  [...chats].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+
+export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, get) => ({
+  chats: [],
+  chatsHasMore: false,
+  chatsLoaded: false,
+  activeChatId: null,
+  messages: [],
+  sending: false,
+  chatError: null,
+
+  async loadChats() {
+    try {
+      const { chats, hasMore } = await client.call('chats.list', { limit: PAGE });
+      set({ chats, chatsHasMore: hasMore, chatsLoaded: true });
+    } catch (err) {
+      set({ chatsLoaded: true, chatError: (err as Error).message });
+    }
+  },
+
+  async loadMoreChats() {
+    const { chats, chatsHasMore } = get();
+    const last = chats[chats.length - 1];
+    if (!chatsHasMore || !last) return;
+    const page = await client.call('chats.list', { limit: PAGE, before: { updatedAt: last.updatedAt, id: last.id } });
+    const seen = new Set(get().chats.map((c) => c.id));
+    set({ chats: [...get().chats, ...page.chats.filter((c) => !seen.has(c.id))], chatsHasMore: page.hasMore });
+  },
+
+  async openChat(id) {
+    set({ activeChatId: id, chatError: null, view: 'chat' });
+    try {
+      const { chat, messages } = await client.call('chats.get', { id });
+      if (get().activeChatId !== id) return;
+      set({ messages });
+      if (chat.model) get().selectModel(chat.model, false);
+    } catch (err) {
+      if (get().activeChatId === id) set({ messages: [], chatError: (err as Error).message });
+    }
+  },
+
+  newChat() {
+    set({ activeChatId: null, messages: [], chatError: null, view: 'chat' });
+  },
+
+  async send(content) {
+    const model = get().selectedModel;
+    if (!model) {
+      set({ chatError: 'Pick a model first.' });
+      return false;
+    }
+    set({ sending: true, chatError: null });
+    try {
+      const r = await client.call('messages.send', {
+        chatId: get().activeChatId ?? undefined,
+        model,
+        content,
+      });
+      const sameChat = get().activeChatId === r.chat.id;
+      set((s) => ({
+        activeChatId: r.chat.id,
+        // Deltas may have arrived before this answer; keep what they built.
+        messages: [
+          ...(sameChat ? s.messages.filter((m) => m.id !== r.userMessage.id && m.id !== r.assistantMessage.id) : []),
+          r.userMessage,
+          s.messages.find((m) => m.id === r.assistantMessage.id) ?? r.assistantMessage,
+        ],
+        chats: sortChats([r.chat, ...s.chats.filter((c) => c.id !== r.chat.id)]),
+      }));
+      return true;
+    } catch (err) {
+      set({ chatError: err instanceof ClientError ? err.message : 'Could not send the message.' });
+      return false;
+    } finally {
+      set({ sending: false });
+    }
+  },
+
+  async stop() {
+    const streaming = get().messages.filter((m) => m.status === 'streaming');
+    await Promise.all(streaming.map((m) => client.call('messages.stop', { messageId: m.id }).catch(() => undefined)));
+  },
+
+  async deleteChat(id) {
+    try {
+      await client.call('chats.delete', { id });
+    } catch (err) {
+      set({ chatError: (err as Error).message });
+    }
+  },
+
+  onDelta({ chatId, messageId, offset, delta }) {
+    if (get().activeChatId !== chatId) return;
+    const messages = get().messages;
+    const i = messages.findIndex((m) => m.id === messageId);
+    if (i < 0) {
+      // The answer started before `send` returned; hold it until the message arrives.
+      if (offset === 0) {
+        set({
+          messages: [
+            ...messages,
+            {
+              id: messageId, chatId, parentId: null, role: 'assistant', content: delta, model: null,
+              status: 'streaming', error: null, stats: null, createdAt: Date.now(), updatedAt: Date.now(),
+            },
+          ],
+        });
+      }
+      return;
+    }
+    const m = messages[i]!;
+    const merged = mergeDelta(m.content, offset, delta);
+    if (merged === null) {
+      void get().resync();
+      return;
+    }
+    if (merged === m.content) return;
+    const next = messages.slice();
+    next[i] = { ...m, content: merged };
+    set({ messages: next });
+  },
+
+  onDone({ chatId, messageId, status, content, error, stats }) {
+    if (get().activeChatId !== chatId) return;
+    set((s) => ({
+      messages: s.messages.map((m) => (m.id === messageId ? { ...m, status, content, error, stats } : m)),
+    }));
+  },
+
+  onChatUpdated(chat) {
+    set((s) => ({ chats: sortChats([chat, ...s.chats.filter((c) => c.id !== chat.id)]) }));
+  },
+
+  onChatDeleted(id) {
+    set((s) => ({
+      chats: s.chats.filter((c) => c.id !== id),
+      ...(s.activeChatId === id ? { activeChatId: null, messages: [] } : {}),
+    }));
+  },
+
+  async resync() {
+    await get().loadChats();
+    const id = get().activeChatId;
+    if (id) await get().openChat(id);
+  },
+});

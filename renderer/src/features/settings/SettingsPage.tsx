@@ -1,0 +1,147 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useAppStore } from '../../app/store';
+import type { Theme } from '../../../../shared/types/domain';
+
+const ENV_NAME = { ollamaBaseUrl: 'OLLAMA_BASE_URL', openaiBaseUrl: 'OPENAI_API_BASE_URL', openaiApiKey: 'OPENAI_API_KEY' } as const;
+
+export function SettingsPage() {
+  const settings = useAppStore((s) => s.settings);
+  const error = useAppStore((s) => s.settingsError);
+  const models = useAppStore((s) => s.models);
+  const { updateSettings, loadModels, loadSettings, setView } = useAppStore.getState();
+  const [ollamaBaseUrl, setOllama] = useState('');
+  const [openaiBaseUrl, setOpenai] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [defaultModel, setDefaultModel] = useState('');
+  const [theme, setTheme] = useState<Theme>('system');
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    if (!settings) {
+      void loadSettings();
+      return;
+    }
+    setOllama(settings.ollamaBaseUrl);
+    setOpenai(settings.openaiBaseUrl);
+    setDefaultModel(settings.defaultModel ?? '');
+    setTheme(settings.theme);
+  }, [settings, loadSettings]);
+
+  if (!settings) return <p className="settings-loading">{error ?? 'Loading settings…'}</p>;
+  const locked = settings.locked;
+  const lockNote = (k: keyof typeof ENV_NAME) =>
+    locked[k] ? (
+      <small className="muted">Set by {locked[k] === 'env' ? ENV_NAME[k] : 'a command-line flag'}; change it there.</small>
+    ) : null;
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const patch: Parameters<typeof updateSettings>[0] = { theme, defaultModel: defaultModel || null };
+    if (!locked.ollamaBaseUrl && ollamaBaseUrl !== settings.ollamaBaseUrl) patch.ollamaBaseUrl = ollamaBaseUrl;
+    if (!locked.openaiBaseUrl && openaiBaseUrl !== settings.openaiBaseUrl) patch.openaiBaseUrl = openaiBaseUrl;
+    if (!locked.openaiApiKey && apiKey) patch.openaiApiKey = apiKey;
+    if (await updateSettings(patch)) {
+      setApiKey('');
+      setSaved(true);
+      void loadModels();
+    }
+  };
+
+  return (
+    <section className="settings">
+      <header className="chat-header">
+        <h1 className="chat-title">Settings</h1>
+        <button type="button" className="btn btn-ghost" onClick={() => setView('chat')}>
+          Back to chat
+        </button>
+      </header>
+      <form className="settings-form" onSubmit={(e) => void save(e)}>
+        <fieldset>
+          <legend>Ollama</legend>
+          <label>
+            Ollama URL
+            <input
+              type="url"
+              value={ollamaBaseUrl}
+              onChange={(e) => setOllama(e.target.value)}
+              disabled={!!locked.ollamaBaseUrl}
+              placeholder="http://127.0.0.1:11434"
+              required
+            />
+          </label>
+          {lockNote('ollamaBaseUrl')}
+        </fieldset>
+        <fieldset>
+          <legend>OpenAI-compatible API</legend>
+          <label>
+            Base URL
+            <input
+              type="url"
+              value={openaiBaseUrl}
+              onChange={(e) => setOpenai(e.target.value)}
+              disabled={!!locked.openaiBaseUrl}
+              placeholder="https://api.openai.com/v1 — leave empty to turn off"
+            />
+          </label>
+          {lockNote('openaiBaseUrl')}
+          <label>
+            API key
+            <input
+              type="password"
+              autoComplete="off"
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              disabled={!!locked.openaiApiKey}
+              placeholder={settings.openaiApiKeySet ? 'A key is stored (encrypted). Type to replace it.' : 'sk-…'}
+            />
+          </label>
+          {lockNote('openaiApiKey')}
+          {settings.openaiApiKeySet && !locked.openaiApiKey && (
+            <button type="button" className="btn btn-ghost" onClick={() => void updateSettings({ openaiApiKey: null })}>
+              Remove stored key
+            </button>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Chat</legend>
+          <label>
+            Default model
+            <select value={defaultModel} onChange={(e) => setDefaultModel(e.target.value)}>
+              <option value="">First available</option>
+              {defaultModel && !models.some((m) => m.id === defaultModel) && <option value={defaultModel}>{defaultModel}</option>}
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.providerLabel}: {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Theme
+            <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+              <option value="system">Follow the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+        </fieldset>
+        {error && (
+          <div className="banner banner-error" role="alert">
+            {error}
+          </div>
+        )}
+        {saved && !error && (
+          <div className="banner banner-ok" role="status">
+            Saved.
+          </div>
+        )}
+        <div>
+          <button type="submit" className="btn btn-primary">
+            Save settings
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
