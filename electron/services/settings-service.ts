@@ -6,7 +6,7 @@ import { resolveConfig, type Flags, type ResolvedConfig, type StoredSettings } f
 import { OllamaProvider } from './providers/ollama-provider';
 import { OpenAiProvider } from './providers/openai-provider';
 import type { FetchLike, Provider } from './providers/provider';
-import { SecretBox } from './secrets/secret-box';
+import type { SecretBox } from './secrets/secret-box';
 import type { SettingsRepo } from './store/settings-repo';
 
 const KEYS = ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey', 'defaultModel', 'theme'] as const;
