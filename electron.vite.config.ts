@@ -3,6 +3,9 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { CONTENT_SECURITY_POLICY } from './electron/serve/static-files';
+import pkg from './package.json';
+
+const define = { __HEARTH_VERSION__: JSON.stringify(pkg.version) };
 
 /** Put the strict CSP into the built index.html (file:// in Electron has no response headers). */
 function cspMeta(): Plugin {
@@ -19,6 +22,7 @@ function cspMeta(): Plugin {
 
 export default defineConfig({
   main: {
+    define,
     build: {
       outDir: 'out/main',
       rollupOptions: {

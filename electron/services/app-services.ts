@@ -20,7 +20,9 @@ import { HybridClock } from './util/hlc';
 import { createLogger, type Logger } from './util/logger';
 import { exportAll, importHearth, parseHearthExport, type HearthExport, type ImportReport } from './chats/hearth-json';
 
-export const APP_VERSION: string = process.env.HEARTH_VERSION ?? '0.1.0';
+import { APP_VERSION } from './version';
+
+export { APP_VERSION };
 
 export interface AppServicesOptions {
   dataDir: string;
