@@ -1,0 +1,347 @@
+/**
+ * `npm run bench`: cold start to first paint, initial JS + CSS size, and time to first token,
+ * each next to a baseline measured in the same run. Prints a table and writes
+ * bench/results/<ISO-8601 basic timestamp>.json. Loopback only; every child process and temp dir is
+ * cleaned up on every exit path. Exit 0 when the run completes, 1 on a crash or timeout.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startFakeOllama, type FakeOllama } from '../e2e/servers/fake-ollama';
+import { measureBundle } from './lib/bundle-size';
+import { coldStart, type ColdStartSample, type Target } from './lib/cold-start';
+import {
+  beginShutdown,
+  cleanup,
+  cleanupSync,
+  freePort,
+  makeTempDir,
+  removeTempDir,
+  spawnNode,
+  stop,
+  waitHealthy,
+  type Spawned,
+} from './lib/procs';
+import { round2, summarize, type Summary } from './lib/stats';
+import { kb, ms, ratio, renderTable, signedMs, type Row } from './lib/table';
+import { HearthEvents, closeAgent, directOnce, hearthOnce } from './lib/ttft';
+
+const ROOT = resolve(__dirname, '..');
+const CLI = join(ROOT, 'out', 'main', 'cli.js');
+const RENDERER = join(ROOT, 'out', 'renderer');
+const STATIC_SERVER = join(ROOT, 'bench', 'static-server.mjs');
+const RESULTS = join(ROOT, 'bench', 'results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const N_COLD = 5;
+const COLD_WARMUP = 1;
+const M_TTFT = 30;
+const TTFT_WARMUP = 3;
+const TOKEN_DELAY_MS = 2;
+const MODEL = 'llama3.2:1b';
+const BUDGET_GZIP_BYTES = 200 * 1024;
+const WATCHDOG_MS = 110_000;
+
+let phase = 'starting';
+let chromiumVersion = 'unknown';
+let browser: Browser | null = null;
+let fake: FakeOllama | null = null;
+let events: HearthEvents | null = null;
+let ttftServer: Spawned | null = null;
+
+/** Only what the child needs: no inherited OPENAI_*, WEBUI_SECRET_KEY, DATABASE_URL … (loopback only). */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...extra };
+  for (const k of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) if (process.env[k]) env[k] = process.env[k];
+  return env;
+}
+
+function hearthTarget(ollamaUrl: string): Target {
+  return {
+    name: 'hearth',
+    args: (port, dataDir) => [CLI, 'serve', '--port', String(port), '--data-dir', dataDir],
+    env: () => childEnv({ OLLAMA_BASE_URL: ollamaUrl }),
+  };
+}
+
+const staticTarget: Target = {
+  name: 'static',
+  args: (port) => [STATIC_SERVER, RENDERER, String(port)],
+  env: () => childEnv({}),
+};
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** ISO 8601 basic format (no colons, safe in every file system), e.g. 20250131T142501.123Z. */
+function isoBasic(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '');
+}
+
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+type ColdKey = 'spawnToHealthyMs' | 'spawnToFcpMs' | 'navToFcpMs';
+const COLD_KEYS: ColdKey[] = ['spawnToHealthyMs', 'spawnToFcpMs', 'navToFcpMs'];
+
+function coldSummary(samples: ColdStartSample[]): Record<ColdKey, Summary> {
+  return Object.fromEntries(COLD_KEYS.map((k) => [k, summarize(samples.map((s) => s[k]))])) as Record<ColdKey, Summary>;
+}
+
+function roundDeep<T>(v: T): T {
+  if (typeof v === 'number') return round2(v) as T;
+  if (Array.isArray(v)) return v.map(roundDeep) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)])) as T;
+  return v;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const tStart = performance.now();
+  const loadAtStart = loadavg();
+  for (const f of [CLI, join(RENDERER, 'index.html'), STATIC_SERVER]) {
+    if (!existsSync(f))
+      throw new Error(`${relative(ROOT, f)} is missing; run "npm run build" first (npm run bench does).`);
+  }
+
+  phase = 'starting the fake Ollama';
+  fake = await startFakeOllama();
+  fake.behavior.tokenDelayMs = TOKEN_DELAY_MS;
+
+  phase = 'measuring the initial bundle';
+  const bundle = measureBundle(RENDERER);
+
+  phase = 'launching Chromium';
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  chromiumVersion = browser.version();
+
+  // Cold starts, interleaved (H, S, S, H, H, S, …) so drift hits both sides alike; warm-ups discarded.
+  const hearth = hearthTarget(fake.url);
+  const cold: Record<'hearth' | 'static', ColdStartSample[]> = { hearth: [], static: [] };
+  for (let i = 0; i < COLD_WARMUP + N_COLD; i++) {
+    const order = i % 2 === 0 ? [hearth, staticTarget] : [staticTarget, hearth];
+    for (const target of order) {
+      phase = `cold start ${i < COLD_WARMUP ? 'warm-up' : `${i - COLD_WARMUP + 1}/${N_COLD}`} (${target.name})`;
+      log(phase);
+      const sample = await coldStart(target, browser);
+      if (i >= COLD_WARMUP) cold[target.name as 'hearth' | 'static'].push(sample);
+    }
+  }
+  await browser.close();
+  browser = null;
+
+  // Time to first token: one Hearth, one event socket, direct and Hearth runs interleaved.
+  phase = 'starting Hearth for time to first token';
+  log(phase);
+  const dataDir = makeTempDir('ttft');
+  const port = await freePort();
+  ttftServer = spawnNode(hearth.args(port, dataDir), { env: hearth.env(dataDir), cwd: dataDir });
+  await waitHealthy(`http://127.0.0.1:${port}/healthz`, ttftServer);
+  events = await HearthEvents.connect(`ws://127.0.0.1:${port}`);
+  const base = `http://127.0.0.1:${port}`;
+  const ttft = { direct: [] as number[], hearth: [] as number[] };
+  for (let i = 0; i < TTFT_WARMUP + M_TTFT; i++) {
+    const warm = i < TTFT_WARMUP;
+    phase = `time to first token ${warm ? 'warm-up' : `${i - TTFT_WARMUP + 1}/${M_TTFT}`}`;
+    if (!warm && (i - TTFT_WARMUP) % 10 === 0) log(phase);
+    const runDirect = async () => {
+      const t = await directOnce(fake!.url, MODEL);
+      if (!warm) ttft.direct.push(t);
+    };
+    const runHearth = async () => {
+      const t = await hearthOnce(base, events!, `ollama/${MODEL}`);
+      if (!warm) ttft.hearth.push(t);
+    };
+    for (const run of i % 2 === 0 ? [runDirect, runHearth] : [runHearth, runDirect]) {
+      await run();
+      if (fake.openStreams() !== 0) throw new Error(`${fake.openStreams()} chat stream(s) still open after a run`);
+    }
+  }
+  phase = 'stopping Hearth';
+  await events.close();
+  events = null;
+  const ttftExit = await stop(ttftServer);
+  ttftServer = null;
+  removeTempDir(dataDir);
+
+  // Results.
+  const coldH = coldSummary(cold.hearth);
+  const coldS = coldSummary(cold.static);
+  const tH = summarize(ttft.hearth);
+  const tD = summarize(ttft.direct);
+  const pairedOverhead = summarize(ttft.hearth.map((h, i) => h - ttft.direct[i]!));
+  const budgetPass = bundle.total.gzip <= BUDGET_GZIP_BYTES;
+
+  const rows: Row[] = [];
+  const coldLabel: Record<ColdKey, string> = {
+    spawnToHealthyMs: 'process start → healthy',
+    spawnToFcpMs: 'spawn → FCP',
+    navToFcpMs: 'navigation → FCP',
+  };
+  for (const k of COLD_KEYS) {
+    for (const p of ['p50', 'p95'] as const) {
+      rows.push([
+        `Cold start: ${coldLabel[k]} ${p}`,
+        ms(coldH[k][p]),
+        ms(coldS[k][p]),
+        ratio(coldH[k][p], coldS[k][p]),
+      ]);
+    }
+  }
+  rows.push('rule');
+  for (const part of ['js', 'css', 'total'] as const) {
+    const label = part === 'total' ? 'JS + CSS' : part.toUpperCase();
+    rows.push([`Initial ${label}, raw`, kb(bundle[part].raw), '—', '—']);
+    rows.push([`Initial ${label}, gzip -9`, kb(bundle[part].gzip), '—', '—']);
+  }
+  rows.push([
+    `Budget: initial gzip ≤ ${kb(BUDGET_GZIP_BYTES)}`,
+    budgetPass ? 'PASS' : 'FAIL',
+    kb(BUDGET_GZIP_BYTES),
+    `${((100 * bundle.total.gzip) / BUDGET_GZIP_BYTES).toFixed(0)}% used`,
+  ]);
+  rows.push('rule');
+  for (const p of ['p50', 'p95'] as const) {
+    rows.push([`Time to first token ${p}`, ms(tH[p]), ms(tD[p]), ratio(tH[p], tD[p])]);
+  }
+  for (const p of ['p50', 'p95'] as const) {
+    rows.push([`TTFT overhead ${p} (Hearth − direct)`, signedMs(tH[p] - tD[p]), '—', '—']);
+  }
+  rows.push([`TTFT overhead, paired per run, p50`, signedMs(pairedOverhead.p50), '—', '—']);
+
+  const elapsedMs = performance.now() - tStart;
+  const loadAtEnd = loadavg();
+  const busy = Math.max(loadAtStart[0]!, loadAtEnd[0]!) > cpus().length * 0.75;
+  const table = renderTable(['Figure', 'Value (Hearth)', 'Baseline', 'Ratio'], rows);
+  const legend = [
+    `Baselines: cold start = plain static Node http server on the same out/renderer; TTFT = POST /api/chat straight to the test Ollama.`,
+    `Cold start: N=${N_COLD} per server (+${COLD_WARMUP} discarded warm-up), interleaved. TTFT: M=${M_TTFT} per path (+${TTFT_WARMUP} warm-up), interleaved, tokenDelayMs=${TOKEN_DELAY_MS}.`,
+    `Percentiles are nearest-rank (with N=${N_COLD}, p95 is the slowest run). 1 KB = 1024 bytes. Bench took ${(elapsedMs / 1000).toFixed(1)} s.`,
+    `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
+    `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
+      (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),
+  ].join('\n');
+
+  const result = roundDeep({
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    elapsedMs,
+    environment: {
+      node: process.version,
+      chromium: chromiumVersion,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? null,
+      totalMemBytes: totalmem(),
+      loadAverage: { start: loadAtStart, end: loadAtEnd, busy },
+      gitCommit: git(['rev-parse', 'HEAD']),
+      gitDirty: (git(['status', '--porcelain']) ?? '') !== '',
+    },
+    parameters: {
+      coldStarts: N_COLD,
+      coldWarmups: COLD_WARMUP,
+      ttftRuns: M_TTFT,
+      ttftWarmups: TTFT_WARMUP,
+      tokenDelayMs: TOKEN_DELAY_MS,
+      model: MODEL,
+      percentile: 'nearest-rank',
+      budgetGzipBytes: BUDGET_GZIP_BYTES,
+    },
+    coldStart: {
+      hearth: { summary: coldH, samples: cold.hearth },
+      baseline: { what: 'static node:http server (bench/static-server.mjs)', summary: coldS, samples: cold.static },
+      ratio: Object.fromEntries(
+        COLD_KEYS.map((k) => [k, { p50: coldH[k].p50 / coldS[k].p50, p95: coldH[k].p95 / coldS[k].p95 }]),
+      ),
+    },
+    bundle: { ...bundle, budget: { gzipBytes: BUDGET_GZIP_BYTES, pass: budgetPass } },
+    timeToFirstToken: {
+      hearth: { summary: tH, samplesMs: ttft.hearth },
+      direct: { summary: tD, samplesMs: ttft.direct },
+      overheadMs: { p50: tH.p50 - tD.p50, p95: tH.p95 - tD.p95, pairedPerRun: pairedOverhead },
+      ratio: { p50: tH.p50 / tD.p50, p95: tH.p95 / tD.p95 },
+      hearthExit: ttftExit,
+    },
+  });
+
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `${isoBasic(startedAt)}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+
+  process.stdout.write(
+    `\nHearth bench — ${startedAt.toISOString()} — Node ${process.version}, Chromium ${chromiumVersion}, ${cpus().length} CPU(s)\n\n`,
+  );
+  process.stdout.write(table + '\n\n' + legend + '\n');
+  process.stdout.write(`\nWrote ${relative(ROOT, file)}\n`);
+}
+
+async function teardown(): Promise<void> {
+  beginShutdown();
+  await events?.close().catch(() => undefined);
+  events = null;
+  if (ttftServer) await stop(ttftServer).catch(() => undefined);
+  ttftServer = null;
+  await browser?.close().catch(() => undefined);
+  browser = null;
+  await fake?.close().catch(() => undefined);
+  fake = null;
+  closeAgent();
+  await cleanup();
+}
+
+let finishing = false;
+async function finish(code: number, message?: string): Promise<never> {
+  if (finishing) {
+    // A second Ctrl-C forces the exit (the 'exit' hook still SIGKILLs children); anything else,
+    // such as the run failing because teardown closed the browser under it, is already handled.
+    if (code === 130 || code === 143) process.exit(code);
+    return new Promise<never>(() => undefined);
+  }
+  finishing = true;
+  if (message) process.stderr.write(`\nbench: FAILED while ${phase}\n${message}\n`);
+  const guard = setTimeout(() => {
+    cleanupSync();
+    process.exit(code);
+  }, 10_000);
+  try {
+    await teardown();
+  } finally {
+    clearTimeout(guard);
+    process.exit(code);
+  }
+}
+
+process.on('exit', cleanupSync);
+process.on('SIGINT', () => void finish(130, 'interrupted (SIGINT)'));
+process.on('SIGTERM', () => void finish(143, 'terminated (SIGTERM)'));
+process.on(
+  'unhandledRejection',
+  (err) => void finish(1, err instanceof Error ? (err.stack ?? err.message) : String(err)),
+);
+setTimeout(() => void finish(1, `timed out: the bench is bounded to ${WATCHDOG_MS / 1000} s`), WATCHDOG_MS);
+
+main().then(
+  () => finish(0),
+  (err: unknown) => finish(1, err instanceof Error ? (err.stack ?? err.message) : String(err)),
+);
