@@ -85,8 +85,16 @@ export class SettingsService {
       new OllamaProvider({ baseUrl: c.ollamaBaseUrl.value, fetch: this.fetchImpl }),
     ];
     if (c.openaiBaseUrl.value) {
+      // A key that no longer decrypts breaks this provider only, never the Ollama models beside it.
+      let apiKey: string | null = null;
+      let keyError: AppError | undefined;
+      try {
+        apiKey = this.openAiKey(c);
+      } catch (err) {
+        keyError = err instanceof AppError ? err : new AppError('internal', String(err));
+      }
       list.push(
-        new OpenAiProvider({ baseUrl: c.openaiBaseUrl.value, apiKey: this.openAiKey(c), fetch: this.fetchImpl }),
+        new OpenAiProvider({ baseUrl: c.openaiBaseUrl.value, apiKey, keyError, fetch: this.fetchImpl }),
       );
     }
     this.cachedProviders = list;

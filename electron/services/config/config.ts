@@ -103,7 +103,8 @@ export function resolveConfig(flags: Flags, env: Env, stored: StoredSettings): R
     envOpenAiKey || stored.openaiApiKey ? DEFAULTS.openaiBaseUrl : '',
   );
   return {
-    ollamaBaseUrl: { ...ollama, value: normaliseBaseUrl(ollama.value) },
+    // Open WebUI's older OLLAMA_API_BASE_URL style ends in /api; the client adds /api itself.
+    ollamaBaseUrl: { ...ollama, value: normaliseBaseUrl(ollama.value).replace(/\/api$/i, '') },
     openaiBaseUrl: { ...openai, value: normaliseBaseUrl(openai.value) },
     openaiApiKey: pick<string | null>(undefined, envOpenAiKey, stored.openaiApiKey, null),
     automatic1111BaseUrl: pick<string | null>(undefined, nonEmpty(env.AUTOMATIC1111_BASE_URL), undefined, null),
@@ -111,7 +112,13 @@ export function resolveConfig(flags: Flags, env: Env, stored: StoredSettings): R
     defaultModel: pick<string | null>(undefined, undefined, stored.defaultModel ?? undefined, null),
     theme: pick(undefined, undefined, stored.theme, DEFAULTS.theme),
     host: pick(flags.host, undefined, undefined, DEFAULTS.host),
-    port: pick(flags.port, parsePort(nonEmpty(env.OPEN_WEBUI_PORT), 'OPEN_WEBUI_PORT'), undefined, DEFAULTS.port),
+    port: pick(
+      flags.port,
+      // A flag wins, so a broken OPEN_WEBUI_PORT only matters when no --port is given.
+      flags.port === undefined ? parsePort(nonEmpty(env.OPEN_WEBUI_PORT), 'OPEN_WEBUI_PORT') : undefined,
+      undefined,
+      DEFAULTS.port,
+    ),
     secretKey: nonEmpty(env.WEBUI_SECRET_KEY) ?? null,
     gpu: {
       driver: driver === 'cuda' || driver === 'rocm' || driver === 'cpu' ? driver : null,

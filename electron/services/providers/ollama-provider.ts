@@ -116,6 +116,10 @@ export class OllamaProvider implements Provider {
         }
       }
     } catch (err) {
+      // The answer had started, so a cut connection is a broken stream, not an unreachable server.
+      if (!isAbortError(err) && isConnectionError(err)) {
+        throw new AppError('backend_error', 'Ollama closed the connection before the answer was finished.');
+      }
       throw this.translate(err, request.model);
     }
   }
@@ -129,7 +133,8 @@ export class OllamaProvider implements Provider {
     }
     const status = (err as { status_code?: number }).status_code;
     const message = (err as Error)?.message ?? String(err);
-    if (isConnectionError(err)) {
+    // An HTTP status means Ollama answered; its message may still say "terminated" (a crashed runner).
+    if (status === undefined && isConnectionError(err)) {
       return new AppError(
         'backend_unreachable',
         `Can't reach Ollama at ${this.baseUrl}. Is it running? Start it with "ollama serve", or set its address in Settings (or OLLAMA_BASE_URL).`,

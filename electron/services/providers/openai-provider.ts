@@ -16,6 +16,8 @@ export interface OpenAiProviderOptions {
   label?: string;
   baseUrl: string;
   apiKey: string | null;
+  /** Set when the stored key could not be decrypted: every request fails with it. */
+  keyError?: AppError;
   fetch?: FetchLike;
 }
 
@@ -25,8 +27,10 @@ export class OpenAiProvider implements Provider {
   readonly label: string;
   readonly baseUrl: string;
   private readonly client: OpenAI;
+  private readonly keyError?: AppError;
 
   constructor(options: OpenAiProviderOptions) {
+    this.keyError = options.keyError;
     this.id = options.id ?? 'openai';
     this.label = options.label ?? labelFor(options.baseUrl);
     this.baseUrl = options.baseUrl;
@@ -46,6 +50,7 @@ export class OpenAiProvider implements Provider {
   }
 
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    if (this.keyError) throw this.keyError;
     try {
       const page = await this.client.models.list({ signal: signal ?? AbortSignal.timeout(10_000) });
       return page.data
@@ -68,6 +73,7 @@ export class OpenAiProvider implements Provider {
     let firstTokenAt: number | null = null;
     let finishReason: string | undefined;
     let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
+    if (this.keyError) throw this.keyError;
     try {
       const stream = await this.client.chat.completions.create(
         {

@@ -38,19 +38,18 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const existed = !inMemory && existsSync(file);
 
-  let db: Db;
+  let db: Db | undefined;
+  let current: number;
   try {
     db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    // Read the schema version before anything writes: switching to WAL rewrites the file header.
+    current = db.pragma('user_version', { simple: true }) as number;
   } catch (err) {
+    db?.close();
     throw describeOpenError(file, err);
   }
   try {
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-
-    const current = db.pragma('user_version', { simple: true }) as number;
     const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
     if (current > latest) {
       throw new AppError(
@@ -59,6 +58,9 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
           `Update Hearth, or point it at another data directory. The file was not changed.`,
       );
     }
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
     const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
     let backupFile: string | null = null;
     if (pending.length > 0 && existed && current > 0) {

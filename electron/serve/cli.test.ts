@@ -1,0 +1,249 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
+import type { HearthExport } from '../services/chats/hearth-json';
+import { LATEST_SCHEMA_VERSION } from '../services/store/migrations';
+import { makeTempDir, removeTempDirs, until } from '../services/test-helpers';
+import { runCli } from './cli';
+
+let fake: FakeOllama;
+
+beforeAll(async () => {
+  fake = await startFakeOllama();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(() => {
+  fake.reset();
+  removeTempDirs();
+});
+
+interface Run {
+  code: Promise<number>;
+  stdout: () => string;
+  stderr: () => string;
+  signal: () => (() => void) | null;
+}
+
+function start(argv: string[], env: Record<string, string | undefined> = {}): Run {
+  let out = '';
+  let err = '';
+  let handler: (() => void) | null = null;
+  const code = runCli({
+    argv,
+    env: { OLLAMA_BASE_URL: fake.url, ...env },
+    cwd: makeTempDir(), // no .env there
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    staticDir: makeTempDir(),
+    onSignal: (h) => {
+      handler = h;
+    },
+  });
+  return { code, stdout: () => out, stderr: () => err, signal: () => handler };
+}
+
+async function run(argv: string[], env: Record<string, string | undefined> = {}) {
+  const r = start(argv, env);
+  const code = await r.code;
+  return { code, stdout: r.stdout(), stderr: r.stderr() };
+}
+
+async function exportOf(dataDir: string): Promise<HearthExport> {
+  const r = await run(['export', '--data-dir', dataDir]);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as HearthExport;
+}
+
+async function closedPortUrl(): Promise<string> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('hearth chat', () => {
+  it('streams the answer to stdout, exits 0 and saves the chat', async () => {
+    const dataDir = makeTempDir();
+    const reply = 'A hearth is the floor of a fireplace, and the heart of a home.';
+    fake.behavior.reply = () => reply;
+    const r = await run(['chat', '--model', 'llama3.2:1b', 'what is a hearth?'], { HEARTH_DATA_DIR: dataDir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(reply + '\n');
+    expect(fake.requests[0]).toMatchObject({
+      model: 'llama3.2:1b',
+      messages: [{ role: 'user', content: 'what is a hearth?' }],
+    });
+
+    const saved = await exportOf(dataDir);
+    expect(saved.chats).toHaveLength(1);
+    expect(saved.chats[0]!.model).toBe('ollama/llama3.2:1b');
+    expect(saved.chats[0]!.messages.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'what is a hearth?', 'done'],
+      ['assistant', reply, 'done'],
+    ]);
+
+    // --chat continues it, with the history.
+    const more = await run([
+      'chat',
+      '--data-dir',
+      dataDir,
+      '--chat',
+      saved.chats[0]!.id,
+      '-m',
+      'llama3.2:1b',
+      'and',
+      'a',
+      'chimney?',
+    ]);
+    expect(more.code).toBe(0);
+    expect(fake.requests[1]!.messages?.map((m) => m.content)).toEqual(['what is a hearth?', reply, 'and a chimney?']);
+    expect((await exportOf(dataDir)).chats[0]!.messages).toHaveLength(4);
+  });
+
+  it('exits 1 with a clear message for a model that is not installed', async () => {
+    const r = await run(['chat', '--data-dir', makeTempDir(), '--model', 'nosuch:7b', 'hi']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^hearth: Model "nosuch:7b" is not installed/);
+    expect(r.stderr).toContain('ollama pull nosuch:7b');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('exits 1 naming the address when Ollama does not answer', async () => {
+    const url = await closedPortUrl();
+    const r = await run(['chat', '--data-dir', makeTempDir(), '--model', 'llama3.2:1b', 'hi'], {
+      OLLAMA_BASE_URL: url,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Can't reach Ollama at ${url}`);
+  });
+
+  it('stops on Ctrl-C, keeps the partial answer and exits 130', async () => {
+    const dataDir = makeTempDir();
+    const reply = Array.from({ length: 80 }, (_, i) => `w${i}`).join(' ');
+    fake.behavior.reply = () => reply;
+    fake.behavior.tokenDelayMs = 15;
+    const r = start(['chat', '--data-dir', dataDir, '--model', 'llama3.2:1b', 'go on']);
+    const interrupt = await until(() => (r.stdout().length > 0 ? r.signal() : null), 5000, 'streaming to start');
+    interrupt();
+    expect(await r.code).toBe(130);
+    const partial = r.stdout().trimEnd();
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(reply.length);
+    const answer = (await exportOf(dataDir)).chats[0]!.messages[1]!;
+    expect(answer.status).toBe('stopped');
+    expect(reply.startsWith(answer.content)).toBe(true);
+    expect(answer.content.startsWith(partial)).toBe(true);
+  });
+});
+
+describe('hearth usage errors', () => {
+  it('exits 2 with the usage for an unknown command', async () => {
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command "frobnicate"');
+    expect(r.stderr).toContain('Usage: hearth <command>');
+  });
+
+  it('prints usage: exit 2 without a command, 0 when asked for help', async () => {
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toContain('Usage: hearth');
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: hearth');
+  });
+
+  it('exits 2 when chat has no --model, no prompt, or an unknown option, without touching any data dir', async () => {
+    const dataDir = join(makeTempDir(), 'never-created');
+    const noModel = await run(['chat', '--data-dir', dataDir, 'hi']);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain('chat needs --model');
+    const noPrompt = await run(['chat', '--data-dir', dataDir, '--model', 'llama3.2:1b']);
+    expect(noPrompt.code).toBe(2);
+    expect(noPrompt.stderr).toContain('chat needs a prompt');
+    const badFlag = await run(['chat', '--data-dir', dataDir, '--modle', 'x', 'hi']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('--modle');
+    expect(existsSync(dataDir)).toBe(false);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('exits 2 for an unknown provider, listing the configured ones', async () => {
+    const r = await run(['chat', '--data-dir', makeTempDir(), '--provider', 'anthropic', '--model', 'x', 'hi']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown provider "anthropic". Configured: ollama.');
+  });
+});
+
+describe('hearth doctor', () => {
+  it('exits 0 when Ollama answers, naming the data dir and the schema version', async () => {
+    const dataDir = makeTempDir();
+    const r = await run(['doctor', '--data-dir', dataDir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(dataDir);
+    expect(r.stdout).toContain(`version ${LATEST_SCHEMA_VERSION}`);
+    expect(r.stdout).toMatch(new RegExp(`✓ Ollama\\s+${fake.url.replace(/[.]/g, '\\.')} \\(from environment\\)`));
+  });
+
+  it('exits 1 when Ollama does not answer, and says where it looked', async () => {
+    const url = await closedPortUrl();
+    const dataDir = makeTempDir();
+    const r = await run(['doctor'], { HEARTH_DATA_DIR: dataDir, OLLAMA_BASE_URL: url });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(dataDir);
+    expect(r.stdout).toMatch(/✗ Ollama/);
+    expect(r.stdout).toContain(url);
+  });
+});
+
+describe('hearth export / import', () => {
+  it('moves chats to another data dir through a file, and skips them the second time', async () => {
+    const from = makeTempDir();
+    const to = makeTempDir();
+    expect((await run(['chat', '--data-dir', from, '--model', 'qwen2.5:0.5b', 'first'])).code).toBe(0);
+    expect((await run(['chat', '--data-dir', from, '--model', 'qwen2.5:0.5b', 'second'])).code).toBe(0);
+
+    const file = join(makeTempDir(), 'chats.json');
+    const exp = await run(['export', '--data-dir', from, '--out', file]);
+    expect(exp.code).toBe(0);
+    expect(exp.stderr).toContain(`Exported 2 chat(s) to ${file}`);
+    const written = JSON.parse(readFileSync(file, 'utf8')) as HearthExport;
+    expect(written.chats).toHaveLength(2);
+
+    const imp = await run(['import', '--data-dir', to, file]);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toContain('Imported 2 chat(s) and 4 message(s)');
+    expect((await exportOf(to)).chats).toEqual(written.chats);
+
+    const again = await run(['import', '--data-dir', to, file]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Imported 0 chat(s) and 0 message(s)');
+    expect(again.stdout).toContain('Skipped 2:');
+    expect((await exportOf(to)).chats).toHaveLength(2);
+  });
+
+  it('exits 1 with a clear message when the file is missing or is not an export', async () => {
+    const missing = join(makeTempDir(), 'nope.json');
+    const r = await run(['import', '--data-dir', makeTempDir(), missing]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`hearth: Cannot read ${missing}: ENOENT\n`);
+
+    const notExport = join(makeTempDir(), 'package.json');
+    writeFileSync(notExport, '{"name":"something else"}');
+    const bad = await run(['import', '--data-dir', makeTempDir(), notExport]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('not a Hearth export');
+  });
+
+  it('exits 2 when import is given no file', async () => {
+    const r = await run(['import', '--data-dir', makeTempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('import needs a file');
+  });
+});
