@@ -9,31 +9,61 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const NODE_BUILTINS = [
-  'node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'util', 'stream', 'worker_threads', 'module',
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'worker_threads',
+  'module',
 ];
 
 const rawIpcBan = {
   paths: [
     { name: 'electron', importNames: ['ipcMain'], message: 'Use the typed wrapper in electron/main/ipc-main.ts.' },
-    { name: 'electron', importNames: ['ipcRenderer'], message: 'Use the typed wrapper in electron/preload/ipc-renderer.ts.' },
+    {
+      name: 'electron',
+      importNames: ['ipcRenderer'],
+      message: 'Use the typed wrapper in electron/preload/ipc-renderer.ts.',
+    },
   ],
 };
 
 const webContentsSendBan = {
-  selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='send'][callee.object.type='MemberExpression'][callee.object.property.name='webContents']",
+  selector:
+    "CallExpression[callee.type='MemberExpression'][callee.property.name='send'][callee.object.type='MemberExpression'][callee.object.property.name='webContents']",
   message: 'Send events through the typed wrapper in electron/main/ipc-main.ts.',
 };
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'playwright-report/**', 'test-results/**', 'coverage/**', 'bench/results/**'],
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'playwright-report/**',
+      'test-results/**',
+      'coverage/**',
+      'bench/results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-empty': ['error', { allowEmptyCatch: true }],
       'no-restricted-imports': ['error', rawIpcBan],
@@ -54,7 +84,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/electron/**', '**/renderer/**', 'electron', ...NODE_BUILTINS], message: 'shared/ is the contract: it may not depend on Node, Electron or the renderer.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/electron/**', '**/renderer/**', 'electron', ...NODE_BUILTINS],
+              message: 'shared/ is the contract: it may not depend on Node, Electron or the renderer.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -69,7 +106,11 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/electron/**', 'electron', 'electron/*', ...NODE_BUILTINS], message: 'The renderer may import only shared/ (and browser packages); it reaches the app through renderer/src/client.' },
+            {
+              group: ['**/electron/**', 'electron', 'electron/*', ...NODE_BUILTINS],
+              message:
+                'The renderer may import only shared/ (and browser packages); it reaches the app through renderer/src/client.',
+            },
           ],
         },
       ],
@@ -80,7 +121,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'electron/services is plain Node: inject what you need from electron/main instead.' }], patterns: [{ group: ['**/electron/main/**', '**/renderer/**'], message: 'Services may not depend on the shell or the renderer.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'electron/services is plain Node: inject what you need from electron/main instead.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/electron/main/**', '**/renderer/**'],
+              message: 'Services may not depend on the shell or the renderer.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,7 +1,12 @@
 import { test, expect } from './fixtures/test';
 
 test.describe('the chat slice', () => {
-  test('a model from Ollama answers, streaming, and the chat survives a restart', async ({ chat, ollama, hearth, page }) => {
+  test('a model from Ollama answers, streaming, and the chat survives a restart', async ({
+    chat,
+    ollama,
+    hearth,
+    page,
+  }) => {
     ollama.behavior.tokenDelayMs = 40;
     ollama.behavior.reply = () =>
       'Hearth keeps your history on this machine and streams every answer token by token as it arrives.';
@@ -35,7 +40,11 @@ test.describe('the chat slice', () => {
     await expect(chat.model).toHaveValue('ollama/qwen2.5:0.5b');
   });
 
-  test('a follow-up sends the whole conversation; Shift+Enter adds a line; Ctrl+N starts over', async ({ chat, ollama, page }) => {
+  test('a follow-up sends the whole conversation; Shift+Enter adds a line; Ctrl+N starts over', async ({
+    chat,
+    ollama,
+    page,
+  }) => {
     await chat.open();
     await chat.waitForModels();
     await chat.ask('first question');

@@ -33,7 +33,10 @@ test('a model that disappeared gives an inline error that says how to get it', a
   await expect(chat.send).toBeVisible();
 });
 
-test('an error line in the middle of a stream keeps the partial answer and shows the error', async ({ chat, ollama }) => {
+test('an error line in the middle of a stream keeps the partial answer and shows the error', async ({
+  chat,
+  ollama,
+}) => {
   ollama.behavior.reply = () => 'The first part arrives and then the runner fails badly';
   ollama.behavior.errorAfterChunks = 3;
   await chat.open();

@@ -14,7 +14,11 @@ test('page scripts cannot reach Node: no require, no process, no module', async 
   expect(globals).toEqual({ require: 'undefined', process: 'undefined', module: 'undefined', buffer: 'undefined' });
 });
 
-test('the UI is served with a strict Content-Security-Policy that blocks inline script', async ({ chat, page, hearth }) => {
+test('the UI is served with a strict Content-Security-Policy that blocks inline script', async ({
+  chat,
+  page,
+  hearth,
+}) => {
   const res = await page.request.get(hearth.url);
   const csp = res.headers()['content-security-policy'] ?? '';
   expect(csp).toContain("script-src 'self'");
@@ -60,9 +64,14 @@ test('on loopback, a foreign Host or Origin is refused', async ({ hearth }) => {
     data: {},
   });
   expect(crossSite.status()).toBe(403);
-  const ok = await api.post(`${hearth.url}api/call/app.info`, { headers: { 'Content-Type': 'application/json' }, data: {} });
+  const ok = await api.post(`${hearth.url}api/call/app.info`, {
+    headers: { 'Content-Type': 'application/json' },
+    data: {},
+  });
   expect((await ok.json()).value.host).toBe('serve');
-  const ws = new WebSocket(`${hearth.url.replace('http', 'ws')}api/events`, { headers: { Origin: 'https://evil.example' } });
+  const ws = new WebSocket(`${hearth.url.replace('http', 'ws')}api/events`, {
+    headers: { Origin: 'https://evil.example' },
+  });
   const outcome = await new Promise<string>((r) => {
     ws.on('open', () => r('open'));
     ws.on('unexpected-response', (_req, res) => r(String(res.statusCode)));

@@ -111,8 +111,7 @@ export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
 export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
-export type MethodOutput<M extends MethodName> =
-  Methods[M]['output'] extends Out<infer T> ? T : never;
+export type MethodOutput<M extends MethodName> = Methods[M]['output'] extends Out<infer T> ? T : never;
 
 export type Events = typeof events;
 export type EventName = keyof Events;

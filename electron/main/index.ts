@@ -123,7 +123,8 @@ function hardenContents(): void {
 function openExternal(url: string): void {
   try {
     const u = new URL(url);
-    if (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'mailto:') void shell.openExternal(u.toString());
+    if (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'mailto:')
+      void shell.openExternal(u.toString());
   } catch {
     // not a URL: ignore
   }

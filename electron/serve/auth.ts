@@ -39,7 +39,10 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
-export function presentedToken(req: IncomingMessage, url: URL): { token: string | null; via: 'header' | 'cookie' | 'query' | null } {
+export function presentedToken(
+  req: IncomingMessage,
+  url: URL,
+): { token: string | null; via: 'header' | 'cookie' | 'query' | null } {
   const auth = req.headers.authorization;
   if (auth?.toLowerCase().startsWith('bearer ')) return { token: auth.slice(7).trim(), via: 'header' };
   const cookie = readCookie(req, TOKEN_COOKIE);

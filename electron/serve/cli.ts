@@ -50,7 +50,10 @@ const common = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-function parse(args: string[], options: ParseArgsConfig['options']): { values: Record<string, unknown>; positionals: string[] } {
+function parse(
+  args: string[],
+  options: ParseArgsConfig['options'],
+): { values: Record<string, unknown>; positionals: string[] } {
   try {
     return parseArgs({ args, options: { ...common, ...options }, allowPositionals: true, strict: true });
   } catch (err) {
@@ -220,14 +223,22 @@ async function chat(io: CliIo, args: string[]): Promise<number> {
   try {
     const provider = (values.provider as string | undefined) ?? 'ollama';
     if (!services.settings.provider(provider)) {
-      const known = services.settings.providers().map((p) => p.id).join(', ');
+      const known = services.settings
+        .providers()
+        .map((p) => p.id)
+        .join(', ');
       throw new UsageError(`Unknown provider "${provider}". Configured: ${known}.`);
     }
     const done = new Promise<{ status: string; error: { message: string } | null }>((resolve) => {
       let messageId: string | null = null;
       const early: { event: string; payload: unknown }[] = [];
       const handle = (e: { event: string; payload: unknown }) => {
-        const p = e.payload as { messageId?: string; delta?: string; status?: string; error?: { message: string } | null };
+        const p = e.payload as {
+          messageId?: string;
+          delta?: string;
+          status?: string;
+          error?: { message: string } | null;
+        };
         if (p.messageId !== messageId) return;
         if (e.event === 'message.delta') io.stdout.write(p.delta ?? '');
         if (e.event === 'message.done') resolve({ status: p.status!, error: p.error ?? null });

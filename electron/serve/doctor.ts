@@ -8,7 +8,11 @@ export interface DoctorLine {
   detail?: string;
 }
 
-async function probe(url: string, timeoutMs: number, fetchImpl: typeof fetch): Promise<{ ok: boolean; detail: string }> {
+async function probe(
+  url: string,
+  timeoutMs: number,
+  fetchImpl: typeof fetch,
+): Promise<{ ok: boolean; detail: string }> {
   try {
     const res = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
     return { ok: res.status < 500, detail: `HTTP ${res.status}` };
@@ -18,7 +22,11 @@ async function probe(url: string, timeoutMs: number, fetchImpl: typeof fetch): P
   }
 }
 
-export async function runDoctor(services: AppServices, fetchImpl: typeof fetch = fetch, timeoutMs = 3000): Promise<DoctorLine[]> {
+export async function runDoctor(
+  services: AppServices,
+  fetchImpl: typeof fetch = fetch,
+  timeoutMs = 3000,
+): Promise<DoctorLine[]> {
   const info = services.info();
   const c = services.settings.config();
   const lines: DoctorLine[] = [
@@ -28,7 +36,11 @@ export async function runDoctor(services: AppServices, fetchImpl: typeof fetch =
   ];
   const checks: Promise<void>[] = [];
   for (const p of services.settings.providers()) {
-    const line: DoctorLine = { name: p.label, value: `${p.baseUrl} (${sourceName(p.kind === 'ollama' ? c.ollamaBaseUrl.source : c.openaiBaseUrl.source)})`, ok: false };
+    const line: DoctorLine = {
+      name: p.label,
+      value: `${p.baseUrl} (${sourceName(p.kind === 'ollama' ? c.ollamaBaseUrl.source : c.openaiBaseUrl.source)})`,
+      ok: false,
+    };
     lines.push(line);
     checks.push(
       p
@@ -61,7 +73,12 @@ export async function runDoctor(services: AppServices, fetchImpl: typeof fetch =
     } catch {
       shown = '(unparseable DATABASE_URL)';
     }
-    lines.push({ name: 'PostgreSQL sync', value: shown, ok: null, detail: 'configured; sync is not part of this version yet' });
+    lines.push({
+      name: 'PostgreSQL sync',
+      value: shown,
+      ok: null,
+      detail: 'configured; sync is not part of this version yet',
+    });
   }
   lines.push({
     name: 'serve',

@@ -94,7 +94,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     }
     const denied = checkAccess(req, url);
     if (denied) {
-      if (req.method === 'GET' && !url.pathname.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+      if (
+        req.method === 'GET' &&
+        !url.pathname.startsWith('/api/') &&
+        (req.headers.accept ?? '').includes('text/html')
+      ) {
         res.writeHead(denied[0], { 'Content-Type': 'text/html; charset=utf-8' });
         res.end(`<!doctype html><title>Hearth</title><p>${denied[2]}</p>`);
         return;
@@ -181,7 +185,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   await new Promise<void>((resolve, rejectListen) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
-        rejectListen(new ServeConfigError(`Port ${o.port} on ${o.host} is already in use. Pick another with --port or OPEN_WEBUI_PORT.`));
+        rejectListen(
+          new ServeConfigError(
+            `Port ${o.port} on ${o.host} is already in use. Pick another with --port or OPEN_WEBUI_PORT.`,
+          ),
+        );
       } else if (err.code === 'EADDRNOTAVAIL') {
         rejectListen(new ServeConfigError(`${o.host} is not an address of this machine.`));
       } else rejectListen(err);

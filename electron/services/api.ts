@@ -51,13 +51,19 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
   return {
     async call(method, input) {
       if (!isMethodName(method)) {
-        return fail({ code: 'unknown_method', message: `There is no method called ${JSON.stringify(String(method)).slice(0, 80)}.` });
+        return fail({
+          code: 'unknown_method',
+          message: `There is no method called ${JSON.stringify(String(method)).slice(0, 80)}.`,
+        });
       }
       const parsed = methods[method].input.safeParse(input ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-        return fail({ code: 'invalid_input', message: `Invalid input for ${method}: ${where}${issue?.message ?? 'rejected'}` });
+        return fail({
+          code: 'invalid_input',
+          message: `Invalid input for ${method}: ${where}${issue?.message ?? 'rejected'}`,
+        });
       }
       try {
         const handler = handlers[method] as (i: unknown) => unknown;

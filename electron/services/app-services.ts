@@ -57,7 +57,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   const opened = openDatabase({ file: join(o.dataDir, 'hearth.db'), nativeBinding: o.nativeBinding });
   const { db, deviceId } = opened;
   if (opened.backupFile) log.info(`database backed up to ${opened.backupFile} before migrating`);
-  if (opened.recoveredMessages) log.info(`${opened.recoveredMessages} answer(s) from an earlier run marked interrupted`);
+  if (opened.recoveredMessages)
+    log.info(`${opened.recoveredMessages} answer(s) from an earlier run marked interrupted`);
 
   const events = new EventHub();
   const clock = new HybridClock(deviceId);

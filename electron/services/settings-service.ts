@@ -81,9 +81,7 @@ export class SettingsService {
   providers(): Provider[] {
     if (this.cachedProviders) return this.cachedProviders;
     const c = this.config();
-    const list: Provider[] = [
-      new OllamaProvider({ baseUrl: c.ollamaBaseUrl.value, fetch: this.fetchImpl }),
-    ];
+    const list: Provider[] = [new OllamaProvider({ baseUrl: c.ollamaBaseUrl.value, fetch: this.fetchImpl })];
     if (c.openaiBaseUrl.value) {
       // A key that no longer decrypts breaks this provider only, never the Ollama models beside it.
       let apiKey: string | null = null;
@@ -93,9 +91,7 @@ export class SettingsService {
       } catch (err) {
         keyError = err instanceof AppError ? err : new AppError('internal', String(err));
       }
-      list.push(
-        new OpenAiProvider({ baseUrl: c.openaiBaseUrl.value, apiKey, keyError, fetch: this.fetchImpl }),
-      );
+      list.push(new OpenAiProvider({ baseUrl: c.openaiBaseUrl.value, apiKey, keyError, fetch: this.fetchImpl }));
     }
     this.cachedProviders = list;
     return list;

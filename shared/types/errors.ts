@@ -35,8 +35,6 @@ export function isAppErrorShape(value: unknown): value is AppErrorShape {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    typeof v.message === 'string' &&
-    typeof v.code === 'string' &&
-    (ERROR_CODES as readonly string[]).includes(v.code)
+    typeof v.message === 'string' && typeof v.code === 'string' && (ERROR_CODES as readonly string[]).includes(v.code)
   );
 }

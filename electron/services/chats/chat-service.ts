@@ -59,7 +59,14 @@ export class ChatService {
         try {
           const models = await p.listModels();
           result.models.push(...models);
-          result.providers.push({ providerId: p.id, kind: p.kind, label: p.label, baseUrl: p.baseUrl, ok: true, models: models.length });
+          result.providers.push({
+            providerId: p.id,
+            kind: p.kind,
+            label: p.label,
+            baseUrl: p.baseUrl,
+            ok: true,
+            models: models.length,
+          });
         } catch (err) {
           result.providers.push({
             providerId: p.id,
@@ -75,9 +82,7 @@ export class ChatService {
     );
     const order = new Map(this.settings.providers().map((p, i) => [p.id, i]));
     result.providers.sort((a, b) => order.get(a.providerId)! - order.get(b.providerId)!);
-    result.models.sort(
-      (a, b) => order.get(a.providerId)! - order.get(b.providerId)! || a.name.localeCompare(b.name),
-    );
+    result.models.sort((a, b) => order.get(a.providerId)! - order.get(b.providerId)! || a.name.localeCompare(b.name));
     return result;
   }
 

@@ -83,13 +83,10 @@ export class GenerationManager {
     let stats: GenerationStats | null = null;
     let status: MessageStatus = 'done';
     let error: { code: string; message: string } | null = null;
-    const coalescer = new DeltaCoalescer(
-      (delta) => {
-        this.events.emit('message.delta', { chatId, messageId, offset: sent, delta });
-        sent += delta.length;
-      },
-      this.options.coalesceMs ?? 16,
-    );
+    const coalescer = new DeltaCoalescer((delta) => {
+      this.events.emit('message.delta', { chatId, messageId, offset: sent, delta });
+      sent += delta.length;
+    }, this.options.coalesceMs ?? 16);
 
     try {
       for await (const chunk of job.provider.chat({

@@ -100,7 +100,9 @@ export function parseHearthExport(text: string): HearthExport {
   const parsed = hearthExportSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`The file does not match the Hearth export format at ${issue?.path.join('.') || 'top level'}: ${issue?.message}`);
+    throw new Error(
+      `The file does not match the Hearth export format at ${issue?.path.join('.') || 'top level'}: ${issue?.message}`,
+    );
   }
   return parsed.data;
 }
@@ -146,9 +148,19 @@ export function importHearth(db: Db, data: HearthExport, clock: HybridClock, dev
           // An answer that was streaming when exported can no longer finish.
           const status = m.status === 'streaming' ? 'interrupted' : m.status;
           insertMsg.run(
-            m.id, chat.id, parent, m.role, m.content, m.model, status,
-            m.error ? JSON.stringify(m.error) : null, m.stats ? JSON.stringify(m.stats) : null,
-            m.createdAt, m.updatedAt, clock.tick(), deviceId,
+            m.id,
+            chat.id,
+            parent,
+            m.role,
+            m.content,
+            m.model,
+            status,
+            m.error ? JSON.stringify(m.error) : null,
+            m.stats ? JSON.stringify(m.stats) : null,
+            m.createdAt,
+            m.updatedAt,
+            clock.tick(),
+            deviceId,
           );
           inserted.add(m.id);
           report.messagesImported++;

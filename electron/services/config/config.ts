@@ -62,12 +62,7 @@ const nonEmpty = (v: string | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
-function pick<T>(
-  flag: T | undefined,
-  env: T | undefined,
-  stored: T | undefined,
-  fallback: T,
-): Sourced<T> {
+function pick<T>(flag: T | undefined, env: T | undefined, stored: T | undefined, fallback: T): Sourced<T> {
   if (flag !== undefined) return { value: flag, source: 'flag' };
   if (env !== undefined) return { value: env, source: 'env' };
   if (stored !== undefined) return { value: stored, source: 'settings' };

@@ -13,9 +13,7 @@ export interface ChatRequest {
 }
 
 export type StreamChunk =
-  | { type: 'content'; text: string }
-  | { type: 'thinking'; text: string }
-  | { type: 'done'; stats: GenerationStats };
+  { type: 'content'; text: string } | { type: 'thinking'; text: string } | { type: 'done'; stats: GenerationStats };
 
 export interface Provider {
   readonly id: string;
@@ -46,7 +44,16 @@ export function isConnectionError(err: unknown): boolean {
     const code = (e as { code?: string }).code;
     if (
       code &&
-      ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ENOTFOUND',
+        'EHOSTUNREACH',
+        'ETIMEDOUT',
+        'EAI_AGAIN',
+        'UND_ERR_SOCKET',
+        'UND_ERR_CONNECT_TIMEOUT',
+      ].includes(code)
     )
       return true;
     const msg = (e as { message?: string }).message ?? '';

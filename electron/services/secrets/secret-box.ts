@@ -33,7 +33,7 @@ export class SecretBox {
     } catch {
       throw new AppError(
         'internal',
-        'A stored API key cannot be decrypted with this machine\'s key (was WEBUI_SECRET_KEY changed?). Enter the key again in Settings.',
+        "A stored API key cannot be decrypted with this machine's key (was WEBUI_SECRET_KEY changed?). Enter the key again in Settings.",
       );
     }
   }

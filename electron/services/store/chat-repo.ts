@@ -177,8 +177,7 @@ export class ChatRepo {
 
   getMessage(id: string): Message | null {
     const row = this.db.prepare(`SELECT * FROM messages WHERE id = ? AND deleted = 0`).get(id) as
-      | MessageRow
-      | undefined;
+      MessageRow | undefined;
     return row ? toMessage(row) : null;
   }
 

@@ -78,9 +78,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
 
     const deviceId = ensureDeviceId(db);
     const recovered = db
-      .prepare(
-        `UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'`,
-      )
+      .prepare(`UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'`)
       .run(now()).changes;
 
     return {
@@ -98,9 +96,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
 }
 
 function ensureDeviceId(db: Db): string {
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'device_id'`).get() as
-    | { value: string }
-    | undefined;
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'device_id'`).get() as { value: string } | undefined;
   if (row) return row.value;
   const id = uuidv7();
   db.prepare(`INSERT INTO meta (key, value) VALUES ('device_id', ?)`).run(id);

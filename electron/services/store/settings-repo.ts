@@ -8,9 +8,7 @@ export class SettingsRepo {
   ) {}
 
   get<T>(key: string): T | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     if (!row) return undefined;
     try {
       return JSON.parse(row.value) as T;

@@ -53,12 +53,18 @@ export function createHttpBridge(
           credentials: 'same-origin',
         });
       } catch {
-        return { ok: false, error: { code: 'backend_unreachable', message: 'Hearth is not answering. Is `hearth serve` still running?' } };
+        return {
+          ok: false,
+          error: { code: 'backend_unreachable', message: 'Hearth is not answering. Is `hearth serve` still running?' },
+        };
       }
       try {
         return (await res.json()) as CallResult<unknown>;
       } catch {
-        return { ok: false, error: { code: 'internal', message: `Hearth answered HTTP ${res.status} without a result.` } };
+        return {
+          ok: false,
+          error: { code: 'internal', message: `Hearth answered HTTP ${res.status} without a result.` },
+        };
       }
     },
     subscribe(listener) {

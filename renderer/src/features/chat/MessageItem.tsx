@@ -12,7 +12,9 @@ const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
  * from it ever reaches the DOM.
  */
 export const MessageItem = memo(function MessageItem({ message: m }: { message: Message }) {
-  const model = useAppStore((s) => (m.model ? s.models.find((x) => x.id === m.model)?.name ?? m.model.split('/').slice(1).join('/') : null));
+  const model = useAppStore((s) =>
+    m.model ? (s.models.find((x) => x.id === m.model)?.name ?? m.model.split('/').slice(1).join('/')) : null,
+  );
   const streaming = m.status === 'streaming';
   return (
     <article

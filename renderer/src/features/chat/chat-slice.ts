@@ -34,6 +34,32 @@ export interface ChatSlice {
 
 const PAGE = 50;
 
+type EarlyEvent =
+  { kind: 'delta'; payload: EventPayload<'message.delta'> } | { kind: 'done'; payload: EventPayload<'message.done'> };
+
+/** Events for messages not on screen yet (newest 100 messages), replayed once they are. */
+const early = new Map<string, EarlyEvent[]>();
+
+function remember(messageId: string, event: EarlyEvent): void {
+  const list = early.get(messageId) ?? [];
+  list.push(event);
+  early.delete(messageId);
+  early.set(messageId, list);
+  if (early.size > 100) early.delete(early.keys().next().value!);
+}
+
+function replayEarly(messageIds: string[], state: ChatSlice): void {
+  for (const id of messageIds) {
+    const list = early.get(id);
+    if (!list) continue;
+    early.delete(id);
+    for (const e of list) {
+      if (e.kind === 'delta') state.onDelta(e.payload);
+      else state.onDone(e.payload);
+    }
+  }
+}
+
 const sortChats = (chats: Chat[]) =>
   [...chats].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 
@@ -70,6 +96,10 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       const { chat, messages } = await client.call('chats.get', { id });
       if (get().activeChatId !== id) return;
       set({ messages });
+      replayEarly(
+        messages.map((m) => m.id),
+        get(),
+      );
       if (chat.model) get().selectModel(chat.model, false);
     } catch (err) {
       if (get().activeChatId === id) set({ messages: [], chatError: (err as Error).message });
@@ -96,14 +126,10 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       const sameChat = get().activeChatId === r.chat.id;
       set((s) => ({
         activeChatId: r.chat.id,
-        // Deltas may have arrived before this answer; keep what they built.
-        messages: [
-          ...(sameChat ? s.messages.filter((m) => m.id !== r.userMessage.id && m.id !== r.assistantMessage.id) : []),
-          r.userMessage,
-          s.messages.find((m) => m.id === r.assistantMessage.id) ?? r.assistantMessage,
-        ],
+        messages: [...(sameChat ? s.messages : []), r.userMessage, r.assistantMessage],
         chats: sortChats([r.chat, ...s.chats.filter((c) => c.id !== r.chat.id)]),
       }));
+      replayEarly([r.assistantMessage.id], get());
       return true;
     } catch (err) {
       set({ chatError: err instanceof ClientError ? err.message : 'Could not send the message.' });
@@ -126,23 +152,13 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     }
   },
 
-  onDelta({ chatId, messageId, offset, delta }) {
-    if (get().activeChatId !== chatId) return;
+  onDelta(p) {
+    const { chatId, messageId, offset, delta } = p;
     const messages = get().messages;
-    const i = messages.findIndex((m) => m.id === messageId);
+    const i = get().activeChatId === chatId ? messages.findIndex((m) => m.id === messageId) : -1;
     if (i < 0) {
-      // The answer started before `send` returned; hold it until the message arrives.
-      if (offset === 0) {
-        set({
-          messages: [
-            ...messages,
-            {
-              id: messageId, chatId, parentId: null, role: 'assistant', content: delta, model: null,
-              status: 'streaming', error: null, stats: null, createdAt: Date.now(), updatedAt: Date.now(),
-            },
-          ],
-        });
-      }
+      // The answer may start before `send` has returned its message: keep the event until it has.
+      remember(messageId, { kind: 'delta', payload: p });
       return;
     }
     const m = messages[i]!;
@@ -157,8 +173,12 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     set({ messages: next });
   },
 
-  onDone({ chatId, messageId, status, content, error, stats }) {
-    if (get().activeChatId !== chatId) return;
+  onDone(p) {
+    const { chatId, messageId, status, content, error, stats } = p;
+    if (get().activeChatId !== chatId || !get().messages.some((m) => m.id === messageId)) {
+      remember(messageId, { kind: 'done', payload: p });
+      return;
+    }
     set((s) => ({
       messages: s.messages.map((m) => (m.id === messageId ? { ...m, status, content, error, stats } : m)),
     }));

@@ -2,7 +2,11 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store';
 import type { Theme } from '../../../../shared/types/domain';
 
-const ENV_NAME = { ollamaBaseUrl: 'OLLAMA_BASE_URL', openaiBaseUrl: 'OPENAI_API_BASE_URL', openaiApiKey: 'OPENAI_API_KEY' } as const;
+const ENV_NAME = {
+  ollamaBaseUrl: 'OLLAMA_BASE_URL',
+  openaiBaseUrl: 'OPENAI_API_BASE_URL',
+  openaiApiKey: 'OPENAI_API_KEY',
+} as const;
 
 export function SettingsPage() {
   const settings = useAppStore((s) => s.settings);
@@ -31,7 +35,9 @@ export function SettingsPage() {
   const locked = settings.locked;
   const lockNote = (k: keyof typeof ENV_NAME) =>
     locked[k] ? (
-      <small className="muted">Set by {locked[k] === 'env' ? ENV_NAME[k] : 'a command-line flag'}; change it there.</small>
+      <small className="muted">
+        Set by {locked[k] === 'env' ? ENV_NAME[k] : 'a command-line flag'}; change it there.
+      </small>
     ) : null;
 
   const save = async (e: FormEvent) => {
@@ -109,7 +115,9 @@ export function SettingsPage() {
             Default model
             <select value={defaultModel} onChange={(e) => setDefaultModel(e.target.value)}>
               <option value="">First available</option>
-              {defaultModel && !models.some((m) => m.id === defaultModel) && <option value={defaultModel}>{defaultModel}</option>}
+              {defaultModel && !models.some((m) => m.id === defaultModel) && (
+                <option value={defaultModel}>{defaultModel}</option>
+              )}
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.providerLabel}: {m.name}
