@@ -7,12 +7,17 @@
 import { z } from 'zod';
 import type {
   AppInfo,
+  Attachment,
   Chat,
   ChatWithMessages,
+  Folder,
+  GenerationStats,
+  ImportReport,
   Message,
   ModelList,
+  SearchHit,
   SettingsView,
-  GenerationStats,
+  TagCount,
 } from './types/domain';
 import type { AppErrorShape } from './types/errors';
 
@@ -44,8 +49,50 @@ export const SettingsPatchSchema = z
     openaiApiKey: z.string().max(4096).nullable().optional(),
     defaultModel: z.string().max(512).nullable().optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
+    autoTitle: z.boolean().optional(),
+    /** Replaces the list of extra endpoints. A missing apiKey keeps the stored one; null removes it. */
+    openaiEndpoints: z
+      .array(
+        z
+          .object({
+            id: z
+              .string()
+              .regex(/^[a-z0-9-]{1,32}$/)
+              .optional(),
+            label: z.string().trim().min(1).max(80),
+            baseUrl: httpUrl,
+            apiKey: z.string().max(4096).nullable().optional(),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
   })
   .strict();
+
+export const ChatParamsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    topK: z.number().int().min(0).max(1000).optional(),
+    contextLength: z.number().int().min(256).max(2_097_152).optional(),
+    maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+    seed: z.number().int().optional(),
+    keepAlive: z
+      .string()
+      .regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/)
+      .optional(),
+    thinking: z.enum(['off', 'on', 'low', 'medium', 'high']).optional(),
+  })
+  .strict();
+
+const tagName = z.string().trim().min(1).max(40);
+const folderName = z.string().trim().min(1).max(80);
+/** Attachments travel as base64; 20 MB of file at most. */
+const base64 = z
+  .string()
+  .max(28_000_000)
+  .regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64');
 
 export const methods = {
   'app.info': { input: empty, output: out<AppInfo>() },
@@ -56,8 +103,12 @@ export const methods = {
     input: z
       .object({
         limit: z.number().int().min(1).max(500).optional(),
-        /** Cursor: return chats updated before this chat (exclusive). */
-        before: z.object({ updatedAt: z.number().int(), id }).optional(),
+        /** Cursor: the last chat of the previous page (pinned first, then most recent). */
+        before: z.object({ pinned: z.boolean().optional(), updatedAt: z.number().int(), id }).optional(),
+        /** A folder id, or null for chats in no folder; omit for all. */
+        folderId: id.nullable().optional(),
+        archived: z.boolean().optional(),
+        tag: tagName.optional(),
       })
       .strict(),
     output: out<{ chats: Chat[]; hasMore: boolean }>(),
@@ -71,7 +122,39 @@ export const methods = {
     input: z.object({ id, title: z.string().trim().min(1).max(200) }).strict(),
     output: out<Chat>(),
   },
+  /** Soft delete: the chat can be restored (Undo) until it is purged. */
   'chats.delete': { input: z.object({ id }).strict(), output: out<{ ok: true }>() },
+  'chats.restore': { input: z.object({ id }).strict(), output: out<Chat>() },
+  'chats.update': {
+    input: z
+      .object({
+        id,
+        title: z.string().trim().min(1).max(200).optional(),
+        pinned: z.boolean().optional(),
+        archived: z.boolean().optional(),
+        folderId: id.nullable().optional(),
+        tags: z.array(tagName).max(20).optional(),
+        systemPrompt: z.string().max(100_000).nullable().optional(),
+        params: ChatParamsSchema.optional(),
+        model: z.string().min(1).max(512).optional(),
+      })
+      .strict(),
+    output: out<Chat>(),
+  },
+  /** Show another branch: the leaf of the path to display. */
+  'chats.setBranch': { input: z.object({ chatId: id, leafId: id }).strict(), output: out<Chat>() },
+  'folders.list': { input: empty, output: out<Folder[]>() },
+  'folders.create': { input: z.object({ name: folderName }).strict(), output: out<Folder>() },
+  'folders.rename': { input: z.object({ id, name: folderName }).strict(), output: out<Folder>() },
+  /** Chats inside move out of the folder; none is deleted. */
+  'folders.delete': { input: z.object({ id }).strict(), output: out<{ ok: true }>() },
+  'tags.list': { input: empty, output: out<TagCount[]>() },
+  'search.query': {
+    input: z
+      .object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).optional() })
+      .strict(),
+    output: out<{ hits: SearchHit[] }>(),
+  },
   'messages.send': {
     input: z
       .object({
@@ -79,9 +162,54 @@ export const methods = {
         chatId: id.optional(),
         model: z.string().min(1).max(512),
         content: z.string().min(1).max(1_000_000),
+        /** Added with attachments.add before sending. */
+        attachmentIds: z.array(id).max(20).optional(),
+        /** Answer on this branch (the message to reply after); default: the branch on screen. */
+        parentId: id.nullable().optional(),
       })
       .strict(),
     output: out<{ chat: Chat; userMessage: Message; assistantMessage: Message }>(),
+  },
+  /** A new answer to the same question, as a sibling of the old one. */
+  'messages.regenerate': {
+    input: z.object({ messageId: id, model: z.string().min(1).max(512).optional() }).strict(),
+    output: out<{ chat: Chat; assistantMessage: Message }>(),
+  },
+  /** Edit a user message: a new sibling with the new text, answered afresh. */
+  'messages.edit': {
+    input: z.object({ messageId: id, content: z.string().min(1).max(1_000_000) }).strict(),
+    output: out<{ chat: Chat; userMessage: Message; assistantMessage: Message }>(),
+  },
+  /** Continue an interrupted or stopped answer where it ended. */
+  'messages.continue': { input: z.object({ messageId: id }).strict(), output: out<{ assistantMessage: Message }>() },
+  'attachments.add': {
+    input: z
+      .object({
+        chatId: id.optional(),
+        name: z.string().trim().min(1).max(255),
+        mime: z.string().max(127),
+        dataBase64: base64,
+        width: z.number().int().min(1).max(20_000).optional(),
+        height: z.number().int().min(1).max(20_000).optional(),
+      })
+      .strict(),
+    output: out<Attachment>(),
+  },
+  /** An attachment's bytes as a data: URL, for display. */
+  'attachments.get': { input: z.object({ id }).strict(), output: out<{ dataUrl: string }>() },
+  /** Fetch a remote image the user agreed to see (by the app, not the page), as a data: URL. */
+  'media.fetchImage': {
+    input: z.object({ url: z.string().url().max(4096) }).strict(),
+    output: out<{ dataUrl: string }>(),
+  },
+  'data.export': {
+    input: z.object({ chatId: id.optional(), format: z.enum(['hearth', 'markdown']) }).strict(),
+    output: out<{ filename: string; mime: string; content: string }>(),
+  },
+  /** Import Hearth JSON, ChatGPT's conversations.json or an Open WebUI export (detected by content). */
+  'data.import': {
+    input: z.object({ filename: z.string().max(255), content: z.string().max(200_000_000) }).strict(),
+    output: out<ImportReport>(),
   },
   'messages.stop': { input: z.object({ messageId: id }).strict(), output: out<{ stopped: boolean }>() },
 } as const;
@@ -93,14 +221,26 @@ export const events = {
    * Coalesced: about one per frame per streaming message. `delta` is text to append at `offset`
    * (the length of the text before it), so a client that also fetched the message can merge both.
    */
-  'message.delta': z.object({ ...messageRef, offset: z.number().int(), delta: z.string() }),
+  'message.delta': z.object({
+    ...messageRef,
+    offset: z.number().int(),
+    delta: z.string(),
+    /** Reasoning text, merged the same way at `thinkingOffset`. */
+    thinkingOffset: z.number().int().optional(),
+    thinking: z.string().optional(),
+  }),
   'message.done': z.object({
     ...messageRef,
     status: z.enum(['done', 'stopped', 'interrupted', 'error']),
     content: z.string(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     stats: z.custom<GenerationStats>().nullable(),
+    thinking: z.string().nullable().optional(),
+    thinkingMs: z.number().nullable().optional(),
   }),
+  /** A message added by any window or command (send, regenerate, edit, import). */
+  'message.created': z.object({ message: z.custom<Message>() }),
+  'folders.changed': z.object({}),
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
   'chat.deleted': z.object({ id: z.string() }),
   /** A command from outside the page: the app menu, a tray item, a global shortcut. */

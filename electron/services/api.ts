@@ -11,36 +11,31 @@ import {
   type MethodParsedInput,
 } from '../../shared/contract';
 import { AppError, type AppErrorShape } from '../../shared/types/errors';
-import type { AppInfo } from '../../shared/types/domain';
-import type { ChatService } from './chats/chat-service';
-import type { SettingsService } from './settings-service';
 import type { Logger } from './util/logger';
+import type { RouterDeps } from './api/router-deps';
+import { appHandlers } from './api/app-handlers';
+import { chatHandlers } from './api/chat-handlers';
+import { organisationHandlers } from './api/organisation-handlers';
+import { dataHandlers } from './api/data-handlers';
+import { mediaHandlers } from './api/media-handlers';
+
+export type { RouterDeps };
 
 export type Handlers = {
   [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
 };
 
-export interface RouterDeps {
-  chats: ChatService;
-  settings: SettingsService;
-  info: () => AppInfo;
-  log: Logger;
-}
+/** A group of handlers for some of the contract's methods. */
+export type HandlerGroup<K extends MethodName> = Pick<Handlers, K>;
 
 export function createHandlers(d: RouterDeps): Handlers {
   return {
-    'app.info': () => d.info(),
-    'settings.get': () => d.settings.view(),
-    'settings.update': (input) => d.settings.update(input),
-    'models.list': () => d.chats.models(),
-    'chats.list': (input) => d.chats.list(input),
-    'chats.get': ({ id }) => d.chats.get(id),
-    'chats.create': ({ model }) => d.chats.create(model),
-    'chats.rename': ({ id, title }) => d.chats.rename(id, title),
-    'chats.delete': ({ id }) => d.chats.delete(id),
-    'messages.send': (input) => d.chats.send(input),
-    'messages.stop': ({ messageId }) => d.chats.stop(messageId),
-  };
+    ...appHandlers(d),
+    ...chatHandlers(d),
+    ...organisationHandlers(d),
+    ...dataHandlers(d),
+    ...mediaHandlers(d),
+  } satisfies Handlers;
 }
 
 export interface Router {

@@ -46,6 +46,8 @@ export class SettingsService {
       openaiApiKeySet: !!c.openaiApiKey.value,
       defaultModel: c.defaultModel.value,
       theme: c.theme.value,
+      openaiEndpoints: [],
+      autoTitle: false,
       locked,
     };
   }

@@ -19,7 +19,7 @@ export class ChatService {
   ) {}
 
   list(input: MethodParsedInput<'chats.list'>) {
-    return this.repo.listChats(input.limit ?? 50, input.before);
+    return this.repo.listChats({ ...input, limit: input.limit ?? 50 });
   }
 
   get(id: string) {
@@ -121,7 +121,7 @@ export class ChatService {
     const patch: { title?: string; model?: string } = {};
     if (chat.model !== input.model) patch.model = input.model;
     if (chat.title === NEW_CHAT_TITLE && history.length === 0) patch.title = titleFrom(input.content);
-    chat = this.repo.updateChat(chat.id, patch) ?? chat;
+    chat = this.repo.updateChat(chat.id, patch) ?? this.repo.getChat(chat.id) ?? chat;
     this.events.emit('chat.updated', { chat });
 
     this.generation.start({

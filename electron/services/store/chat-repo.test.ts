@@ -26,7 +26,7 @@ function pageThrough(limit: number): { pages: Chat[][]; all: Chat[] } {
   const pages: Chat[][] = [];
   let before: { updatedAt: number; id: string } | undefined;
   for (let guard = 0; guard < 100; guard++) {
-    const page = repo.listChats(limit, before);
+    const page = repo.listChats({ limit, before });
     pages.push(page.chats);
     if (!page.hasMore) break;
     const last = page.chats[page.chats.length - 1]!;
@@ -60,11 +60,11 @@ describe('ChatRepo.listChats paging', () => {
 
   it('reports hasMore only when another page exists', () => {
     for (let i = 0; i < 4; i++) repo.createChat({ title: `c${i}`, model: null });
-    expect(repo.listChats(4).hasMore).toBe(false);
-    expect(repo.listChats(3).hasMore).toBe(true);
-    const first = repo.listChats(3);
+    expect(repo.listChats({ limit: 4 }).hasMore).toBe(false);
+    expect(repo.listChats({ limit: 3 }).hasMore).toBe(true);
+    const first = repo.listChats({ limit: 3 });
     const last = first.chats[2]!;
-    const rest = repo.listChats(3, { updatedAt: last.updatedAt, id: last.id });
+    const rest = repo.listChats({ limit: 3, before: { updatedAt: last.updatedAt, id: last.id } });
     expect(rest.chats).toHaveLength(1);
     expect(rest.hasMore).toBe(false);
   });
@@ -75,12 +75,12 @@ describe('ChatRepo.listChats paging', () => {
     repo.createChat({ title: 'newer', model: null });
     clockMs += 10;
     repo.addMessage({ chatId: older.id, parentId: null, role: 'user', content: 'bump', model: null, status: 'done' });
-    expect(repo.listChats(10).chats.map((c) => c.title)).toEqual(['older', 'newer']);
+    expect(repo.listChats({ limit: 10 }).chats.map((c) => c.title)).toEqual(['older', 'newer']);
   });
 });
 
 describe('ChatRepo.deleteChat', () => {
-  it('hides the chat and its messages but keeps tombstones for sync', () => {
+  it('hides the chat and its messages behind a tombstone, and restore brings them back', () => {
     const keep = repo.createChat({ title: 'keep', model: null });
     const gone = repo.createChat({ title: 'gone', model: null });
     const q = repo.addMessage({
@@ -114,18 +114,18 @@ describe('ChatRepo.deleteChat', () => {
     expect(repo.getChat(gone.id)).toBeNull();
     expect(repo.listMessages(gone.id)).toEqual([]);
     expect(repo.getMessage(q.id)).toBeNull();
-    expect(repo.listChats(50).chats.map((c) => c.id)).toEqual([keep.id]);
+    expect(repo.listChats({ limit: 50 }).chats.map((c) => c.id)).toEqual([keep.id]);
     expect(repo.listMessages(keep.id).map((m) => m.content)).toEqual(['still here']);
 
-    const rows = opened.db.prepare(`SELECT deleted, updated_at FROM messages WHERE chat_id = ?`).all(gone.id) as {
-      deleted: number;
-      updated_at: number;
-    }[];
-    expect(rows).toHaveLength(2);
-    expect(rows.every((r) => r.deleted === 1 && r.updated_at === clockMs)).toBe(true);
+    // The chat row is the tombstone (for sync); its messages stay intact so Undo restores them whole.
     expect(opened.db.prepare(`SELECT deleted FROM chats WHERE id = ?`).get(gone.id)).toEqual({ deleted: 1 });
+    expect(opened.db.prepare(`SELECT count(*) AS n FROM messages WHERE chat_id = ?`).get(gone.id)).toEqual({ n: 2 });
 
     // Deleting again changes nothing and says so.
     expect(repo.deleteChat(gone.id)).toBe(false);
+
+    // Undo brings the chat back with every message.
+    expect(repo.restoreChat(gone.id)?.title).toBe('gone');
+    expect(repo.listMessages(gone.id).map((m) => m.content)).toEqual(['secret question', 'secret answer']);
   });
 });

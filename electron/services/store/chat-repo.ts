@@ -1,5 +1,17 @@
-/** Chats and their messages in SQLite. Deletes are tombstones (`deleted = 1`) so sync can see them. */
-import type { Chat, GenerationStats, Message, MessageRole, MessageStatus } from '../../../shared/types/domain';
+/**
+ * Chats and their messages in SQLite. Messages form a tree through parent_id (regenerations and
+ * edits are siblings). Deletes are tombstones (`deleted = 1`) so sync can see them; deleting a chat
+ * tombstones only the chat row, so Undo restores it whole.
+ */
+import type {
+  Attachment,
+  Chat,
+  ChatParams,
+  GenerationStats,
+  Message,
+  MessageRole,
+  MessageStatus,
+} from '../../../shared/types/domain';
 import type { Db } from './database';
 import { uuidv7 } from '../util/uuidv7';
 import type { HybridClock } from '../util/hlc';
@@ -10,6 +22,12 @@ interface ChatRow {
   model: string | null;
   created_at: number;
   updated_at: number;
+  folder_id: string | null;
+  pinned: number;
+  archived: number;
+  system_prompt: string | null;
+  params: string | null;
+  current_leaf_id: string | null;
 }
 
 interface MessageRow {
@@ -24,17 +42,28 @@ interface MessageRow {
   stats: string | null;
   created_at: number;
   updated_at: number;
+  thinking: string | null;
+  thinking_ms: number | null;
+  trimmed: number;
 }
 
-const toChat = (r: ChatRow): Chat => ({
-  id: r.id,
-  title: r.title,
-  model: r.model,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+interface AttachmentRow {
+  id: string;
+  message_id: string | null;
+  kind: 'image' | 'text';
+  name: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+}
 
-const parseJson = <T>(text: string | null): T | null => {
+const CHAT_COLS =
+  'id, title, model, created_at, updated_at, folder_id, pinned, archived, system_prompt, params, current_leaf_id';
+const MESSAGE_COLS =
+  'id, chat_id, parent_id, role, content, model, status, error, stats, created_at, updated_at, thinking, thinking_ms, trimmed';
+
+export const parseJson = <T>(text: string | null): T | null => {
   if (!text) return null;
   try {
     return JSON.parse(text) as T;
@@ -43,7 +72,32 @@ const parseJson = <T>(text: string | null): T | null => {
   }
 };
 
-const toMessage = (r: MessageRow): Message => ({
+const toChat = (r: ChatRow, tags: string[]): Chat => ({
+  id: r.id,
+  title: r.title,
+  model: r.model,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  folderId: r.folder_id,
+  pinned: r.pinned === 1,
+  archived: r.archived === 1,
+  tags,
+  systemPrompt: r.system_prompt,
+  params: parseJson<ChatParams>(r.params) ?? {},
+  currentLeafId: r.current_leaf_id,
+});
+
+export const toAttachment = (r: AttachmentRow): Attachment => ({
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  mime: r.mime,
+  size: r.size,
+  width: r.width,
+  height: r.height,
+});
+
+const toMessage = (r: MessageRow, attachments: Attachment[]): Message => ({
   id: r.id,
   chatId: r.chat_id,
   parentId: r.parent_id,
@@ -55,6 +109,10 @@ const toMessage = (r: MessageRow): Message => ({
   stats: parseJson<GenerationStats>(r.stats),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  thinking: r.thinking,
+  thinkingMs: r.thinking_ms,
+  trimmed: r.trimmed,
+  attachments,
 });
 
 export interface NewMessage {
@@ -64,135 +122,253 @@ export interface NewMessage {
   content: string;
   model: string | null;
   status: MessageStatus;
+  trimmed?: number;
+  /** Keep a given id and times (imports); otherwise new ones. */
+  id?: string;
+  createdAt?: number;
+}
+
+export interface ChatPatch {
+  title?: string;
+  model?: string | null;
+  pinned?: boolean;
+  archived?: boolean;
+  folderId?: string | null;
+  systemPrompt?: string | null;
+  params?: ChatParams;
+  currentLeafId?: string | null;
+}
+
+export interface ListChatsOptions {
+  limit: number;
+  before?: { pinned?: boolean; updatedAt: number; id: string };
+  folderId?: string | null;
+  archived?: boolean;
+  tag?: string;
 }
 
 export class ChatRepo {
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly clock: HybridClock,
-    private readonly deviceId: string,
+    readonly deviceId: string,
     private readonly now: () => number = Date.now,
   ) {}
 
-  createChat(input: { title: string; model: string | null }): Chat {
-    const t = this.now();
-    const row: ChatRow = { id: uuidv7(t), title: input.title, model: input.model, created_at: t, updated_at: t };
-    this.db
-      .prepare(
-        `INSERT INTO chats (id, title, model, created_at, updated_at, version, device_id)
-         VALUES (@id, @title, @model, @created_at, @updated_at, @version, @device_id)`,
-      )
-      .run({ ...row, version: this.clock.tick(), device_id: this.deviceId });
-    return toChat(row);
+  /** A fresh sync version (HLC) for a row written now. */
+  version(): string {
+    return this.clock.tick();
   }
 
-  getChat(id: string): Chat | null {
+  createChat(input: {
+    title: string;
+    model: string | null;
+    id?: string;
+    createdAt?: number;
+    importKey?: string;
+  }): Chat {
+    const t = input.createdAt ?? this.now();
+    const id = input.id ?? uuidv7();
+    this.db
+      .prepare(
+        `INSERT INTO chats (id, title, model, created_at, updated_at, version, device_id, import_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, input.title, input.model, t, t, this.clock.tick(), this.deviceId, input.importKey ?? null);
+    return this.getChat(id)!;
+  }
+
+  getChat(id: string, opts: { includeDeleted?: boolean } = {}): Chat | null {
     const row = this.db
-      .prepare(`SELECT id, title, model, created_at, updated_at FROM chats WHERE id = ? AND deleted = 0`)
+      .prepare(`SELECT ${CHAT_COLS} FROM chats WHERE id = ? ${opts.includeDeleted ? '' : 'AND deleted = 0'}`)
       .get(id) as ChatRow | undefined;
-    return row ? toChat(row) : null;
+    return row ? toChat(row, this.tagsFor([id]).get(id) ?? []) : null;
   }
 
-  listChats(limit: number, before?: { updatedAt: number; id: string }): { chats: Chat[]; hasMore: boolean } {
-    const rows = (
-      before
-        ? this.db
-            .prepare(
-              `SELECT id, title, model, created_at, updated_at FROM chats
-               WHERE deleted = 0 AND (updated_at < @u OR (updated_at = @u AND id < @id))
-               ORDER BY updated_at DESC, id DESC LIMIT @n`,
-            )
-            .all({ u: before.updatedAt, id: before.id, n: limit + 1 })
-        : this.db
-            .prepare(
-              `SELECT id, title, model, created_at, updated_at FROM chats
-               WHERE deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?`,
-            )
-            .all(limit + 1)
-    ) as ChatRow[];
-    return { chats: rows.slice(0, limit).map(toChat), hasMore: rows.length > limit };
-  }
-
-  updateChat(id: string, patch: { title?: string; model?: string | null }): Chat | null {
-    const current = this.getChat(id);
-    if (!current) return null;
-    const next = {
-      title: patch.title ?? current.title,
-      model: patch.model === undefined ? current.model : patch.model,
-      updated_at: this.now(),
-    };
-    this.db
+  listChats(o: ListChatsOptions): { chats: Chat[]; hasMore: boolean } {
+    const where = ['c.deleted = 0', 'c.archived = @archived'];
+    const params: Record<string, unknown> = { archived: o.archived ? 1 : 0, n: o.limit + 1 };
+    if (o.folderId === null) where.push('c.folder_id IS NULL');
+    else if (o.folderId !== undefined) {
+      where.push('c.folder_id = @folder');
+      params.folder = o.folderId;
+    }
+    if (o.tag) {
+      where.push(
+        `EXISTS (SELECT 1 FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id
+                 WHERE ct.chat_id = c.id AND ct.deleted = 0 AND t.deleted = 0 AND t.name = @tag)`,
+      );
+      params.tag = o.tag;
+    }
+    if (o.before) {
+      where.push('(c.pinned, c.updated_at, c.id) < (@p, @u, @id)');
+      Object.assign(params, { p: o.before.pinned ? 1 : 0, u: o.before.updatedAt, id: o.before.id });
+    }
+    const rows = this.db
       .prepare(
-        `UPDATE chats SET title = @title, model = @model, updated_at = @updated_at, version = @version,
-         device_id = @device_id WHERE id = @id`,
+        `SELECT ${CHAT_COLS.split(', ')
+          .map((c) => `c.${c}`)
+          .join(', ')} FROM chats c
+         WHERE ${where.join(' AND ')} ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT @n`,
       )
-      .run({ ...next, id, version: this.clock.tick(), device_id: this.deviceId });
+      .all(params) as ChatRow[];
+    const page = rows.slice(0, o.limit);
+    const tags = this.tagsFor(page.map((r) => r.id));
+    return { chats: page.map((r) => toChat(r, tags.get(r.id) ?? [])), hasMore: rows.length > o.limit };
+  }
+
+  /** Tag names per chat, for a page of chats at once. */
+  tagsFor(chatIds: string[]): Map<string, string[]> {
+    const result = new Map<string, string[]>();
+    if (chatIds.length === 0) return result;
+    const rows = this.db
+      .prepare(
+        `SELECT ct.chat_id, t.name FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id
+         WHERE ct.deleted = 0 AND t.deleted = 0 AND ct.chat_id IN (SELECT value FROM json_each(?))
+         ORDER BY t.name`,
+      )
+      .all(JSON.stringify(chatIds)) as { chat_id: string; name: string }[];
+    for (const r of rows) {
+      const list = result.get(r.chat_id) ?? [];
+      list.push(r.name);
+      result.set(r.chat_id, list);
+    }
+    return result;
+  }
+
+  /** Update chat fields. Only new activity (a message) moves a chat up the list, so this keeps updated_at. */
+  updateChat(id: string, patch: ChatPatch): Chat | null {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { id, version: this.clock.tick(), device_id: this.deviceId };
+    const map: [keyof ChatPatch, string, (v: unknown) => unknown][] = [
+      ['title', 'title', (v) => v],
+      ['model', 'model', (v) => v],
+      ['pinned', 'pinned', (v) => (v ? 1 : 0)],
+      ['archived', 'archived', (v) => (v ? 1 : 0)],
+      ['folderId', 'folder_id', (v) => v],
+      ['systemPrompt', 'system_prompt', (v) => v],
+      ['params', 'params', (v) => JSON.stringify(v ?? {})],
+      ['currentLeafId', 'current_leaf_id', (v) => v],
+    ];
+    for (const [key, column, convert] of map) {
+      if (patch[key] === undefined) continue;
+      sets.push(`${column} = @${column}`);
+      params[column] = convert(patch[key]);
+    }
+    if (sets.length) {
+      const changed = this.db
+        .prepare(
+          `UPDATE chats SET ${sets.join(', ')}, version = @version, device_id = @device_id WHERE id = @id AND deleted = 0`,
+        )
+        .run(params).changes;
+      if (!changed) return null;
+    }
     return this.getChat(id);
   }
 
+  /** Mark the chat active now (a new message), so it moves to the top of the list. */
+  touchChat(id: string, t = this.now()): void {
+    this.db.prepare(`UPDATE chats SET updated_at = ? WHERE id = ?`).run(t, id);
+  }
+
   deleteChat(id: string): boolean {
-    const t = this.now();
-    return this.db.transaction(() => {
-      const version = this.clock.tick();
-      const changed = this.db
-        .prepare(
-          `UPDATE chats SET deleted = 1, updated_at = ?, version = ?, device_id = ? WHERE id = ? AND deleted = 0`,
-        )
-        .run(t, version, this.deviceId, id).changes;
+    return (
       this.db
-        .prepare(`UPDATE messages SET deleted = 1, updated_at = ?, version = ?, device_id = ? WHERE chat_id = ?`)
-        .run(t, version, this.deviceId, id);
-      return changed > 0;
-    })();
+        .prepare(`UPDATE chats SET deleted = 1, version = ?, device_id = ? WHERE id = ? AND deleted = 0`)
+        .run(this.clock.tick(), this.deviceId, id).changes > 0
+    );
+  }
+
+  restoreChat(id: string): Chat | null {
+    this.db
+      .prepare(`UPDATE chats SET deleted = 0, version = ?, device_id = ? WHERE id = ? AND deleted = 1`)
+      .run(this.clock.tick(), this.deviceId, id);
+    return this.getChat(id);
   }
 
   addMessage(input: NewMessage): Message {
-    const t = this.now();
-    const row: MessageRow = {
-      id: uuidv7(t),
-      chat_id: input.chatId,
-      parent_id: input.parentId,
-      role: input.role,
-      content: input.content,
-      model: input.model,
-      status: input.status,
-      error: null,
-      stats: null,
-      created_at: t,
-      updated_at: t,
-    };
+    const t = input.createdAt ?? this.now();
+    const id = input.id ?? uuidv7();
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO messages (id, chat_id, parent_id, role, content, model, status, error, stats,
+          `INSERT INTO messages (id, chat_id, parent_id, role, content, model, status, trimmed,
              created_at, updated_at, version, device_id)
-           VALUES (@id, @chat_id, @parent_id, @role, @content, @model, @status, @error, @stats,
-             @created_at, @updated_at, @version, @device_id)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run({ ...row, version: this.clock.tick(), device_id: this.deviceId });
-      this.db.prepare(`UPDATE chats SET updated_at = ? WHERE id = ?`).run(t, input.chatId);
+        .run(
+          id,
+          input.chatId,
+          input.parentId,
+          input.role,
+          input.content,
+          input.model,
+          input.status,
+          input.trimmed ?? 0,
+          t,
+          t,
+          this.clock.tick(),
+          this.deviceId,
+        );
+      this.touchChat(input.chatId, t);
     })();
-    return toMessage(row);
+    return this.getMessage(id)!;
   }
 
   getMessage(id: string): Message | null {
-    const row = this.db.prepare(`SELECT * FROM messages WHERE id = ? AND deleted = 0`).get(id) as
-      MessageRow | undefined;
-    return row ? toMessage(row) : null;
+    const row = this.db
+      .prepare(
+        `SELECT ${MESSAGE_COLS} FROM messages WHERE id = ? AND deleted = 0
+         AND chat_id IN (SELECT id FROM chats WHERE deleted = 0)`,
+      )
+      .get(id) as MessageRow | undefined;
+    if (!row) return null;
+    return toMessage(row, this.attachmentsFor(`message_id = ?`, row.id).get(row.id) ?? []);
   }
 
+  /** Every message of the chat (all branches), oldest first. */
   listMessages(chatId: string): Message[] {
     const rows = this.db
-      .prepare(`SELECT * FROM messages WHERE chat_id = ? AND deleted = 0 ORDER BY created_at, id`)
-      .all(chatId) as MessageRow[];
-    return rows.map(toMessage);
+      .prepare(
+        `SELECT ${MESSAGE_COLS} FROM messages WHERE chat_id = ? AND deleted = 0
+         AND EXISTS (SELECT 1 FROM chats WHERE id = ? AND deleted = 0) ORDER BY created_at, id`,
+      )
+      .all(chatId, chatId) as MessageRow[];
+    const attachments = this.attachmentsFor(`chat_id = ?`, chatId);
+    return rows.map((r) => toMessage(r, attachments.get(r.id) ?? []));
+  }
+
+  private attachmentsFor(where: string, arg: string): Map<string, Attachment[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, message_id, kind, name, mime, size, width, height FROM attachments
+         WHERE ${where} AND deleted = 0 AND message_id IS NOT NULL ORDER BY created_at, id`,
+      )
+      .all(arg) as AttachmentRow[];
+    const map = new Map<string, Attachment[]>();
+    for (const r of rows) {
+      const list = map.get(r.message_id!) ?? [];
+      list.push(toAttachment(r));
+      map.set(r.message_id!, list);
+    }
+    return map;
   }
 
   /** Persist streamed text so far; cheap enough to run every few hundred ms. */
-  saveProgress(id: string, content: string): void {
+  saveProgress(id: string, content: string, thinking?: string | null): void {
     this.db
-      .prepare(`UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'`)
-      .run(content, this.now(), id);
+      .prepare(
+        `UPDATE messages SET content = ?, thinking = COALESCE(?, thinking), updated_at = ?
+         WHERE id = ? AND status = 'streaming'`,
+      )
+      .run(content, thinking ?? null, this.now(), id);
+  }
+
+  /** Put an answer back into streaming state (continue an interrupted answer). */
+  reopenMessage(id: string): void {
+    this.db
+      .prepare(`UPDATE messages SET status = 'streaming', error = NULL, updated_at = ? WHERE id = ?`)
+      .run(this.now(), id);
   }
 
   finishMessage(
@@ -202,11 +378,14 @@ export class ChatRepo {
       status: MessageStatus;
       error: { code: string; message: string } | null;
       stats: GenerationStats | null;
+      thinking?: string | null;
+      thinkingMs?: number | null;
     },
   ): void {
     this.db
       .prepare(
         `UPDATE messages SET content = @content, status = @status, error = @error, stats = @stats,
+           thinking = @thinking, thinking_ms = @thinking_ms,
            updated_at = @t, version = @version, device_id = @device_id WHERE id = @id`,
       )
       .run({
@@ -215,6 +394,8 @@ export class ChatRepo {
         status: result.status,
         error: result.error ? JSON.stringify(result.error) : null,
         stats: result.stats ? JSON.stringify(result.stats) : null,
+        thinking: result.thinking || null,
+        thinking_ms: result.thinkingMs ?? null,
         t: this.now(),
         version: this.clock.tick(),
         device_id: this.deviceId,

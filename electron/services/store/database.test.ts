@@ -70,9 +70,19 @@ describe('openDatabase', () => {
     const dir = makeTempDir();
     const file = join(dir, 'hearth.db');
     const first = openDatabase({ file, migrations: [m1] });
-    const repo = new ChatRepo(first.db, new HybridClock(first.deviceId), first.deviceId);
-    const chat = repo.createChat({ title: 'Before the upgrade', model: 'ollama/llama3.2:1b' });
-    repo.addMessage({ chatId: chat.id, parentId: null, role: 'user', content: 'keep me', model: null, status: 'done' });
+    // Rows written the way schema 1 stored them.
+    first.db
+      .prepare(
+        `INSERT INTO chats (id, title, model, created_at, updated_at, version, device_id)
+         VALUES ('c1', 'Before the upgrade', 'ollama/llama3.2:1b', 1, 1, 'v', 'd')`,
+      )
+      .run();
+    first.db
+      .prepare(
+        `INSERT INTO messages (id, chat_id, role, content, status, created_at, updated_at, version, device_id)
+         VALUES ('m1', 'c1', 'user', 'keep me', 'done', 1, 1, 'v', 'd')`,
+      )
+      .run();
     first.db.close();
 
     const second = openDatabase({ file, migrations: [m1, m2], now: () => 1_700_000_000_000 });

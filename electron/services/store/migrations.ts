@@ -55,6 +55,121 @@ export const migrations: Migration[] = [
       CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
     `,
   },
+  {
+    version: 2,
+    name: 'organisation, branches, attachments, full-text search',
+    sql: `
+      CREATE TABLE folders (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        sort REAL NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE tags (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX tags_by_name ON tags (name) WHERE deleted = 0;
+      CREATE TABLE chat_tags (
+        chat_id TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        tag_id TEXT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (chat_id, tag_id)
+      );
+      CREATE INDEX chat_tags_by_tag ON chat_tags (tag_id);
+
+      ALTER TABLE chats ADD COLUMN folder_id TEXT REFERENCES folders (id) ON DELETE SET NULL;
+      ALTER TABLE chats ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE chats ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE chats ADD COLUMN system_prompt TEXT;
+      -- JSON of ChatParams: temperature, top_p, top_k, context length, max tokens, seed, keep-alive, thinking
+      ALTER TABLE chats ADD COLUMN params TEXT;
+      -- The leaf of the branch on screen; NULL means the newest leaf.
+      ALTER TABLE chats ADD COLUMN current_leaf_id TEXT;
+      -- Where an imported chat came from ("chatgpt:<id>", "openwebui:<id>"), so importing twice adds nothing.
+      ALTER TABLE chats ADD COLUMN import_key TEXT;
+      CREATE UNIQUE INDEX chats_by_import_key ON chats (import_key) WHERE import_key IS NOT NULL;
+      DROP INDEX chats_by_recent;
+      CREATE INDEX chats_by_recent ON chats (deleted, archived, pinned DESC, updated_at DESC, id DESC);
+      CREATE INDEX chats_by_folder ON chats (folder_id) WHERE folder_id IS NOT NULL;
+
+      ALTER TABLE messages ADD COLUMN thinking TEXT;
+      ALTER TABLE messages ADD COLUMN thinking_ms INTEGER;
+      -- How many earlier messages were left out to fit the model's context window.
+      ALTER TABLE messages ADD COLUMN trimmed INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        chat_id TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+        message_id TEXT REFERENCES messages (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('image', 'text')),
+        name TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        -- Relative to the data directory, e.g. attachments/<id>.png
+        path TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        created_at INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX attachments_by_message ON attachments (message_id);
+
+      -- Full-text search over finished message text and chat titles, kept in step by triggers.
+      -- Streaming rows are indexed once they finish, so a growing answer is not re-indexed every save.
+      CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        content, content = 'messages', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+        WHEN new.deleted = 0 AND new.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+        WHEN old.deleted = 0 AND old.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+      END;
+      CREATE TRIGGER messages_fts_update_old AFTER UPDATE OF content, status, deleted ON messages
+        WHEN old.deleted = 0 AND old.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+      END;
+      CREATE TRIGGER messages_fts_update_new AFTER UPDATE OF content, status, deleted ON messages
+        WHEN new.deleted = 0 AND new.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content);
+      END;
+      INSERT INTO messages_fts (rowid, content)
+        SELECT rowid, content FROM messages WHERE deleted = 0 AND status != 'streaming';
+
+      CREATE VIRTUAL TABLE chats_fts USING fts5 (
+        title, content = 'chats', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER chats_fts_insert AFTER INSERT ON chats WHEN new.deleted = 0 BEGIN
+        INSERT INTO chats_fts (rowid, title) VALUES (new.rowid, new.title);
+      END;
+      CREATE TRIGGER chats_fts_delete AFTER DELETE ON chats WHEN old.deleted = 0 BEGIN
+        INSERT INTO chats_fts (chats_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
+      END;
+      CREATE TRIGGER chats_fts_update_old AFTER UPDATE OF title, deleted ON chats WHEN old.deleted = 0 BEGIN
+        INSERT INTO chats_fts (chats_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
+      END;
+      CREATE TRIGGER chats_fts_update_new AFTER UPDATE OF title, deleted ON chats WHEN new.deleted = 0 BEGIN
+        INSERT INTO chats_fts (rowid, title) VALUES (new.rowid, new.title);
+      END;
+      INSERT INTO chats_fts (rowid, title) SELECT rowid, title FROM chats WHERE deleted = 0;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

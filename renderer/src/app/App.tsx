@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from './store';
-import { Sidebar } from './Sidebar';
+import { Sidebar } from '../features/sidebar/Sidebar';
 import { ChatView } from '../features/chat/ChatView';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { useGlobalShortcuts } from './use-global-shortcuts';

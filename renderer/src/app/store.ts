@@ -4,6 +4,7 @@ import { client, onConnectionChange, type ConnectionState } from '../client';
 import { createChatSlice, type ChatSlice } from '../features/chat/chat-slice';
 import { createModelsSlice, type ModelsSlice } from '../features/chat/models-slice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
+import { createSidebarSlice, type SidebarSlice } from '../features/sidebar/sidebar-slice';
 
 export type View = 'chat' | 'settings';
 
@@ -13,10 +14,11 @@ export interface UiSlice {
   setView(view: View): void;
 }
 
-export type AppState = ChatSlice & ModelsSlice & SettingsSlice & UiSlice;
+export type AppState = ChatSlice & SidebarSlice & ModelsSlice & SettingsSlice & UiSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createChatSlice(...a),
+  ...createSidebarSlice(...a),
   ...createModelsSlice(...a),
   ...createSettingsSlice(...a),
   view: 'chat',

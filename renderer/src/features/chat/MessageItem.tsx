@@ -1,6 +1,9 @@
 import { memo } from 'react';
 import type { Message } from '../../../../shared/types/domain';
 import { useAppStore } from '../../app/store';
+import { MessageActions } from './MessageActions';
+import { MessageAttachments } from './MessageAttachments';
+import { MessageBody } from './MessageBody';
 
 const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
   stopped: 'Stopped',
@@ -27,13 +30,15 @@ export const MessageItem = memo(function MessageItem({ message: m }: { message: 
         <span className="message-author">{m.role === 'user' ? 'You' : (model ?? 'Assistant')}</span>
         {streaming && <span className="typing" aria-label="Answering" />}
       </div>
-      <div className="message-body">{m.content}</div>
+      <MessageAttachments message={m} />
+      <MessageBody message={m} />
       {m.error && (
         <div className="message-error" role="alert">
           {m.error.message}
         </div>
       )}
       {STATUS_NOTE[m.status] && <div className="message-note">{STATUS_NOTE[m.status]}</div>}
+      <MessageActions message={m} />
       {m.stats && m.status === 'done' && (
         <div className="message-stats">
           {m.stats.completionTokens !== undefined && <span>{m.stats.completionTokens} tokens</span>}

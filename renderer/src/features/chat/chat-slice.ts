@@ -1,38 +1,27 @@
 /**
- * Chat state: the sidebar's chat list, the open chat and its messages, sending and stopping.
- * Public: loadChats, loadMoreChats, openChat, newChat, send, stop, deleteChat, onDelta, onDone,
- * onChatUpdated, onChatDeleted, resync.
+ * The open chat: its messages, sending and stopping, streamed deltas.
+ * Public: openChat, newChat, send, stop, onDelta, onDone, resync.
  */
 import type { StateCreator } from 'zustand';
-import type { Chat, Message } from '../../../../shared/types/domain';
+import type { Message } from '../../../../shared/types/domain';
 import type { EventPayload } from '../../../../shared/contract';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { mergeDelta } from './merge-delta';
 
 export interface ChatSlice {
-  chats: Chat[];
-  chatsHasMore: boolean;
-  chatsLoaded: boolean;
   activeChatId: string | null;
   messages: Message[];
   sending: boolean;
   chatError: string | null;
-  loadChats(): Promise<void>;
-  loadMoreChats(): Promise<void>;
   openChat(id: string): Promise<void>;
   newChat(): void;
   send(content: string): Promise<boolean>;
   stop(): Promise<void>;
-  deleteChat(id: string): Promise<void>;
   onDelta(p: EventPayload<'message.delta'>): void;
   onDone(p: EventPayload<'message.done'>): void;
-  onChatUpdated(chat: Chat): void;
-  onChatDeleted(id: string): void;
   resync(): Promise<void>;
 }
-
-const PAGE = 50;
 
 type EarlyEvent =
   { kind: 'delta'; payload: EventPayload<'message.delta'> } | { kind: 'done'; payload: EventPayload<'message.done'> };
@@ -60,35 +49,11 @@ function replayEarly(messageIds: string[], state: ChatSlice): void {
   }
 }
 
-const sortChats = (chats: Chat[]) =>
-  [...chats].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-
 export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, get) => ({
-  chats: [],
-  chatsHasMore: false,
-  chatsLoaded: false,
   activeChatId: null,
   messages: [],
   sending: false,
   chatError: null,
-
-  async loadChats() {
-    try {
-      const { chats, hasMore } = await client.call('chats.list', { limit: PAGE });
-      set({ chats, chatsHasMore: hasMore, chatsLoaded: true });
-    } catch (err) {
-      set({ chatsLoaded: true, chatError: (err as Error).message });
-    }
-  },
-
-  async loadMoreChats() {
-    const { chats, chatsHasMore } = get();
-    const last = chats[chats.length - 1];
-    if (!chatsHasMore || !last) return;
-    const page = await client.call('chats.list', { limit: PAGE, before: { updatedAt: last.updatedAt, id: last.id } });
-    const seen = new Set(get().chats.map((c) => c.id));
-    set({ chats: [...get().chats, ...page.chats.filter((c) => !seen.has(c.id))], chatsHasMore: page.hasMore });
-  },
 
   async openChat(id) {
     set({ activeChatId: id, chatError: null, view: 'chat' });
@@ -127,7 +92,6 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       set((s) => ({
         activeChatId: r.chat.id,
         messages: [...(sameChat ? s.messages : []), r.userMessage, r.assistantMessage],
-        chats: sortChats([r.chat, ...s.chats.filter((c) => c.id !== r.chat.id)]),
       }));
       replayEarly([r.assistantMessage.id], get());
       return true;
@@ -142,14 +106,6 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
   async stop() {
     const streaming = get().messages.filter((m) => m.status === 'streaming');
     await Promise.all(streaming.map((m) => client.call('messages.stop', { messageId: m.id }).catch(() => undefined)));
-  },
-
-  async deleteChat(id) {
-    try {
-      await client.call('chats.delete', { id });
-    } catch (err) {
-      set({ chatError: (err as Error).message });
-    }
   },
 
   onDelta(p) {
@@ -181,17 +137,6 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     }
     set((s) => ({
       messages: s.messages.map((m) => (m.id === messageId ? { ...m, status, content, error, stats } : m)),
-    }));
-  },
-
-  onChatUpdated(chat) {
-    set((s) => ({ chats: sortChats([chat, ...s.chats.filter((c) => c.id !== chat.id)]) }));
-  },
-
-  onChatDeleted(id) {
-    set((s) => ({
-      chats: s.chats.filter((c) => c.id !== id),
-      ...(s.activeChatId === id ? { activeChatId: null, messages: [] } : {}),
     }));
   },
 

@@ -1,4 +1,4 @@
-import { useAppStore } from './store';
+import { useAppStore } from '../../app/store';
 
 export function Sidebar() {
   const chats = useAppStore((s) => s.chats);
