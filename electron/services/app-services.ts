@@ -15,6 +15,10 @@ import { SecretBox } from './secrets/secret-box';
 import { SettingsService } from './settings-service';
 import { openDatabase, type Db } from './store/database';
 import { ChatRepo } from './store/chat-repo';
+import { FolderRepo } from './store/folder-repo';
+import { TagRepo } from './store/tag-repo';
+import { SearchService } from './search/search-service';
+import { OrganisationService } from './chats/organisation-service';
 import { SettingsRepo } from './store/settings-repo';
 import { HybridClock } from './util/hlc';
 import { createLogger, type Logger } from './util/logger';
@@ -72,6 +76,13 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   );
   const generation = new GenerationManager(chatRepo, events, log, o.generation);
   const chats = new ChatService(chatRepo, settings, generation, events);
+  const organisation = new OrganisationService(
+    chatRepo,
+    new FolderRepo(db, clock, deviceId),
+    new TagRepo(db),
+    new SearchService(db),
+    events,
+  );
   const info = (): AppInfo => ({
     name: 'Hearth',
     version: APP_VERSION,
@@ -79,7 +90,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     dataDir: o.dataDir,
     schemaVersion: opened.schemaVersion,
   });
-  const router = createRouter(createHandlers({ chats, settings, info, log }), log);
+  const router = createRouter(createHandlers({ chats, settings, organisation, info, log }), log);
   let closed = false;
   return {
     router,

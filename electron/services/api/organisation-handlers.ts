@@ -1,7 +1,6 @@
 /** Organising chats: the list, rename, delete/restore, pin, archive, folders, tags, search. */
 import type { HandlerGroup } from '../api';
 import type { RouterDeps } from './router-deps';
-import { notYet } from './not-yet';
 
 export function organisationHandlers(
   d: RouterDeps,
@@ -22,13 +21,13 @@ export function organisationHandlers(
     'chats.list': (input) => d.chats.list(input),
     'chats.rename': ({ id, title }) => d.chats.rename(id, title),
     'chats.delete': ({ id }) => d.chats.delete(id),
-    'chats.restore': notYet('chats.restore'),
-    'chats.update': notYet('chats.update'),
-    'folders.list': notYet('folders.list'),
-    'folders.create': notYet('folders.create'),
-    'folders.rename': notYet('folders.rename'),
-    'folders.delete': notYet('folders.delete'),
-    'tags.list': notYet('tags.list'),
-    'search.query': notYet('search.query'),
+    'chats.restore': ({ id }) => d.organisation.restore(id),
+    'chats.update': (input) => d.organisation.update(input),
+    'folders.list': () => d.organisation.listFolders(),
+    'folders.create': ({ name }) => d.organisation.createFolder(name),
+    'folders.rename': ({ id, name }) => d.organisation.renameFolder(id, name),
+    'folders.delete': ({ id }) => d.organisation.deleteFolder(id),
+    'tags.list': () => d.organisation.listTags(),
+    'search.query': ({ query, limit }) => d.organisation.searchMessages(query, limit),
   };
 }

@@ -1,12 +1,14 @@
 /** Everything the contract's handlers may use: the services, composed in app-services.ts. */
 import type { AppInfo } from '../../../shared/types/domain';
 import type { ChatService } from '../chats/chat-service';
+import type { OrganisationService } from '../chats/organisation-service';
 import type { SettingsService } from '../settings-service';
 import type { Logger } from '../util/logger';
 
 export interface RouterDeps {
   chats: ChatService;
   settings: SettingsService;
+  organisation: OrganisationService;
   info: () => AppInfo;
   log: Logger;
 }

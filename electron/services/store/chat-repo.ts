@@ -236,6 +236,40 @@ export class ChatRepo {
     return result;
   }
 
+  /** Replace a chat's tags (names compared case-insensitively), creating tags as needed, in one transaction. */
+  setTags(chatId: string, names: string[]): void {
+    const byKey = new Map<string, string>();
+    for (const n of names.map((x) => x.trim()).filter(Boolean))
+      if (!byKey.has(n.toLowerCase())) byKey.set(n.toLowerCase(), n);
+    const wanted = [...byKey.values()];
+    this.db.transaction(() => {
+      const version = this.clock.tick();
+      const ids = wanted.map((name) => {
+        const found = this.db.prepare(`SELECT id FROM tags WHERE name = ? AND deleted = 0`).get(name) as
+          { id: string } | undefined;
+        if (found) return found.id;
+        const id = uuidv7();
+        const t = this.now();
+        this.db
+          .prepare(`INSERT INTO tags (id, name, created_at, updated_at, version, device_id) VALUES (?, ?, ?, ?, ?, ?)`)
+          .run(id, name, t, t, version, this.deviceId);
+        return id;
+      });
+      this.db
+        .prepare(
+          `UPDATE chat_tags SET deleted = 1, version = ?, device_id = ?
+           WHERE chat_id = ? AND deleted = 0 AND tag_id NOT IN (SELECT value FROM json_each(?))`,
+        )
+        .run(version, this.deviceId, chatId, JSON.stringify(ids));
+      const upsert = this.db.prepare(
+        `INSERT INTO chat_tags (chat_id, tag_id, version, device_id) VALUES (?, ?, ?, ?)
+         ON CONFLICT (chat_id, tag_id) DO UPDATE SET deleted = 0, version = excluded.version,
+           device_id = excluded.device_id WHERE chat_tags.deleted = 1`,
+      );
+      for (const tagId of ids) upsert.run(chatId, tagId, version, this.deviceId);
+    })();
+  }
+
   /** Update chat fields. Only new activity (a message) moves a chat up the list, so this keeps updated_at. */
   updateChat(id: string, patch: ChatPatch): Chat | null {
     const sets: string[] = [];
