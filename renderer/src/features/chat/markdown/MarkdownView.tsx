@@ -1,0 +1,153 @@
+/**
+ * Model output as markdown (GFM, math, highlighted code, on-demand mermaid), loaded lazily as its
+ * own chunk. Untrusted: raw HTML is shown as text, links are limited to http/https/mailto and open
+ * outside the app, images wait for consent. While streaming, finished blocks are memoised and only
+ * the last block is re-parsed per delta.
+ */
+import { memo, useMemo, useState, type ReactNode } from 'react';
+import Markdown, { type Components, type UrlTransform } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
+import type { Element, ElementContent } from 'hast';
+import { CodeBlock } from './CodeBlock';
+import { MathNode } from './MathNode';
+import { MermaidBlock } from './MermaidBlock';
+import { OutputImage } from './RemoteImage';
+import { closeOpenMarkers, normalizeMathDelimiters, splitIncremental, type SplitResult } from './split-blocks';
+import { linkTextShowsUrl, safeLinkHref } from './url-safety';
+
+interface MdNode {
+  type: string;
+  value?: string;
+  children?: MdNode[];
+}
+
+const FLOW_PARENTS = new Set(['root', 'blockquote', 'listItem', 'footnoteDefinition']);
+
+/** remark plugin: every raw HTML node becomes plain text (shown, never interpreted). */
+function remarkHtmlAsText() {
+  const walk = (node: MdNode) => {
+    if (!node.children) return;
+    node.children = node.children.map((child) => {
+      if (child.type === 'html') {
+        const text: MdNode = { type: 'text', value: child.value ?? '' };
+        return FLOW_PARENTS.has(node.type) ? { type: 'paragraph', children: [text] } : text;
+      }
+      walk(child);
+      return child;
+    });
+  };
+  return (tree: MdNode) => walk(tree);
+}
+
+const REMARK_PLUGINS = [remarkGfm, remarkMath, remarkHtmlAsText];
+
+/** Belt and braces: elements that must never come out of model output, whatever a plugin does. */
+const DISALLOWED = ['script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'link', 'meta', 'base', 'form'];
+
+/** Links and images are judged by their components (which need the original URL); nothing else has URLs. */
+const urlTransform: UrlTransform = (url, _key, node) =>
+  node.tagName === 'a' || node.tagName === 'img' ? url : (safeLinkHref(url) ?? '');
+
+function textOf(node: ElementContent | Element | undefined): string {
+  if (!node) return '';
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return node.children.map(textOf).join('');
+  return '';
+}
+
+function classesOf(el: Element | undefined): string[] {
+  const c = el?.properties?.className as unknown;
+  return Array.isArray(c) ? c.map(String) : typeof c === 'string' ? c.split(/\s+/) : [];
+}
+
+function makeComponents(live: boolean): Components {
+  return {
+    pre({ node, children }) {
+      const code = node?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
+      if (!code) return <pre>{children}</pre>;
+      const classes = classesOf(code);
+      const text = textOf(code).replace(/\n$/, '');
+      if (classes.includes('math-display')) return <MathNode tex={text} display />;
+      const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length) ?? null;
+      if (lang === 'mermaid' && !live) return <MermaidBlock code={text} />;
+      return <CodeBlock code={text} lang={lang} live={live} />;
+    },
+    code({ node, children, className }) {
+      if (classesOf(node).includes('math-inline')) return <MathNode tex={textOf(node)} display={false} />;
+      return <code className={className}>{children}</code>;
+    },
+    a({ node, href, children }) {
+      const safe = safeLinkHref(href);
+      if (!safe)
+        return (
+          <span className="link-blocked" title="Not a link: only http, https and mailto links are allowed">
+            {children}
+          </span>
+        );
+      const text = textOf(node);
+      return (
+        <>
+          <a href={safe} target="_blank" rel="noopener noreferrer" title={safe}>
+            {children}
+          </a>
+          {!linkTextShowsUrl(text, safe) && <span className="link-url"> ({safe})</span>}
+        </>
+      );
+    },
+    img({ src, alt }) {
+      return <OutputImage src={typeof src === 'string' ? src : undefined} alt={alt ?? ''} />;
+    },
+    table({ children }) {
+      return (
+        <div className="table-wrap">
+          <table>{children}</table>
+        </div>
+      );
+    },
+  };
+}
+
+const FINAL_COMPONENTS = makeComponents(false);
+const LIVE_COMPONENTS = makeComponents(true);
+
+/** One top-level block; memoised, so a finished block is parsed once and never re-rendered. */
+const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string; live: boolean }) {
+  return (
+    <Markdown
+      remarkPlugins={REMARK_PLUGINS}
+      components={live ? LIVE_COMPONENTS : FINAL_COMPONENTS}
+      urlTransform={urlTransform}
+      disallowedElements={DISALLOWED}
+    >
+      {normalizeMathDelimiters(text)}
+    </Markdown>
+  );
+});
+
+export function MarkdownView({ text, streaming }: { text: string; streaming: boolean }): ReactNode {
+  // The previous split lives in state (a holder object) so the next delta re-scans only the tail.
+  const [holder] = useState<{ last: SplitResult | null }>(() => ({ last: null }));
+  const split = useMemo(() => {
+    const r = splitIncremental(holder.last, text);
+    holder.last = r;
+    return r;
+  }, [holder, text]);
+  const tailIndex = split.done.length;
+  return (
+    <div className="markdown">
+      {split.done.map((b, i) => (
+        <MarkdownBlock key={`${i}:${b.hash}`} text={b.text} live={false} />
+      ))}
+      {split.tail && (
+        <MarkdownBlock
+          key={`${tailIndex}:tail`}
+          text={streaming ? closeOpenMarkers(split.tail) : split.tail}
+          live={streaming}
+        />
+      )}
+    </div>
+  );
+}
+
+export default MarkdownView;

@@ -1,0 +1,74 @@
+/** highlight.js core with the languages models write most; part of the lazily loaded markdown chunk. */
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import c from 'highlight.js/lib/languages/c';
+import cpp from 'highlight.js/lib/languages/cpp';
+import csharp from 'highlight.js/lib/languages/csharp';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import dockerfile from 'highlight.js/lib/languages/dockerfile';
+import go from 'highlight.js/lib/languages/go';
+import ini from 'highlight.js/lib/languages/ini';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import kotlin from 'highlight.js/lib/languages/kotlin';
+import markdown from 'highlight.js/lib/languages/markdown';
+import php from 'highlight.js/lib/languages/php';
+import python from 'highlight.js/lib/languages/python';
+import ruby from 'highlight.js/lib/languages/ruby';
+import rust from 'highlight.js/lib/languages/rust';
+import shell from 'highlight.js/lib/languages/shell';
+import sql from 'highlight.js/lib/languages/sql';
+import swift from 'highlight.js/lib/languages/swift';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+
+const LANGUAGES = {
+  bash,
+  c,
+  cpp,
+  csharp,
+  css,
+  diff,
+  dockerfile,
+  go,
+  ini,
+  java,
+  javascript,
+  json,
+  kotlin,
+  markdown,
+  php,
+  python,
+  ruby,
+  rust,
+  shell,
+  sql,
+  swift,
+  typescript,
+  xml,
+  yaml,
+};
+for (const [name, lang] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, lang);
+hljs.registerAliases(['sh', 'zsh', 'console'], { languageName: 'bash' });
+hljs.registerAliases(['toml'], { languageName: 'ini' });
+
+/** Display name for a fence's info string, e.g. "ts" → "typescript"; null when unknown. */
+export function languageOf(lang: string | null): string | null {
+  if (!lang) return null;
+  const l = hljs.getLanguage(lang.toLowerCase());
+  return l ? lang.toLowerCase() : null;
+}
+
+/** Highlighted HTML for code (highlight.js escapes the text it wraps), or null when unknown. */
+export function highlight(code: string, lang: string | null): string | null {
+  const known = languageOf(lang);
+  if (!known) return null;
+  try {
+    return hljs.highlight(code, { language: known, ignoreIllegals: true }).value;
+  } catch {
+    return null;
+  }
+}
