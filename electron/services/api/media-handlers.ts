@@ -1,10 +1,13 @@
 /** Remote media the user agreed to load, fetched by the app rather than the page. */
 import type { HandlerGroup } from '../api';
+import { fetchRemoteImage } from '../media/remote-image';
 import type { RouterDeps } from './router-deps';
-import { notYet } from './not-yet';
 
-export function mediaHandlers(_d: RouterDeps): HandlerGroup<'media.fetchImage'> {
+export function mediaHandlers(d: RouterDeps): HandlerGroup<'media.fetchImage'> {
   return {
-    'media.fetchImage': notYet('media.fetchImage'),
+    'media.fetchImage': async ({ url }) => {
+      const { dataUrl } = await fetchRemoteImage(url, d.media ?? {});
+      return { dataUrl };
+    },
   };
 }

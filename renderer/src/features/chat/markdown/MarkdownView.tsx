@@ -43,7 +43,19 @@ function remarkHtmlAsText() {
 const REMARK_PLUGINS = [remarkGfm, remarkMath, remarkHtmlAsText];
 
 /** Belt and braces: elements that must never come out of model output, whatever a plugin does. */
-const DISALLOWED = ['script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'link', 'meta', 'base', 'form'];
+const DISALLOWED = [
+  'script',
+  'style',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'link',
+  'meta',
+  'base',
+  'form',
+];
 
 /** Links and images are judged by their components (which need the original URL); nothing else has URLs. */
 const urlTransform: UrlTransform = (url, _key, node) =>

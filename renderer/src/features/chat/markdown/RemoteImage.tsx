@@ -15,7 +15,11 @@ export function OutputImage({ src, alt }: { src: string | undefined; alt: string
   if (source.kind === 'data')
     return <span className="image-blocked">[Embedded image not shown{alt ? `: ${alt}` : ''}]</span>;
   if (source.kind === 'blocked')
-    return <span className="image-blocked">[Image not shown{alt ? `: ${alt}` : ''} — only http and https images can be loaded]</span>;
+    return (
+      <span className="image-blocked">
+        [Image not shown{alt ? `: ${alt}` : ''} — only http and https images can be loaded]
+      </span>
+    );
   if (state.kind === 'done') return <img className="output-image" src={state.dataUrl} alt={alt} title={source.url} />;
 
   async function load(url: string) {
@@ -33,12 +37,7 @@ export function OutputImage({ src, alt }: { src: string | undefined; alt: string
 
   return (
     <span className="image-placeholder">
-      <button
-        type="button"
-        title={source.url}
-        disabled={state.kind === 'busy'}
-        onClick={() => void load(source.url)}
-      >
+      <button type="button" title={source.url} disabled={state.kind === 'busy'} onClick={() => void load(source.url)}>
         {state.kind === 'busy' ? `Loading image from ${source.host}…` : `Load image from ${source.host}`}
       </button>
       {alt && <span className="image-alt"> {alt}</span>}

@@ -44,10 +44,7 @@ describe('splitBlocks', () => {
   });
 
   it('keeps indented continuation after a blank line in the same block', () => {
-    expect(splitBlocks('1. step\n\n   more of step one\n\nAfter')).toEqual([
-      '1. step\n\n   more of step one',
-      'After',
-    ]);
+    expect(splitBlocks('1. step\n\n   more of step one\n\nAfter')).toEqual(['1. step\n\n   more of step one', 'After']);
   });
 
   it('an unterminated fence swallows the rest (it renders as code while streaming)', () => {

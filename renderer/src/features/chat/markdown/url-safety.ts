@@ -24,10 +24,7 @@ export function safeLinkHref(url: string | null | undefined): string | null {
   return u.href;
 }
 
-export type ImageSource =
-  | { kind: 'remote'; url: string; host: string }
-  | { kind: 'data' }
-  | { kind: 'blocked' };
+export type ImageSource = { kind: 'remote'; url: string; host: string } | { kind: 'data' } | { kind: 'blocked' };
 
 /** How an image in model output is treated: remote http(s) behind consent, the rest not shown. */
 export function classifyImage(src: string | null | undefined): ImageSource {
