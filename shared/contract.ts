@@ -99,6 +99,11 @@ export const methods = {
   'settings.get': { input: empty, output: out<SettingsView>() },
   'settings.update': { input: SettingsPatchSchema, output: out<SettingsView>() },
   'models.list': { input: empty, output: out<ModelList>() },
+  /** Download an Ollama model; progress arrives as 'models.pullProgress' events, the last one with done. */
+  'models.pull': {
+    input: z.object({ model: z.string().trim().min(1).max(512) }).strict(),
+    output: out<{ started: boolean }>(),
+  },
   'chats.list': {
     input: z
       .object({
@@ -240,6 +245,15 @@ export const events = {
   }),
   /** A message added by any window or command (send, regenerate, edit, import). */
   'message.created': z.object({ message: z.custom<Message>() }),
+  /** Progress of a model download started with models.pull (Ollama's own status lines). */
+  'models.pullProgress': z.object({
+    model: z.string(),
+    status: z.string(),
+    completed: z.number().optional(),
+    total: z.number().optional(),
+    done: z.boolean(),
+    error: z.string().optional(),
+  }),
   'folders.changed': z.object({}),
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
   'chat.deleted': z.object({ id: z.string() }),

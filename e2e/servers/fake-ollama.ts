@@ -13,12 +13,17 @@ export interface FakeModel {
   family: string;
   parameterSize: string;
   quantization: string;
+  /** Reported by /api/show as model_info["<family>.context_length"]. */
+  contextLength?: number;
 }
 
 export interface ChatRequestBody {
   model?: string;
   messages?: { role: string; content: string }[];
   stream?: boolean;
+  options?: Record<string, unknown>;
+  keep_alive?: string | number;
+  think?: boolean | string;
 }
 
 export interface FakeOllamaBehavior {
@@ -35,6 +40,26 @@ export interface FakeOllamaBehavior {
   dropAfterChunks: number | null;
   /** Answer every request with HTTP 500 (a crashed runner). */
   fail500: boolean;
+  /** Reasoning streamed as message.thinking before the answer (thinking models); null = none. */
+  thinking(body: ChatRequestBody): string | null;
+  /** The reply to a title request (last user message starts with "Write a title"). */
+  titleReply(body: ChatRequestBody): string;
+  /** Delay between /api/pull progress lines. */
+  pullDelayMs: number;
+}
+
+/** A title request from Hearth's auto-title: its last user message starts with this. */
+export const TITLE_REQUEST_PREFIX = 'Write a title';
+
+export function isTitleRequest(body: ChatRequestBody): boolean {
+  const last = body.messages?.at(-1);
+  return last?.role === 'user' && last.content.startsWith(TITLE_REQUEST_PREFIX);
+}
+
+/** By default the title repeats the first question, wrapped the way models do, so chats keep their names. */
+export function defaultTitleReply(body: ChatRequestBody): string {
+  const first = body.messages?.find((m) => m.role === 'user')?.content ?? '';
+  return `Title: "${first.replace(/\s+/g, ' ').trim()}"`;
 }
 
 export const DEFAULT_MODELS: FakeModel[] = [
@@ -61,6 +86,10 @@ export interface FakeOllama {
   behavior: FakeOllamaBehavior;
   /** Every /api/chat request body received, in order. */
   requests: ChatRequestBody[];
+  /** Auto-title requests (kept apart from `requests` so tests counting chat turns are not disturbed). */
+  titleRequests: ChatRequestBody[];
+  /** Every /api/pull request body. */
+  pulls: { model?: string; name?: string }[];
   /** Chat streams currently open. */
   openStreams(): number;
   reset(): void;
@@ -78,6 +107,9 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     errorMessage: 'an error was encountered while running the model: unexpected EOF',
     dropAfterChunks: null,
     fail500: false,
+    thinking: () => null,
+    titleReply: defaultTitleReply,
+    pullDelayMs: 20,
   });
   const sockets = new Set<Socket>();
   let streams = 0;
@@ -87,10 +119,14 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     models: options.models ?? [...DEFAULT_MODELS],
     behavior: defaults(),
     requests: [],
+    titleRequests: [],
+    pulls: [],
     openStreams: () => streams,
     reset() {
       fake.behavior = defaults();
       fake.requests.length = 0;
+      fake.titleRequests.length = 0;
+      fake.pulls.length = 0;
       fake.models = options.models ?? [...DEFAULT_MODELS];
     },
     close: async () => {
@@ -139,6 +175,8 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       });
     }
     if (req.method === 'POST' && path === '/api/chat') return chat(req, res);
+    if (req.method === 'POST' && path === '/api/show') return show(req, res);
+    if (req.method === 'POST' && path === '/api/pull') return pull(req, res);
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('404 page not found');
   }
@@ -150,7 +188,8 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     } catch {
       return json(res, 400, { error: 'invalid character looking for beginning of value' });
     }
-    fake.requests.push(body);
+    const title = isTitleRequest(body);
+    (title ? fake.titleRequests : fake.requests).push(body);
     const b = fake.behavior;
     if (!body.model) return json(res, 400, { error: 'model is required' });
     if (!fake.models.some((m) => m.name === body.model || m.name === `${body.model}:latest`)) {
@@ -159,7 +198,9 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     if (b.fail500) return json(res, 500, { error: 'llama runner process has terminated: exit status 2' });
     const started = process.hrtime.bigint();
     if (b.loadDelayMs) await sleep(b.loadDelayMs);
-    const chunks = chunkText(b.reply(body));
+    const chunks = chunkText(title ? b.titleReply(body) : b.reply(body));
+    const thought = title || body.think === false ? null : b.thinking(body);
+    const thoughts = thought ? chunkText(thought) : [];
     const promptTokens = JSON.stringify(body.messages ?? []).length >> 2;
     const base = { model: body.model };
     const final = (evalNs: number) => ({
@@ -191,6 +232,18 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     });
     try {
       const evalStart = process.hrtime.bigint();
+      for (const t of thoughts) {
+        if (closed) return;
+        res.write(
+          JSON.stringify({
+            ...base,
+            created_at: new Date().toISOString(),
+            message: { role: 'assistant', content: '', thinking: t },
+            done: false,
+          }) + '\n',
+        );
+        if (b.tokenDelayMs) await sleep(b.tokenDelayMs);
+      }
       for (let i = 0; i < chunks.length; i++) {
         if (closed) return;
         if (b.errorAfterChunks !== null && i === b.errorAfterChunks) {
@@ -215,6 +268,65 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     } finally {
       streams--;
     }
+  }
+
+  /** POST /api/show: details and model_info with "<family>.context_length", as Ollama answers. */
+  async function show(req: IncomingMessage, res: ServerResponse) {
+    const body = JSON.parse((await readBody(req)) || '{}') as { model?: string; name?: string };
+    const name = body.model ?? body.name;
+    const m = fake.models.find((x) => x.name === name || x.name === `${name}:latest`);
+    if (!m) return json(res, 404, { error: `model '${name}' not found` });
+    return json(res, 200, {
+      modelfile: `FROM ${m.name}`,
+      parameters: '',
+      template: '{{ .Prompt }}',
+      details: {
+        parent_model: '',
+        format: 'gguf',
+        family: m.family,
+        families: [m.family],
+        parameter_size: m.parameterSize,
+        quantization_level: m.quantization,
+      },
+      model_info: {
+        'general.architecture': m.family,
+        'general.parameter_count': 1_235_814_432,
+        [`${m.family}.context_length`]: m.contextLength ?? 131072,
+        [`${m.family}.embedding_length`]: 2048,
+      },
+      capabilities: ['completion'],
+      modified_at: new Date(Date.UTC(2025, 0, 10)).toISOString(),
+    });
+  }
+
+  /** POST /api/pull: Ollama's NDJSON progress lines, then the model is listed by /api/tags. */
+  async function pull(req: IncomingMessage, res: ServerResponse) {
+    const body = JSON.parse((await readBody(req)) || '{}') as { model?: string; name?: string; stream?: boolean };
+    fake.pulls.push(body);
+    const name = body.model ?? body.name ?? '';
+    if (!/^[a-z0-9][a-z0-9._-]*(:[a-z0-9._-]+)?$/i.test(name) || name.startsWith('nosuch')) {
+      return json(res, 500, { error: 'pull model manifest: file does not exist' });
+    }
+    const digest = `sha256:${'c0ffee'.repeat(10)}${'ab'.repeat(2)}`;
+    const total = 2_019_393_189;
+    const lines: object[] = [{ status: 'pulling manifest' }];
+    for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+      lines.push({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed: Math.round(total * f) });
+    }
+    lines.push({ status: 'verifying sha256 digest' }, { status: 'writing manifest' }, { status: 'success' });
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    const [base, tag] = name.includes(':') ? name.split(':') : [name, 'latest'];
+    const full = `${base}:${tag}`;
+    for (const line of lines) {
+      if (res.destroyed) return;
+      // As in Ollama, the model is installed (manifest written) before "success" is sent.
+      if ((line as { status: string }).status === 'success' && !fake.models.some((m) => m.name === full)) {
+        fake.models.push({ name: full, size: total, family: 'llama', parameterSize: '7B', quantization: 'Q4_K_M' });
+      }
+      res.write(JSON.stringify(line) + '\n');
+      await sleep(fake.behavior.pullDelayMs);
+    }
+    res.end();
   }
 
   server.on('connection', (s) => {

@@ -2,7 +2,7 @@
 import type { SettingsView } from '../../shared/types/domain';
 import type { MethodParsedInput } from '../../shared/contract';
 import { AppError } from '../../shared/types/errors';
-import { resolveConfig, type Flags, type ResolvedConfig, type StoredSettings } from './config/config';
+import { normaliseBaseUrl, resolveConfig, type Flags, type ResolvedConfig, type StoredSettings } from './config/config';
 import { OllamaProvider } from './providers/ollama-provider';
 import { OpenAiProvider } from './providers/openai-provider';
 import type { FetchLike, Provider } from './providers/provider';
@@ -10,6 +10,29 @@ import type { SecretBox } from './secrets/secret-box';
 import type { SettingsRepo } from './store/settings-repo';
 
 const KEYS = ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey', 'defaultModel', 'theme'] as const;
+
+/** An extra OpenAI-compatible endpoint as stored: its key encrypted (`enc:v1:…`), never plaintext. */
+export interface StoredEndpoint {
+  id: string;
+  label: string;
+  baseUrl: string;
+  apiKey: string | null;
+}
+
+/** `oai-<slug of the label>`, unique among `taken` (ids are what model ids start with). */
+export function endpointId(label: string, taken: Set<string>): string {
+  const slug =
+    label
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24)
+      .replace(/-+$/, '') || 'endpoint';
+  let id = `oai-${slug}`;
+  for (let n = 2; taken.has(id); n++) id = `oai-${slug}-${n}`;
+  return id;
+}
 
 export class SettingsService {
   private cachedProviders: Provider[] | null = null;
@@ -46,8 +69,13 @@ export class SettingsService {
       openaiApiKeySet: !!c.openaiApiKey.value,
       defaultModel: c.defaultModel.value,
       theme: c.theme.value,
-      openaiEndpoints: [],
-      autoTitle: false,
+      openaiEndpoints: this.endpoints().map((e) => ({
+        id: e.id,
+        label: e.label,
+        baseUrl: e.baseUrl,
+        apiKeySet: !!e.apiKey,
+      })),
+      autoTitle: this.autoTitle(),
       locked,
     };
   }
@@ -69,8 +97,39 @@ export class SettingsService {
     }
     if (patch.defaultModel !== undefined) this.repo.set('defaultModel', patch.defaultModel);
     if (patch.theme !== undefined) this.repo.set('theme', patch.theme);
+    if (patch.autoTitle !== undefined) this.repo.set('autoTitle', patch.autoTitle);
+    if (patch.openaiEndpoints !== undefined)
+      this.repo.set('openaiEndpoints', this.mergeEndpoints(patch.openaiEndpoints));
     this.cachedProviders = null;
     return this.view();
+  }
+
+  /** Give chats a model-written title after the first answer (default on). */
+  autoTitle(): boolean {
+    return this.repo.get<boolean>('autoTitle') ?? true;
+  }
+
+  endpoints(): StoredEndpoint[] {
+    const list = this.repo.get<StoredEndpoint[]>('openaiEndpoints');
+    return Array.isArray(list)
+      ? list.filter((e) => e && typeof e.id === 'string' && typeof e.baseUrl === 'string')
+      : [];
+  }
+
+  /** The new list replaces the old; a missing apiKey keeps the stored one, null removes it. */
+  private mergeEndpoints(next: NonNullable<MethodParsedInput<'settings.update'>['openaiEndpoints']>): StoredEndpoint[] {
+    const old = new Map(this.endpoints().map((e) => [e.id, e]));
+    const taken = new Set<string>(['ollama', 'openai']);
+    for (const e of next) if (e.id && old.has(e.id)) taken.add(e.id);
+    return next.map((e) => {
+      const before = e.id ? old.get(e.id) : undefined;
+      const id = before ? before.id : endpointId(e.label, taken);
+      taken.add(id);
+      let apiKey = before?.apiKey ?? null;
+      if (e.apiKey === null) apiKey = null;
+      else if (e.apiKey) apiKey = this.secrets.encrypt(e.apiKey);
+      return { id, label: e.label, baseUrl: normaliseBaseUrl(e.baseUrl), apiKey };
+    });
   }
 
   /** The plaintext API key, decrypted only when a request needs it. */
@@ -94,6 +153,18 @@ export class SettingsService {
         keyError = err instanceof AppError ? err : new AppError('internal', String(err));
       }
       list.push(new OpenAiProvider({ baseUrl: c.openaiBaseUrl.value, apiKey, keyError, fetch: this.fetchImpl }));
+    }
+    for (const e of this.endpoints()) {
+      let apiKey: string | null = null;
+      let keyError: AppError | undefined;
+      try {
+        apiKey = e.apiKey ? this.secrets.decrypt(e.apiKey) : null;
+      } catch (err) {
+        keyError = err instanceof AppError ? err : new AppError('internal', String(err));
+      }
+      list.push(
+        new OpenAiProvider({ id: e.id, label: e.label, baseUrl: e.baseUrl, apiKey, keyError, fetch: this.fetchImpl }),
+      );
     }
     this.cachedProviders = list;
     return list;

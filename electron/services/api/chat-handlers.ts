@@ -1,7 +1,6 @@
-/** Conversation methods: reading a chat, sending, stopping, regenerating, editing, continuing, branches. */
+/** Conversation methods: reading a chat, sending, stopping, regenerating, editing, continuing, branches, model pulls. */
 import type { HandlerGroup } from '../api';
 import type { RouterDeps } from './router-deps';
-import { notYet } from './not-yet';
 
 export function chatHandlers(
   d: RouterDeps,
@@ -14,15 +13,17 @@ export function chatHandlers(
   | 'messages.regenerate'
   | 'messages.edit'
   | 'messages.continue'
+  | 'models.pull'
 > {
   return {
     'chats.get': ({ id }) => d.chats.get(id),
     'chats.create': ({ model }) => d.chats.create(model),
-    'chats.setBranch': notYet('chats.setBranch'),
+    'chats.setBranch': ({ chatId, leafId }) => d.chats.setBranch(chatId, leafId),
     'messages.send': (input) => d.chats.send(input),
     'messages.stop': ({ messageId }) => d.chats.stop(messageId),
-    'messages.regenerate': notYet('messages.regenerate'),
-    'messages.edit': notYet('messages.edit'),
-    'messages.continue': notYet('messages.continue'),
+    'messages.regenerate': (input) => d.chats.regenerate(input),
+    'messages.edit': (input) => d.chats.edit(input),
+    'messages.continue': (input) => d.chats.continue(input),
+    'models.pull': ({ model }) => d.chats.pullModel(model),
   };
 }

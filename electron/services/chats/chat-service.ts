@@ -1,21 +1,42 @@
-/** Conversations: create, list, read, rename, delete, and sending a message (which starts a generation). */
-import type { Chat, Message, ModelList } from '../../../shared/types/domain';
+/**
+ * Conversations: create, list, read, rename, delete; sending, regenerating, editing and continuing
+ * answers on a tree of messages (branches); model downloads offered when a model is missing.
+ * Public: list, get, create, rename, delete, models, send, regenerate, edit, continue, setBranch,
+ * stop, pullModel.
+ */
+import type { Attachment, Chat, Message, ModelList } from '../../../shared/types/domain';
 import type { MethodParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
-import { splitModelId, type ChatTurn } from '../providers/provider';
+import { splitModelId, type ChatTurn, type Provider } from '../providers/provider';
 import type { SettingsService } from '../settings-service';
 import type { ChatRepo } from '../store/chat-repo';
+import type { AttachmentService } from '../attachments/attachment-service';
+import { generateTitle } from './auto-title';
+import { newestLeafUnder, pathTo, resolveLeaf } from './branches';
+import {
+  answerReserve,
+  DEFAULT_CONTEXT_LENGTH,
+  estimateTokens,
+  SMALLEST_LIKELY_WINDOW,
+  trimToWindow,
+  type TrimResult,
+} from './context-trim';
 import type { GenerationManager } from './generation';
 
 export const NEW_CHAT_TITLE = 'New chat';
 
+type Sent = { chat: Chat; userMessage: Message; assistantMessage: Message };
+
 export class ChatService {
+  private readonly pulling = new Set<string>();
+
   constructor(
     private readonly repo: ChatRepo,
     private readonly settings: SettingsService,
     private readonly generation: GenerationManager,
     private readonly events: EventHub,
+    private readonly attachments?: AttachmentService,
   ) {}
 
   list(input: MethodParsedInput<'chats.list'>) {
@@ -28,7 +49,9 @@ export class ChatService {
     const messages = this.repo.listMessages(id).map((m) => {
       if (m.status !== 'streaming') return m;
       const live = this.generation.liveContent(m.id);
-      return live === undefined ? m : { ...m, content: live };
+      if (live === undefined) return m;
+      const thinking = this.generation.liveThinking(m.id);
+      return { ...m, content: live, thinking: thinking || m.thinking };
     });
     return { chat, messages };
   }
@@ -86,64 +109,348 @@ export class ChatService {
     return result;
   }
 
-  send(input: MethodParsedInput<'messages.send'>): { chat: Chat; userMessage: Message; assistantMessage: Message } {
-    const ref = splitModelId(input.model);
-    const provider = ref && this.settings.provider(ref.providerId);
-    if (!ref || !provider) {
-      throw new AppError('invalid_input', `Unknown model "${input.model}": pick one from the model list.`);
-    }
+  /** Ask a question: after `parentId` when given, else after the branch on screen. */
+  async send(input: MethodParsedInput<'messages.send'>): Promise<Sent> {
+    const { ref, provider } = this.resolveModel(input.model);
     let chat: Chat;
     if (input.chatId) {
-      const existing = this.repo.getChat(input.chatId);
-      if (!existing) throw new AppError('not_found', 'That chat does not exist (it may have been deleted).');
-      chat = existing;
+      chat = this.requireChat(input.chatId);
     } else {
       chat = this.repo.createChat({ title: titleFrom(input.content), model: input.model });
     }
-    const history = this.repo.listMessages(chat.id);
-    const last = history[history.length - 1] ?? null;
-    const userMessage = this.repo.addMessage({
-      chatId: chat.id,
-      parentId: last?.id ?? null,
-      role: 'user',
-      content: input.content,
-      model: null,
-      status: 'done',
-    });
-    const assistantMessage = this.repo.addMessage({
+    const all = this.repo.listMessages(chat.id);
+    let parentId: string | null;
+    if (input.parentId !== undefined) {
+      parentId = input.parentId;
+      if (parentId !== null && !all.some((m) => m.id === parentId)) {
+        throw new AppError('not_found', 'The message to answer after is not in this chat (it may have been deleted).');
+      }
+    } else {
+      parentId = resolveLeaf(all, chat.currentLeafId)?.id ?? null;
+    }
+    const firstExchange = all.length === 0;
+    const files = this.attachments?.pending(chat.id, input.attachmentIds ?? []) ?? []; // checked before writing
+    const turns = [
+      ...this.systemTurn(chat),
+      ...toTurns(pathTo(all, parentId), this.attachments),
+      toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments),
+    ];
+    const fit = await this.fit(provider, ref.model, chat, turns, 1);
+
+    const userMessage = this.addMessage({ chatId: chat.id, parentId, role: 'user', content: input.content, files });
+    const assistantMessage = this.addMessage({
       chatId: chat.id,
       parentId: userMessage.id,
       role: 'assistant',
-      content: '',
       model: input.model,
-      status: 'streaming',
+      trimmed: fit.dropped,
     });
-    const patch: { title?: string; model?: string } = {};
+    const patch: { title?: string; model?: string; currentLeafId: string } = { currentLeafId: assistantMessage.id };
     if (chat.model !== input.model) patch.model = input.model;
-    if (chat.title === NEW_CHAT_TITLE && history.length === 0) patch.title = titleFrom(input.content);
-    chat = this.repo.updateChat(chat.id, patch) ?? this.repo.getChat(chat.id) ?? chat;
-    this.events.emit('chat.updated', { chat });
+    if (chat.title === NEW_CHAT_TITLE && firstExchange) patch.title = titleFrom(input.content);
+    chat = this.updateChat(chat.id, patch);
 
+    const title = chat.title;
     this.generation.start({
       chatId: chat.id,
       messageId: assistantMessage.id,
       provider,
       model: ref.model,
-      history: [...toTurns(history), { role: 'user', content: input.content }],
+      history: fit.turns,
+      params: chat.params,
+      onFinished: firstExchange
+        ? (r) => {
+            if (r.status === 'done' && r.content)
+              this.autoTitle(chat.id, title, provider, ref.model, input.content, r.content);
+          }
+        : undefined,
     });
     return { chat, userMessage, assistantMessage };
+  }
+
+  /** A new answer to the same question, beside the old one. */
+  async regenerate(
+    input: MethodParsedInput<'messages.regenerate'>,
+  ): Promise<{ chat: Chat; assistantMessage: Message }> {
+    const old = this.requireMessage(input.messageId);
+    if (old.role !== 'assistant') throw new AppError('invalid_input', 'Only an answer can be regenerated.');
+    let chat = this.requireChat(old.chatId);
+    const modelId = input.model ?? old.model ?? chat.model;
+    if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
+    const { ref, provider } = this.resolveModel(modelId);
+    const all = this.repo.listMessages(chat.id);
+    const turns = [...this.systemTurn(chat), ...toTurns(pathTo(all, old.parentId), this.attachments)];
+    const fit = await this.fit(provider, ref.model, chat, turns, 1);
+    const assistantMessage = this.addMessage({
+      chatId: chat.id,
+      parentId: old.parentId,
+      role: 'assistant',
+      model: modelId,
+      trimmed: fit.dropped,
+    });
+    chat = this.updateChat(chat.id, {
+      currentLeafId: assistantMessage.id,
+      ...(chat.model !== modelId ? { model: modelId } : {}),
+    });
+    this.generation.start({
+      chatId: chat.id,
+      messageId: assistantMessage.id,
+      provider,
+      model: ref.model,
+      history: fit.turns,
+      params: chat.params,
+    });
+    return { chat, assistantMessage };
+  }
+
+  /** An edited question: a sibling of the old one with the new text, answered afresh. */
+  async edit(input: MethodParsedInput<'messages.edit'>): Promise<Sent> {
+    const old = this.requireMessage(input.messageId);
+    if (old.role !== 'user') throw new AppError('invalid_input', 'Only your own messages can be edited.');
+    let chat = this.requireChat(old.chatId);
+    const all = this.repo.listMessages(chat.id);
+    const modelId = chat.model ?? all.find((m) => m.parentId === old.id && m.model)?.model ?? null;
+    if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
+    const { ref, provider } = this.resolveModel(modelId);
+    const turns = [
+      ...this.systemTurn(chat),
+      ...toTurns(pathTo(all, old.parentId), this.attachments),
+      { role: 'user' as const, content: input.content },
+    ];
+    const fit = await this.fit(provider, ref.model, chat, turns, 1);
+    const userMessage = this.addMessage({
+      chatId: chat.id,
+      parentId: old.parentId,
+      role: 'user',
+      content: input.content,
+    });
+    const assistantMessage = this.addMessage({
+      chatId: chat.id,
+      parentId: userMessage.id,
+      role: 'assistant',
+      model: modelId,
+      trimmed: fit.dropped,
+    });
+    chat = this.updateChat(chat.id, { currentLeafId: assistantMessage.id });
+    this.generation.start({
+      chatId: chat.id,
+      messageId: assistantMessage.id,
+      provider,
+      model: ref.model,
+      history: fit.turns,
+      params: chat.params,
+    });
+    return { chat, userMessage, assistantMessage };
+  }
+
+  /**
+   * Carry on an interrupted, stopped or failed answer: the partial answer goes last as an assistant
+   * turn (Ollama and OpenAI-compatible servers continue a trailing assistant message) and new text
+   * is appended to it, so deltas continue at the existing offset.
+   */
+  async continue(input: MethodParsedInput<'messages.continue'>): Promise<{ assistantMessage: Message }> {
+    const m = this.requireMessage(input.messageId);
+    if (m.role !== 'assistant') throw new AppError('invalid_input', 'Only an answer can be continued.');
+    if (this.generation.isRunning(m.id) || m.status === 'streaming') {
+      throw new AppError('conflict', 'This answer is still being written.');
+    }
+    if (m.status === 'done')
+      throw new AppError('conflict', 'This answer is already complete; regenerate it for a new one.');
+    const chat = this.requireChat(m.chatId);
+    const modelId = m.model ?? chat.model;
+    if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
+    const { ref, provider } = this.resolveModel(modelId);
+    const all = this.repo.listMessages(chat.id);
+    const turns = [...this.systemTurn(chat), ...toTurns(pathTo(all, m.parentId), this.attachments)];
+    if (m.content) turns.push({ role: 'assistant', content: m.content });
+    const fit = await this.fit(provider, ref.model, chat, turns, m.content ? 2 : 1);
+    this.repo.reopenMessage(m.id);
+    const updated = this.updateChat(chat.id, { currentLeafId: newestLeafUnder(all, m.id)?.id ?? m.id });
+    this.generation.start({
+      chatId: chat.id,
+      messageId: m.id,
+      provider,
+      model: ref.model,
+      history: fit.turns,
+      params: updated.params,
+      initialContent: m.content,
+      initialThinking: m.thinking,
+      initialThinkingMs: m.thinkingMs,
+    });
+    return { assistantMessage: this.repo.getMessage(m.id)! };
+  }
+
+  /** Show another branch: any message of it; the newest leaf under that message is shown. */
+  setBranch(chatId: string, leafId: string): Chat {
+    this.requireChat(chatId);
+    const all = this.repo.listMessages(chatId);
+    if (!all.some((m) => m.id === leafId)) {
+      throw new AppError('not_found', 'That message is not in this chat (it may have been deleted).');
+    }
+    return this.updateChat(chatId, { currentLeafId: newestLeafUnder(all, leafId)!.id });
   }
 
   async stop(messageId: string): Promise<{ stopped: boolean }> {
     return { stopped: await this.generation.stop(messageId) };
   }
+
+  /** Download a model through its provider (Ollama); progress goes out as 'models.pullProgress'. */
+  pullModel(model: string): { started: boolean } {
+    const ref = splitModelId(model);
+    const provider =
+      (ref && this.settings.provider(ref.providerId)) || this.settings.providers().find((p) => p.kind === 'ollama');
+    const name = ref && this.settings.provider(ref.providerId) ? ref.model : model;
+    if (!provider?.pull) {
+      throw new AppError(
+        'invalid_input',
+        `Models can only be downloaded from Ollama; "${model}" is not an Ollama model.`,
+      );
+    }
+    const pull = provider.pull.bind(provider);
+    if (this.pulling.has(model)) return { started: false };
+    this.pulling.add(model);
+    void this.generation.runBackground(async (signal) => {
+      let last = 0;
+      try {
+        await pull(
+          name,
+          (p) => {
+            // Ollama reports every few KB; a few updates a second are plenty for a progress bar.
+            const now = Date.now();
+            if (now - last < 100 && p.completed !== p.total) return;
+            last = now;
+            this.events.emit('models.pullProgress', {
+              model,
+              status: p.status,
+              completed: p.completed,
+              total: p.total,
+              done: false,
+            });
+          },
+          signal,
+        );
+        this.events.emit('models.pullProgress', { model, status: 'success', done: true });
+      } catch (err) {
+        this.events.emit('models.pullProgress', {
+          model,
+          status: 'error',
+          done: true,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      } finally {
+        this.pulling.delete(model);
+      }
+    });
+    return { started: true };
+  }
+
+  private resolveModel(modelId: string): { ref: { providerId: string; model: string }; provider: Provider } {
+    const ref = splitModelId(modelId);
+    const provider = ref && this.settings.provider(ref.providerId);
+    if (!ref || !provider) {
+      throw new AppError('invalid_input', `Unknown model "${modelId}": pick one from the model list.`);
+    }
+    return { ref, provider };
+  }
+
+  private requireChat(id: string): Chat {
+    const chat = this.repo.getChat(id);
+    if (!chat) throw new AppError('not_found', 'That chat does not exist (it may have been deleted).');
+    return chat;
+  }
+
+  private requireMessage(id: string): Message {
+    const m = this.repo.getMessage(id);
+    if (!m) throw new AppError('not_found', 'That message does not exist (it may have been deleted).');
+    return m;
+  }
+
+  private addMessage(o: {
+    chatId: string;
+    parentId: string | null;
+    role: 'user' | 'assistant';
+    content?: string;
+    model?: string;
+    trimmed?: number;
+    files?: Attachment[];
+  }): Message {
+    const message = this.repo.addMessage({
+      chatId: o.chatId,
+      parentId: o.parentId,
+      role: o.role,
+      content: o.content ?? '',
+      model: o.model ?? null,
+      status: o.role === 'user' ? 'done' : 'streaming',
+      trimmed: o.trimmed ?? 0,
+    });
+    if (o.files?.length) {
+      this.attachments!.link(message.id, o.files); // attachment-service.ts
+      message.attachments = o.files;
+    }
+    this.events.emit('message.created', { message });
+    return message;
+  }
+
+  private updateChat(id: string, patch: Parameters<ChatRepo['updateChat']>[1]): Chat {
+    const chat = this.repo.updateChat(id, patch) ?? this.requireChat(id);
+    this.events.emit('chat.updated', { chat });
+    return chat;
+  }
+
+  private systemTurn(chat: Chat): ChatTurn[] {
+    return chat.systemPrompt?.trim() ? [{ role: 'system', content: chat.systemPrompt }] : [];
+  }
+
+  /** Fit the turns into the model's window (see context-trim.ts). */
+  private async fit(
+    provider: Provider,
+    model: string,
+    chat: Chat,
+    turns: ChatTurn[],
+    keepLast: number,
+  ): Promise<TrimResult> {
+    const maxTokens = chat.params.maxTokens;
+    let window = chat.params.contextLength;
+    if (window === undefined) {
+      // Short conversations fit any model: skip asking the backend.
+      if (estimateTokens(turns) + answerReserve(SMALLEST_LIKELY_WINDOW, maxTokens) <= SMALLEST_LIKELY_WINDOW) {
+        return { turns, dropped: 0 };
+      }
+      window = (await provider.contextLength?.(model).catch(() => null)) ?? DEFAULT_CONTEXT_LENGTH;
+    }
+    return trimToWindow(turns, window, answerReserve(window, maxTokens), keepLast);
+  }
+
+  /** After the first answer: a model-written title, unless the user renamed the chat meanwhile. Silent on failure. */
+  private autoTitle(
+    chatId: string,
+    titleBefore: string,
+    provider: Provider,
+    model: string,
+    question: string,
+    answer: string,
+  ) {
+    if (!this.settings.autoTitle()) return;
+    void this.generation.runBackground(async (signal) => {
+      const title = await generateTitle({ provider, model, question, answer, signal });
+      if (!title || signal.aborted) return;
+      const current = this.repo.getChat(chatId);
+      if (!current || current.title !== titleBefore || current.title === title) return;
+      this.updateChat(chatId, { title });
+    });
+  }
 }
 
 /** Prior turns worth sending: finished text, not failed or empty answers. */
-function toTurns(messages: Message[]): ChatTurn[] {
+function toTurns(messages: Message[], attachments?: AttachmentService): ChatTurn[] {
   return messages
     .filter((m) => m.content && (m.role === 'user' || m.status !== 'error'))
-    .map((m) => ({ role: m.role, content: m.content }));
+    .map((m) => toTurn(m, attachments));
+}
+
+/** A message as the model sees it: attached text files inlined, images added (attachment-service.ts). */
+function toTurn(m: Pick<Message, 'role' | 'content' | 'attachments'>, attachments?: AttachmentService): ChatTurn {
+  return attachments ? attachments.toTurn(m) : { role: m.role, content: m.content };
 }
 
 export function titleFrom(text: string): string {

@@ -1,10 +1,12 @@
 /**
- * The generation loop, owned by the main process: streams a provider's answer into an assistant
- * message, emits coalesced `message.delta` events, writes partial text to SQLite every few hundred
- * ms, and finishes the message as done / stopped / error / interrupted. Closing a window never
- * stops it; only `stop()` or shutdown does.
+ * The generation loop, owned by the main process: streams a provider's answer (and, for thinking
+ * models, its reasoning) into an assistant message, emits coalesced `message.delta` events,
+ * writes partial text to SQLite every few hundred ms, and finishes the message as done / stopped /
+ * error / interrupted. Closing a window never stops it; only `stop()` or shutdown does.
+ * A job may start from text already stored (continuing an interrupted answer): deltas then carry
+ * on at the existing offsets.
  */
-import type { GenerationStats, MessageStatus } from '../../../shared/types/domain';
+import type { ChatParams, GenerationStats, MessageStatus } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
 import type { Provider, ChatTurn } from '../providers/provider';
@@ -12,24 +14,40 @@ import type { ChatRepo } from '../store/chat-repo';
 import type { Logger } from '../util/logger';
 import { DeltaCoalescer } from './delta-coalescer';
 
+export interface GenerationResult {
+  status: MessageStatus;
+  content: string;
+  error: { code: string; message: string } | null;
+  stats: GenerationStats | null;
+}
+
 export interface GenerationJob {
   chatId: string;
   messageId: string;
   provider: Provider;
   model: string;
   history: ChatTurn[];
+  params?: ChatParams;
+  /** Continue from this text (and reasoning) instead of an empty answer. */
+  initialContent?: string;
+  initialThinking?: string | null;
+  initialThinkingMs?: number | null;
+  /** Runs after the final state is stored and `message.done` is sent; errors are logged, never thrown. */
+  onFinished?: (result: GenerationResult) => void | Promise<void>;
 }
 
 interface Running {
   controller: AbortController;
   /** Text streamed so far (what readers see while the row in SQLite lags by a few hundred ms). */
   content: string;
+  thinking: string;
   reason: 'user' | 'shutdown' | null;
   done: Promise<void>;
 }
 
 export class GenerationManager {
   private readonly running = new Map<string, Running>();
+  private readonly background = new Set<{ controller: AbortController; done: Promise<void> }>();
 
   constructor(
     private readonly repo: ChatRepo,
@@ -40,7 +58,13 @@ export class GenerationManager {
 
   start(job: GenerationJob): void {
     const controller = new AbortController();
-    const entry: Running = { controller, content: '', reason: null, done: Promise.resolve() };
+    const entry: Running = {
+      controller,
+      content: job.initialContent ?? '',
+      thinking: job.initialThinking ?? '',
+      reason: null,
+      done: Promise.resolve(),
+    };
     this.running.set(job.messageId, entry);
     entry.done = this.run(job, entry).finally(() => this.running.delete(job.messageId));
   }
@@ -64,6 +88,25 @@ export class GenerationManager {
     return this.running.get(messageId)?.content;
   }
 
+  /** The live reasoning of a streaming answer, or undefined when it is not streaming here. */
+  liveThinking(messageId: string): string | undefined {
+    return this.running.get(messageId)?.thinking;
+  }
+
+  /**
+   * A small follow-up job (a title, a model download) that shutdown must abort and wait for, so
+   * nothing writes to the database after it is closed. Failures are logged at debug level only.
+   */
+  runBackground(task: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const controller = new AbortController();
+    const item = { controller, done: Promise.resolve() };
+    item.done = task(controller.signal)
+      .catch((err) => this.log.debug('background task failed', err))
+      .finally(() => this.background.delete(item));
+    this.background.add(item);
+    return item.done;
+  }
+
   /** On quit: keep every partial answer, marked interrupted so it can be continued later. */
   async shutdown(): Promise<void> {
     const all = [...this.running.values()];
@@ -72,20 +115,35 @@ export class GenerationManager {
       entry.controller.abort();
     }
     await Promise.all(all.map((e) => e.done));
+    const tasks = [...this.background];
+    for (const t of tasks) t.controller.abort();
+    await Promise.all(tasks.map((t) => t.done));
   }
 
   private async run(job: GenerationJob, entry: Running): Promise<void> {
     const { chatId, messageId } = job;
     const persistEveryMs = this.options.persistEveryMs ?? 300;
-    let content = '';
-    let sent = 0;
+    let content = entry.content;
+    let thinking = entry.thinking;
+    let sent = content.length;
+    let sentThinking = thinking.length;
     let lastPersist = Date.now();
     let stats: GenerationStats | null = null;
     let status: MessageStatus = 'done';
     let error: { code: string; message: string } | null = null;
-    const coalescer = new DeltaCoalescer((delta) => {
-      this.events.emit('message.delta', { chatId, messageId, offset: sent, delta });
-      sent += delta.length;
+    // Reasoning time: from the first thinking token to the first answer token.
+    let thinkingStarted: number | null = null;
+    let thinkingMs: number | null = job.initialThinkingMs ?? null;
+    const coalescer = new DeltaCoalescer((d) => {
+      this.events.emit('message.delta', {
+        chatId,
+        messageId,
+        offset: sent,
+        delta: d.content,
+        ...(d.thinking ? { thinkingOffset: sentThinking, thinking: d.thinking } : {}),
+      });
+      sent += d.content.length;
+      sentThinking += d.thinking.length;
     }, this.options.coalesceMs ?? 16);
 
     try {
@@ -93,15 +151,24 @@ export class GenerationManager {
         model: job.model,
         messages: job.history,
         signal: entry.controller.signal,
+        params: job.params,
       })) {
         if (entry.controller.signal.aborted) break;
-        if (chunk.type === 'content') {
-          content += chunk.text;
-          entry.content = content;
-          coalescer.push(chunk.text);
+        if (chunk.type === 'content' || chunk.type === 'thinking') {
+          if (chunk.type === 'content') {
+            if (thinkingStarted !== null && thinkingMs === null)
+              thinkingMs = Math.round(performance.now() - thinkingStarted);
+            content += chunk.text;
+            entry.content = content;
+          } else {
+            thinkingStarted ??= performance.now();
+            thinking += chunk.text;
+            entry.thinking = thinking;
+          }
+          coalescer.push(chunk.text, chunk.type);
           const now = Date.now();
           if (now - lastPersist >= persistEveryMs) {
-            this.repo.saveProgress(messageId, content);
+            this.repo.saveProgress(messageId, content, thinking || null);
             lastPersist = now;
           }
         } else if (chunk.type === 'done') {
@@ -120,15 +187,40 @@ export class GenerationManager {
         error = { code: appErr.code, message: appErr.message };
       }
     }
+    // Thought but never answered (stopped while thinking): the whole time so far was reasoning.
+    if (thinkingStarted !== null && thinkingMs === null) thinkingMs = Math.round(performance.now() - thinkingStarted);
     coalescer.flush();
     try {
-      this.repo.finishMessage(messageId, { content, status, error, stats });
+      this.repo.finishMessage(messageId, {
+        content,
+        status,
+        error,
+        stats,
+        thinking: thinking || null,
+        thinkingMs,
+      });
     } catch (err) {
       // A full disk or a vanished file: tell the user instead of failing silently.
       this.log.error('could not store the finished answer', err);
       status = 'error';
       error = { code: 'internal', message: 'The answer could not be saved (is the disk full?).' };
     }
-    this.events.emit('message.done', { chatId, messageId, status, content, error, stats });
+    this.events.emit('message.done', {
+      chatId,
+      messageId,
+      status,
+      content,
+      error,
+      stats,
+      thinking: thinking || null,
+      thinkingMs,
+    });
+    if (job.onFinished && entry.reason !== 'shutdown') {
+      try {
+        await job.onFinished({ status, content, error, stats });
+      } catch (err) {
+        this.log.warn('after-answer step failed', err);
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 /** Ollama through the official `ollama` package, pointed at a configurable host. */
-import { Ollama, type ChatResponse, type ModelResponse } from 'ollama';
-import type { ModelInfo } from '../../../shared/types/domain';
+import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse, type ModelResponse } from 'ollama';
+import type { ChatParams, ModelInfo } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
 import {
   isAbortError,
@@ -8,8 +8,31 @@ import {
   type ChatRequest,
   type FetchLike,
   type Provider,
+  type PullProgress,
   type StreamChunk,
 } from './provider';
+
+/** Per-chat params in Ollama's terms: `options`, `keep_alive` and `think`. */
+export function ollamaParams(
+  params: ChatParams | undefined,
+): Pick<OllamaChatRequest, 'options' | 'keep_alive' | 'think'> {
+  const p = params ?? {};
+  const options: Record<string, number> = {};
+  if (p.temperature !== undefined) options.temperature = p.temperature;
+  if (p.topP !== undefined) options.top_p = p.topP;
+  if (p.topK !== undefined) options.top_k = p.topK;
+  if (p.contextLength !== undefined) options.num_ctx = p.contextLength;
+  if (p.maxTokens !== undefined) options.num_predict = p.maxTokens;
+  if (p.seed !== undefined) options.seed = p.seed;
+  const out: Pick<OllamaChatRequest, 'options' | 'keep_alive' | 'think'> = {};
+  if (Object.keys(options).length) out.options = options;
+  if (p.keepAlive !== undefined)
+    out.keep_alive = /^-?\d+(\.\d+)?$/.test(p.keepAlive) ? Number(p.keepAlive) : p.keepAlive;
+  if (p.thinking === 'on') out.think = true;
+  else if (p.thinking === 'off') out.think = false;
+  else if (p.thinking) out.think = p.thinking;
+  return out;
+}
 
 export interface OllamaProviderOptions {
   id?: string;
@@ -26,6 +49,7 @@ export class OllamaProvider implements Provider {
   readonly label: string;
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
+  private readonly contextLengths = new Map<string, number | null>();
 
   constructor(options: OllamaProviderOptions) {
     this.id = options.id ?? 'ollama';
@@ -83,6 +107,7 @@ export class OllamaProvider implements Provider {
         model: request.model,
         messages: request.messages,
         stream: true,
+        ...ollamaParams(request.params),
       });
     } catch (err) {
       throw this.translate(err, request.model);
@@ -122,6 +147,62 @@ export class OllamaProvider implements Provider {
       }
       throw this.translate(err, request.model);
     }
+  }
+
+  async complete(request: ChatRequest): Promise<string> {
+    try {
+      const res = await this.client(request.signal).chat({
+        model: request.model,
+        messages: request.messages,
+        stream: false,
+        ...ollamaParams(request.params),
+      });
+      return res.message?.content ?? '';
+    } catch (err) {
+      throw this.translate(err, request.model);
+    }
+  }
+
+  /** From /api/show: `model_info["<family>.context_length"]`, cached per model (also when unknown). */
+  async contextLength(model: string, signal?: AbortSignal): Promise<number | null> {
+    if (this.contextLengths.has(model)) return this.contextLengths.get(model)!;
+    let found: number | null = null;
+    try {
+      const show = await this.client(signal ?? AbortSignal.timeout(3000)).show({ model });
+      const info = (show.model_info ?? {}) as unknown as Record<string, unknown>;
+      const family = typeof info['general.architecture'] === 'string' ? info['general.architecture'] : undefined;
+      const key =
+        (family && `${family}.context_length` in info && `${family}.context_length`) ||
+        Object.keys(info).find((k) => k.endsWith('.context_length'));
+      const n = key ? Number(info[key]) : NaN;
+      found = Number.isFinite(n) && n > 0 ? n : null;
+    } catch {
+      // Not known (an old Ollama, a missing model): the caller falls back to a safe default.
+      return null;
+    }
+    this.contextLengths.set(model, found);
+    return found;
+  }
+
+  async pull(model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    try {
+      const stream = await this.client(signal).pull({ model, stream: true });
+      for await (const part of stream) {
+        onProgress({
+          status: part.status,
+          digest: part.digest || undefined,
+          completed: part.completed ?? undefined,
+          total: part.total ?? undefined,
+        });
+      }
+    } catch (err) {
+      if (isAbortError(err)) throw new AppError('aborted', 'Stopped.');
+      const status = (err as { status_code?: number }).status_code;
+      const message = (err as Error)?.message ?? String(err);
+      if (status === undefined && isConnectionError(err)) throw this.translate(err);
+      throw new AppError('backend_error', `Ollama could not pull "${model}": ${message}`);
+    }
+    this.contextLengths.delete(model);
   }
 
   translate(err: unknown, model?: string): Error {

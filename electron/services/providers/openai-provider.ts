@@ -1,15 +1,36 @@
 /** Any OpenAI-compatible endpoint (OpenAI, LM Studio, llama.cpp, vLLM, OpenRouter…) via the `openai` package. */
 import OpenAI, { APIError } from 'openai';
-import type { ModelInfo } from '../../../shared/types/domain';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { sniffBase64Image } from '../attachments/file-kind';
+import type { ChatParams, ModelInfo } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
 import {
   isAbortError,
   isConnectionError,
   type ChatRequest,
+  type ChatTurn,
   type FetchLike,
   type Provider,
   type StreamChunk,
 } from './provider';
+
+/** Per-chat params in OpenAI's terms (top_k, context length and keep-alive have no equivalent). */
+export function openAiParams(params: ChatParams | undefined): {
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  seed?: number;
+  reasoning_effort?: 'low' | 'medium' | 'high';
+} {
+  const p = params ?? {};
+  const out: ReturnType<typeof openAiParams> = {};
+  if (p.temperature !== undefined) out.temperature = p.temperature;
+  if (p.topP !== undefined) out.top_p = p.topP;
+  if (p.maxTokens !== undefined) out.max_tokens = p.maxTokens;
+  if (p.seed !== undefined) out.seed = p.seed;
+  if (p.thinking === 'low' || p.thinking === 'medium' || p.thinking === 'high') out.reasoning_effort = p.thinking;
+  return out;
+}
 
 export interface OpenAiProviderOptions {
   id?: string;
@@ -78,9 +99,10 @@ export class OpenAiProvider implements Provider {
       const stream = await this.client.chat.completions.create(
         {
           model: request.model,
-          messages: request.messages,
+          messages: toOpenAiMessages(request.messages),
           stream: true,
           stream_options: { include_usage: true },
+          ...openAiParams(request.params),
         },
         { signal: request.signal },
       );
@@ -121,6 +143,24 @@ export class OpenAiProvider implements Provider {
     };
   }
 
+  async complete(request: ChatRequest): Promise<string> {
+    if (this.keyError) throw this.keyError;
+    try {
+      const res = await this.client.chat.completions.create(
+        {
+          model: request.model,
+          messages: toOpenAiMessages(request.messages),
+          stream: false,
+          ...openAiParams(request.params),
+        },
+        { signal: request.signal },
+      );
+      return res.choices?.[0]?.message?.content ?? '';
+    } catch (err) {
+      throw this.translate(err, request.model);
+    }
+  }
+
   translate(err: unknown, model?: string): Error {
     if (err instanceof AppError) return err;
     if (isAbortError(err)) return new AppError('aborted', 'Stopped.');
@@ -155,4 +195,21 @@ function labelFor(baseUrl: string): string {
   } catch {
     return 'OpenAI-compatible';
   }
+}
+
+/** Turns as OpenAI messages; a user turn with images becomes content parts with data: URLs. */
+function toOpenAiMessages(turns: ChatTurn[]): ChatCompletionMessageParam[] {
+  return turns.map((t): ChatCompletionMessageParam => {
+    if (t.role !== 'user' || !t.images?.length) return { role: t.role, content: t.content };
+    return {
+      role: 'user',
+      content: [
+        { type: 'text', text: t.content },
+        ...t.images.map((b64) => ({
+          type: 'image_url' as const,
+          image_url: { url: `data:${sniffBase64Image(b64) ?? 'image/png'};base64,${b64}` },
+        })),
+      ],
+    };
+  });
 }

@@ -1,15 +1,27 @@
 /** One streaming interface over every backend (Ollama, OpenAI-compatible). */
-import type { GenerationStats, ModelInfo, ProviderKind } from '../../../shared/types/domain';
+import type { ChatParams, GenerationStats, ModelInfo, ProviderKind } from '../../../shared/types/domain';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** Attached images as base64 (no data: prefix), for vision models. */
+  images?: string[];
 }
 
 export interface ChatRequest {
   model: string;
   messages: ChatTurn[];
   signal: AbortSignal;
+  /** Per-chat parameters (temperature, context length, thinking…); unset fields use the model's defaults. */
+  params?: ChatParams;
+}
+
+/** Progress of an Ollama model download, as Ollama reports it. */
+export interface PullProgress {
+  status: string;
+  digest?: string;
+  completed?: number;
+  total?: number;
 }
 
 export type StreamChunk =
@@ -22,6 +34,12 @@ export interface Provider {
   readonly baseUrl: string;
   listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
   chat(request: ChatRequest): AsyncIterable<StreamChunk>;
+  /** One answer, not streamed (titles and other small jobs). */
+  complete(request: ChatRequest): Promise<string>;
+  /** The model's context window in tokens when the backend reports it (cached per model), else null. */
+  contextLength?(model: string, signal?: AbortSignal): Promise<number | null>;
+  /** Download a model (Ollama), reporting progress; resolves when it is installed. */
+  pull?(model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
   /** Cheap reachability check; resolves with a version string when the backend reports one. */
   ping(signal?: AbortSignal): Promise<{ version: string | null }>;
 }
