@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
-import type { HearthExport } from '../services/chats/hearth-json';
+import type { HearthExport } from '../services/chats/importers/hearth-json';
 import { LATEST_SCHEMA_VERSION } from '../services/store/migrations';
 import { makeTempDir, removeTempDirs, until } from '../services/test-helpers';
 import { runCli } from './cli';

@@ -3,7 +3,7 @@
  * Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../../shared/types/errors';
 import { APP_VERSION, createAppServices, type AppServices } from '../services/app-services';
@@ -33,8 +33,10 @@ Commands:
   chat --model M "text"  Ask a model, stream the answer to stdout, save the chat
     --provider P         Provider of the model: ollama (default) or openai
     --chat ID            Continue an existing chat
-  export [--out FILE]    Write every chat as Hearth JSON (stdout without --out)
-  import FILE            Import a Hearth JSON export (already-imported chats are skipped)
+  export [--out FILE]    Write every chat as Hearth JSON, attachments included (stdout without --out)
+    --format markdown --chat ID   One chat (the branch on screen) as Markdown
+  import FILE            Import a Hearth export, ChatGPT's conversations.json or an Open WebUI
+                         chat export (already-imported chats are skipped, with a report)
   doctor                 Show data directory, schema version and whether endpoints answer
 
 Every command takes --data-dir D (default $HEARTH_DATA_DIR or the OS's app-data folder).
@@ -80,14 +82,30 @@ export async function runCli(io: CliIo): Promise<number> {
       case 'chat':
         return await chat(io, rest);
       case 'export':
-        return await withServices(io, rest, { out: { type: 'string', short: 'o' } }, async (s, values) => {
-          const json = JSON.stringify(s.exportData(), null, 2) + '\n';
-          if (values.out) {
-            writeFileSync(values.out as string, json);
-            io.stderr.write(`Exported ${s.exportData().chats.length} chat(s) to ${values.out}\n`);
-          } else io.stdout.write(json);
-          return 0;
-        });
+        return await withServices(
+          io,
+          rest,
+          { out: { type: 'string', short: 'o' }, format: { type: 'string' }, chat: { type: 'string' } },
+          async (s, values) => {
+            const format = (values.format as string | undefined) ?? 'hearth';
+            if (format !== 'hearth' && format !== 'markdown') {
+              throw new UsageError(`Unknown export format "${format}": use hearth or markdown.`);
+            }
+            if (format === 'markdown' && !values.chat) {
+              throw new UsageError('Markdown export is for one chat: hearth export --format markdown --chat ID');
+            }
+            const file = s.data.export({ format, chatId: values.chat as string | undefined });
+            if (values.out) {
+              writeFileSync(values.out as string, file.content);
+              const what =
+                format === 'markdown'
+                  ? 'the chat as Markdown'
+                  : `${(JSON.parse(file.content) as { chats: unknown[] }).chats.length} chat(s)`;
+              io.stderr.write(`Exported ${what} to ${values.out}\n`);
+            } else io.stdout.write(file.content);
+            return 0;
+          },
+        );
       case 'import':
         return await withServices(io, rest, {}, async (s, _values, positionals) => {
           const file = positionals[0];
@@ -98,8 +116,10 @@ export async function runCli(io: CliIo): Promise<number> {
           } catch (err) {
             throw new Error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
           }
-          const r = s.importData(text);
-          io.stdout.write(`Imported ${r.chatsImported} chat(s) and ${r.messagesImported} message(s) from ${file}.\n`);
+          const r = s.data.import(basename(file), text);
+          io.stdout.write(
+            `Imported ${r.chatsImported} chat(s) and ${r.messagesImported} message(s) from ${file} (${r.format}).\n`,
+          );
           if (r.skipped.length) {
             io.stdout.write(`Skipped ${r.skipped.length}:\n`);
             for (const k of r.skipped.slice(0, 50)) io.stdout.write(`  ${k.what}: ${k.why}\n`);

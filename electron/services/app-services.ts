@@ -22,7 +22,8 @@ import { OrganisationService } from './chats/organisation-service';
 import { SettingsRepo } from './store/settings-repo';
 import { HybridClock } from './util/hlc';
 import { createLogger, type Logger } from './util/logger';
-import { exportAll, importHearth, parseHearthExport, type HearthExport, type ImportReport } from './chats/hearth-json';
+import { AttachmentService } from './attachments/attachment-service';
+import { DataService } from './chats/importers/data-service';
 
 import { APP_VERSION } from './version';
 
@@ -48,9 +49,10 @@ export interface AppServices {
   chats: ChatService;
   db: Db;
   info(): AppInfo;
-  exportData(): HearthExport;
-  /** Import a Hearth JSON export; throws with a clear message when the file is not one. */
-  importData(text: string): ImportReport;
+  /** Attachments: files under <dataDir>/attachments, rows in SQLite. */
+  attachments: AttachmentService;
+  /** Import (Hearth JSON, ChatGPT, Open WebUI) and export (Hearth JSON, Markdown). */
+  data: DataService;
   /** Stops generations (keeping partial answers) and closes the database. */
   close(): Promise<void>;
 }
@@ -75,7 +77,9 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     o.fetch,
   );
   const generation = new GenerationManager(chatRepo, events, log, o.generation);
-  const chats = new ChatService(chatRepo, settings, generation, events);
+  const attachments = new AttachmentService(db, clock, deviceId, o.dataDir);
+  const chats = new ChatService(chatRepo, settings, generation, events, attachments);
+  const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION);
   const organisation = new OrganisationService(
     chatRepo,
     new FolderRepo(db, clock, deviceId),
@@ -92,7 +96,10 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   });
   // HEARTH_MEDIA_ALLOW_PRIVATE=1 lets "Load image" reach loopback/LAN hosts (tests, a home image server).
   const media = { allowPrivate: (o.env ?? process.env).HEARTH_MEDIA_ALLOW_PRIVATE === '1' };
-  const router = createRouter(createHandlers({ chats, settings, organisation, info, log, media }), log);
+  const router = createRouter(
+    createHandlers({ chats, settings, organisation, attachments, data, info, log, media }),
+    log,
+  );
   let closed = false;
   return {
     router,
@@ -101,8 +108,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     chats,
     db,
     info,
-    exportData: () => exportAll(db, APP_VERSION),
-    importData: (text) => importHearth(db, parseHearthExport(text), clock, deviceId),
+    attachments,
+    data,
     async close() {
       if (closed) return;
       closed = true;

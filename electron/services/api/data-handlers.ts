@@ -1,15 +1,14 @@
 /** Attachments and import/export. */
 import type { HandlerGroup } from '../api';
 import type { RouterDeps } from './router-deps';
-import { notYet } from './not-yet';
 
 export function dataHandlers(
-  _d: RouterDeps,
+  d: RouterDeps,
 ): HandlerGroup<'attachments.add' | 'attachments.get' | 'data.export' | 'data.import'> {
   return {
-    'attachments.add': notYet('attachments.add'),
-    'attachments.get': notYet('attachments.get'),
-    'data.export': notYet('data.export'),
-    'data.import': notYet('data.import'),
+    'attachments.add': (input) => d.attachments.add(input),
+    'attachments.get': ({ id }) => d.attachments.get(id),
+    'data.export': (input) => d.data.export(input),
+    'data.import': ({ filename, content }) => d.data.import(filename, content),
   };
 }

@@ -1,6 +1,8 @@
 /** Everything the contract's handlers may use: the services, composed in app-services.ts. */
 import type { AppInfo } from '../../../shared/types/domain';
 import type { ChatService } from '../chats/chat-service';
+import type { AttachmentService } from '../attachments/attachment-service';
+import type { DataService } from '../chats/importers/data-service';
 import type { RemoteImageOptions } from '../media/remote-image';
 import type { OrganisationService } from '../chats/organisation-service';
 import type { SettingsService } from '../settings-service';
@@ -10,6 +12,8 @@ export interface RouterDeps {
   chats: ChatService;
   settings: SettingsService;
   organisation: OrganisationService;
+  attachments: AttachmentService;
+  data: DataService;
   info: () => AppInfo;
   log: Logger;
   /** Options for media.fetchImage (allowPrivate for tests or LAN image hosts). */

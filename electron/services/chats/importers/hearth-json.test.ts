@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
-import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { startFakeOllama, type FakeOllama } from '../../../../e2e/servers/fake-ollama';
+import type { AppServices } from '../../app-services';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../test-helpers';
 import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
 
 let fake: FakeOllama;
@@ -50,16 +50,16 @@ describe('Hearth JSON export/import', () => {
     const removed = await ask(source, 'Delete me');
     await callOk(source, 'chats.delete', { id: removed.chat.id });
 
-    const exported = source.exportData();
+    const exported = source.data.exportHearth();
     expect(exported.format).toBe(HEARTH_EXPORT_FORMAT);
     expect(exported.chats).toHaveLength(2); // the deleted chat is not exported
     const text = JSON.stringify(exported);
 
     const target = services();
-    const report = target.importData(text);
-    expect(report).toEqual({ chatsImported: 2, messagesImported: 6, skipped: [] });
+    const report = target.data.import('export.json', text);
+    expect(report).toEqual({ format: 'hearth', chatsImported: 2, messagesImported: 6, skipped: [] });
 
-    expect(target.exportData().chats).toEqual(exported.chats);
+    expect(target.data.exportHearth().chats).toEqual(exported.chats);
     const got = await callOk(target, 'chats.get', { id: a.chat.id });
     const want = await callOk(source, 'chats.get', { id: a.chat.id });
     expect(got.messages.map((m) => [m.id, m.parentId, m.role, m.content, m.status])).toEqual(
@@ -79,12 +79,12 @@ describe('Hearth JSON export/import', () => {
   it('adds nothing when the same file is imported twice, and lists what it skipped', async () => {
     const source = services();
     const a = await ask(source, 'Only once');
-    const text = JSON.stringify(source.exportData());
+    const text = JSON.stringify(source.data.exportHearth());
 
     const target = services();
-    expect(target.importData(text).chatsImported).toBe(1);
+    expect(target.data.import('export.json', text).chatsImported).toBe(1);
     const before = countRows(target);
-    const second = target.importData(text);
+    const second = target.data.import('export.json', text);
     expect(second.chatsImported).toBe(0);
     expect(second.messagesImported).toBe(0);
     expect(second.skipped).toEqual([
@@ -128,7 +128,12 @@ describe('Hearth JSON export/import', () => {
       ],
     };
     const target = services();
-    expect(target.importData(JSON.stringify(file))).toEqual({ chatsImported: 1, messagesImported: 4, skipped: [] });
+    expect(target.data.import('export.json', JSON.stringify(file))).toEqual({
+      format: 'hearth',
+      chatsImported: 1,
+      messagesImported: 4,
+      skipped: [],
+    });
     const rows = target.db.prepare(`SELECT id, parent_id, status FROM messages ORDER BY id`).all();
     expect(rows).toEqual([
       { id: 'm1', parent_id: null, status: 'done' },
@@ -144,7 +149,7 @@ describe('Hearth JSON export/import', () => {
     [
       'a newer version',
       JSON.stringify({ format: HEARTH_EXPORT_FORMAT, version: HEARTH_EXPORT_VERSION + 1, exportedAt: 1, chats: [] }),
-      /newer Hearth.*update Hearth/,
+      /newer Hearth.*Update Hearth/,
     ],
     [
       'a bad message role',
@@ -178,7 +183,7 @@ describe('Hearth JSON export/import', () => {
     ],
   ])('refuses %s with a clear message and imports nothing', (_what, text, message) => {
     const target = services();
-    expect(() => target.importData(text)).toThrow(message);
+    expect(() => target.data.import('export.json', text)).toThrow(message);
     expect(countRows(target)).toEqual({ chats: 0, messages: 0 });
   });
 });

@@ -1,0 +1,273 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import type { AppServices } from '../app-services';
+import { tinyPng } from './test-images';
+import { openDatabase } from '../store/database';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { HybridClock } from '../util/hlc';
+import { AttachmentService, TEXT_LIMIT_BYTES } from './attachment-service';
+import { sniffImage } from './file-kind';
+
+let fake: FakeOllama;
+const open: AppServices[] = [];
+beforeAll(async () => {
+  fake = await startFakeOllama();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  fake.reset();
+  removeTempDirs();
+});
+
+function services(env: Record<string, string> = {}): AppServices {
+  const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url, ...env } });
+  open.push(s);
+  return s;
+}
+
+const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64');
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 ')]);
+const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
+
+async function add(s: AppServices, chatId: string | undefined, name: string, mime: string, data: Buffer | string) {
+  return s.router.call('attachments.add', { chatId, name, mime, dataBase64: b64(data) });
+}
+
+describe('attachments.add', () => {
+  it('recognises images by their magic bytes and stores them as files under attachments/, not in SQLite', async () => {
+    const s = services();
+    const chat = await callOk(s, 'chats.create', {});
+    expect(sniffImage(tinyPng())).toBe('image/png');
+    expect(sniffImage(JPEG)).toBe('image/jpeg');
+    expect(sniffImage(WEBP)).toBe('image/webp');
+    expect(sniffImage(GIF)).toBe('image/gif');
+    // The declared mime is not trusted: a PNG sent as image/jpeg is stored as a PNG.
+    const r = await add(s, chat.id, 'shot.jpg', 'image/jpeg', tinyPng());
+    expect(r.ok).toBe(true);
+    const a = (r as { value: { id: string; kind: string; mime: string; size: number } }).value;
+    expect(a).toMatchObject({ kind: 'image', mime: 'image/png', size: tinyPng().length });
+    const dir = join(s.info().dataDir, 'attachments');
+    expect(readdirSync(dir)).toEqual([`${a.id}.png`]);
+    expect(readFileSync(join(dir, `${a.id}.png`))).toEqual(tinyPng());
+    const row = s.db.prepare('SELECT * FROM attachments WHERE id = ?').get(a.id) as Record<string, unknown>;
+    expect(row.path).toBe(`attachments/${a.id}.png`);
+    expect(JSON.stringify(row)).not.toContain(b64(tinyPng()).slice(0, 20));
+    for (const [name, bytes, ext] of [
+      ['a.jpg', JPEG, 'jpg'],
+      ['b.webp', WEBP, 'webp'],
+      ['c.gif', GIF, 'gif'],
+    ] as const) {
+      const x = await callOk(s, 'attachments.add', {
+        chatId: chat.id,
+        name,
+        mime: 'image/whatever',
+        dataBase64: b64(bytes),
+      });
+      expect(readdirSync(dir)).toContain(`${x.id}.${ext}`);
+    }
+  });
+
+  it('accepts UTF-8 text up to 256 KB and refuses larger, binary and fake images with messages naming the file', async () => {
+    const s = services();
+    const chat = await callOk(s, 'chats.create', {});
+    const ok = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'main.py',
+      mime: '',
+      dataBase64: b64('print("héllo")\n'),
+    });
+    expect(ok).toMatchObject({ kind: 'text', mime: 'text/plain', name: 'main.py' });
+    const atLimit = await add(s, chat.id, 'limit.txt', 'text/plain', 'a'.repeat(TEXT_LIMIT_BYTES));
+    expect(atLimit.ok).toBe(true);
+    const cases: [string, string, Buffer | string, RegExp][] = [
+      [
+        'big.log',
+        'text/plain',
+        'a'.repeat(TEXT_LIMIT_BYTES + 1),
+        /"big\.log" is too large \(256 KB\); text files can be up to 256 KB/,
+      ],
+      [
+        'tool.exe',
+        'application/x-msdownload',
+        Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]),
+        /"tool\.exe" is a binary file \(application\/x-msdownload\)/,
+      ],
+      ['latin1.txt', 'text/plain', Buffer.from([0x63, 0x61, 0x66, 0xe9]), /"latin1\.txt" is a binary file/],
+      ['fake.png', 'image/png', 'not really a png', /"fake\.png" is not a PNG, JPEG, WebP or GIF image/],
+      ['drawing.svg', 'image/svg+xml', '<svg/>', /"drawing\.svg" is not a PNG, JPEG, WebP or GIF/],
+    ];
+    for (const [name, mime, data, message] of cases) {
+      const r = await add(s, chat.id, name, mime, data);
+      expect(r.ok, name).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(message);
+    }
+    expect(readdirSync(join(s.info().dataDir, 'attachments'))).toHaveLength(2);
+  });
+
+  it('needs an existing chat (the renderer creates it first)', async () => {
+    const s = services();
+    const none = await add(s, undefined, 'a.txt', 'text/plain', 'x');
+    expect(!none.ok && none.error.message).toMatch(/create the chat first/);
+    const gone = await add(s, 'no-such-chat', 'a.txt', 'text/plain', 'x');
+    expect(!gone.ok && gone.error.code).toBe('not_found');
+  });
+
+  it('writes to a temp name then renames: a full disk leaves no file and no row', () => {
+    const dataDir = makeTempDir();
+    const { db, deviceId } = openDatabase({ file: join(dataDir, 'hearth.db') });
+    db.prepare(
+      `INSERT INTO chats (id, title, created_at, updated_at, version, device_id) VALUES ('c', 't', 1, 1, 'v', 'd')`,
+    ).run();
+    const seen: string[] = [];
+    const svc = new AttachmentService(db, new HybridClock(deviceId), deviceId, dataDir, {
+      writeFile(path, data) {
+        seen.push(path);
+        writeFileSync(path, data.subarray(0, 3)); // half written…
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      },
+      rename: () => {
+        throw new Error('never reached');
+      },
+    });
+    expect(() =>
+      svc.add({ chatId: 'c', name: 'notes.txt', mime: 'text/plain', dataBase64: b64('hello world') }),
+    ).toThrow(/Could not save "notes\.txt": the disk is full/);
+    expect(seen[0]).toMatch(/attachments\/\.[^/]+\.tmp$/);
+    expect(readdirSync(join(dataDir, 'attachments'))).toEqual([]);
+    expect(db.prepare('SELECT count(*) AS n FROM attachments').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('says which folder it cannot write to', async () => {
+    const s = services();
+    const chat = await callOk(s, 'chats.create', {});
+    writeFileSync(join(s.info().dataDir, 'attachments'), 'a file where the folder should be');
+    const r = await add(s, chat.id, 'a.txt', 'text/plain', 'x');
+    expect(!r.ok && r.error.message).toMatch(
+      /Could not save "a\.txt": Hearth cannot write to .*attachments \((EEXIST|ENOTDIR)\)/,
+    );
+  });
+});
+
+describe('sending attachments', () => {
+  it('links them to the user message, sends images to Ollama as `images` and inlines text files', async () => {
+    const s = services();
+    fake.behavior.tokenDelayMs = 0;
+    const chat = await callOk(s, 'chats.create', {});
+    const img = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'dot.png',
+      mime: 'image/png',
+      dataBase64: b64(tinyPng()),
+      width: 2,
+      height: 2,
+    });
+    const txt = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'notes.md',
+      mime: 'text/markdown',
+      dataBase64: b64('line one\n```\ncode\n```\n'),
+    });
+    const rec = recordEvents(s);
+    const sent = await callOk(s, 'messages.send', {
+      chatId: chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'Describe',
+      attachmentIds: [img.id, txt.id],
+    });
+    await rec.done(sent.assistantMessage.id);
+    expect(sent.userMessage.attachments.map((a) => a.name)).toEqual(['dot.png', 'notes.md']);
+    const body = fake.requests.at(-1)! as { messages: { role: string; content: string; images?: string[] }[] };
+    const turn = body.messages.at(-1)!;
+    expect(turn.images).toEqual([b64(tinyPng())]);
+    expect(turn.content).toBe('File: notes.md\n````\nline one\n```\ncode\n```\n````\n\nDescribe');
+    // Stored on the message, shown after a reload.
+    const again = await callOk(s, 'chats.get', { id: chat.id });
+    expect(again.messages[0]!.attachments.map((a) => [a.name, a.width, a.height])).toEqual([
+      ['dot.png', 2, 2],
+      ['notes.md', null, null],
+    ]);
+    // Later turns still carry the image for context.
+    const next = await callOk(s, 'messages.send', {
+      chatId: chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'And now?',
+    });
+    await rec.done(next.assistantMessage.id);
+    const later = fake.requests.at(-1)! as { messages: { images?: string[] }[] };
+    expect(later.messages[0]!.images).toEqual([b64(tinyPng())]);
+    // An attachment goes with one message only.
+    const reuse = await s.router.call('messages.send', {
+      chatId: chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'x',
+      attachmentIds: [img.id],
+    });
+    expect(!reuse.ok && reuse.error.message).toMatch(/already sent with another message/);
+    rec.stop();
+  });
+
+  it('sends images to OpenAI-compatible servers as image_url content parts', async () => {
+    const bodies: { messages: { role: string; content: unknown }[] }[] = [];
+    const server: Server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        if (req.url?.endsWith('/models')) {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              object: 'list',
+              data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'x' }],
+            }),
+          );
+          return;
+        }
+        bodies.push(JSON.parse(raw));
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        const chunk = (delta: object, finish: string | null) =>
+          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        res.end(chunk({ role: 'assistant', content: 'A dot.' }, null) + chunk({}, 'stop') + 'data: [DONE]\n\n');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const s = services({ OPENAI_API_BASE_URL: url });
+      const chat = await callOk(s, 'chats.create', {});
+      const img = await callOk(s, 'attachments.add', {
+        chatId: chat.id,
+        name: 'dot.png',
+        mime: 'image/png',
+        dataBase64: b64(tinyPng()),
+      });
+      const rec = recordEvents(s);
+      const sent = await callOk(s, 'messages.send', {
+        chatId: chat.id,
+        model: 'openai/gpt-4o-mini',
+        content: 'What is it?',
+        attachmentIds: [img.id],
+      });
+      const done = await rec.done(sent.assistantMessage.id);
+      rec.stop();
+      expect(done.content).toBe('A dot.');
+      expect(bodies.at(-1)!.messages.at(-1)).toEqual({
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is it?' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${b64(tinyPng())}` } },
+        ],
+      });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

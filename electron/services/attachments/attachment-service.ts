@@ -1,0 +1,312 @@
+/**
+ * Attachments: files a user sends with a message. The bytes live as files under
+ * `<dataDir>/attachments/<id>.<ext>` (never base64 in SQLite); a row in `attachments` describes each.
+ *
+ * Public: add, get, pending, link, toTurn, readBase64, store (imports), rowsForMessages (exports).
+ *
+ * An attachment belongs to a chat from the start (the schema's chat_id is NOT NULL), so the
+ * renderer creates the chat (chats.create) before attaching to a new conversation. It is linked to
+ * its message when that message is sent (messages.send's attachmentIds).
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Attachment, Message } from '../../../shared/types/domain';
+import { AppError } from '../../../shared/types/errors';
+import type { ChatTurn } from '../providers/provider';
+import type { Db } from '../store/database';
+import { toAttachment } from '../store/chat-repo';
+import type { HybridClock } from '../util/hlc';
+import { uuidv7 } from '../util/uuidv7';
+import { IMAGE_EXT, isUtf8Text, sniffImage, textExtension, textMime } from './file-kind';
+
+/** Text files are inlined into the prompt, so they stay small. */
+export const TEXT_LIMIT_BYTES = 256 * 1024;
+/** Images arrive downscaled by the renderer; this bounds what any client may send. */
+export const IMAGE_LIMIT_BYTES = 20 * 1024 * 1024;
+
+export interface AddAttachment {
+  chatId?: string;
+  name: string;
+  mime: string;
+  dataBase64: string;
+  width?: number;
+  height?: number;
+}
+
+interface Row {
+  id: string;
+  chat_id: string;
+  message_id: string | null;
+  kind: 'image' | 'text';
+  name: string;
+  mime: string;
+  size: number;
+  path: string;
+  width: number | null;
+  height: number | null;
+}
+
+const COLS = 'id, chat_id, message_id, kind, name, mime, size, path, width, height';
+
+/** File writes, injectable so tests can simulate a full disk. */
+export interface AttachmentFs {
+  writeFile(path: string, data: Uint8Array): void;
+  rename(from: string, to: string): void;
+}
+
+const realFs: AttachmentFs = {
+  writeFile: (p, d) => writeFileSync(p, d, { flag: 'wx' }),
+  rename: (a, b) => renameSync(a, b),
+};
+
+const formatKb = (n: number) => `${Math.round(n / 1024)} KB`;
+
+export class AttachmentService {
+  readonly dir: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: HybridClock,
+    private readonly deviceId: string,
+    readonly dataDir: string,
+    private readonly fs: AttachmentFs = realFs,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.dir = join(dataDir, 'attachments');
+  }
+
+  add(input: AddAttachment): Attachment {
+    if (!input.chatId) {
+      throw new AppError(
+        'invalid_input',
+        'An attachment needs its chat: create the chat first (chats.create), then attach files to it.',
+      );
+    }
+    const chat = this.db.prepare('SELECT 1 FROM chats WHERE id = ? AND deleted = 0').get(input.chatId);
+    if (!chat) throw new AppError('not_found', 'That chat does not exist (it may have been deleted).');
+    const bytes = Buffer.from(input.dataBase64, 'base64');
+    if (bytes.length === 0) throw new AppError('invalid_input', `"${input.name}" is empty.`);
+    const kind = classify(input.name, input.mime, bytes);
+    return this.store({
+      chatId: input.chatId,
+      messageId: null,
+      name: input.name,
+      bytes,
+      ...kind,
+      width: kind.kind === 'image' ? (input.width ?? null) : null,
+      height: kind.kind === 'image' ? (input.height ?? null) : null,
+    });
+  }
+
+  /**
+   * Write the file (temp name, then rename, so no half-written file ever carries the real name) and
+   * its row. On any failure nothing is left behind.
+   */
+  store(a: {
+    id?: string;
+    chatId: string;
+    messageId: string | null;
+    kind: 'image' | 'text';
+    name: string;
+    mime: string;
+    ext: string;
+    bytes: Uint8Array;
+    width: number | null;
+    height: number | null;
+    createdAt?: number;
+  }): Attachment {
+    const id = a.id ?? uuidv7();
+    const rel = `attachments/${id}.${a.ext}`;
+    const final = join(this.dataDir, rel);
+    const temp = join(this.dir, `.${id}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      this.fs.writeFile(temp, a.bytes);
+      this.fs.rename(temp, final);
+    } catch (err) {
+      removeQuietly(temp);
+      throw diskError(err, a.name, this.dir);
+    }
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO attachments (id, chat_id, message_id, kind, name, mime, size, path, width, height,
+             created_at, version, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          a.chatId,
+          a.messageId,
+          a.kind,
+          a.name,
+          a.mime,
+          a.bytes.length,
+          rel,
+          a.width,
+          a.height,
+          a.createdAt ?? this.now(),
+          this.clock.tick(),
+          this.deviceId,
+        );
+    } catch (err) {
+      removeQuietly(final);
+      throw err;
+    }
+    return this.describe(id)!;
+  }
+
+  describe(id: string): Attachment | null {
+    const row = this.row(id);
+    return row ? toAttachment(row) : null;
+  }
+
+  /** The bytes as a data: URL, for thumbnails and previews. */
+  get(id: string): { dataUrl: string } {
+    const row = this.row(id);
+    if (!row) throw new AppError('not_found', 'That attachment does not exist.');
+    const mime = row.kind === 'text' ? 'text/plain;charset=utf-8' : row.mime;
+    return { dataUrl: `data:${mime};base64,${this.readBase64(row)}` };
+  }
+
+  readBase64(row: { path: string; name: string }): string {
+    try {
+      return readFileSync(join(this.dataDir, row.path)).toString('base64');
+    } catch (err) {
+      throw new AppError(
+        'not_found',
+        `The file of attachment "${row.name}" is missing from ${this.dir} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`,
+      );
+    }
+  }
+
+  /** Check attachments about to be sent: they exist, belong to this chat and are not sent yet. */
+  pending(chatId: string, ids: readonly string[]): Attachment[] {
+    const unique = [...new Set(ids)];
+    return unique.map((id) => {
+      const row = this.row(id);
+      if (!row || row.chat_id !== chatId) {
+        throw new AppError('invalid_input', 'An attached file was not found in this chat; attach it again.');
+      }
+      if (row.message_id) {
+        throw new AppError('invalid_input', `"${row.name}" was already sent with another message; attach it again.`);
+      }
+      return toAttachment(row);
+    });
+  }
+
+  /** Link checked attachments to the user message they were sent with. */
+  link(messageId: string, attachments: readonly Attachment[]): void {
+    const stmt = this.db.prepare(
+      'UPDATE attachments SET message_id = ?, version = ?, device_id = ? WHERE id = ? AND message_id IS NULL',
+    );
+    this.db.transaction(() => {
+      for (const a of attachments) stmt.run(messageId, this.clock.tick(), this.deviceId, a.id);
+    })();
+  }
+
+  /**
+   * A message as the model sees it: text files inlined as fenced blocks named after the file,
+   * before the message; images as base64 for vision models.
+   */
+  toTurn(m: Pick<Message, 'role' | 'content' | 'attachments'>): ChatTurn {
+    if (!m.attachments.length) return { role: m.role, content: m.content };
+    const blocks: string[] = [];
+    const images: string[] = [];
+    for (const a of m.attachments) {
+      const row = this.row(a.id);
+      let data: string;
+      try {
+        if (!row) continue;
+        data = this.readBase64(row);
+      } catch {
+        continue; // a file removed by hand: send the rest rather than fail the whole answer
+      }
+      if (row.kind === 'image') images.push(data);
+      else blocks.push(fenced(row.name, Buffer.from(data, 'base64').toString('utf8')));
+    }
+    const content = blocks.length ? `${blocks.join('\n\n')}\n\n${m.content}` : m.content;
+    return images.length ? { role: m.role, content, images } : { role: m.role, content };
+  }
+
+  /** Rows (with paths) for the given messages, for exports. */
+  rowsForChat(chatId: string): Row[] {
+    return this.db
+      .prepare(
+        `SELECT ${COLS} FROM attachments WHERE chat_id = ? AND deleted = 0 AND message_id IS NOT NULL
+         ORDER BY created_at, id`,
+      )
+      .all(chatId) as Row[];
+  }
+
+  private row(id: string): Row | undefined {
+    return this.db.prepare(`SELECT ${COLS} FROM attachments WHERE id = ? AND deleted = 0`).get(id) as Row | undefined;
+  }
+}
+
+/** Decide what a file is from its bytes; throws a message naming the file and what to do. */
+export function classify(
+  name: string,
+  declaredMime: string,
+  bytes: Uint8Array,
+): { kind: 'image' | 'text'; mime: string; ext: string } {
+  const image = sniffImage(bytes);
+  if (image) {
+    if (bytes.length > IMAGE_LIMIT_BYTES) {
+      throw new AppError(
+        'invalid_input',
+        `"${name}" is too large (${formatKb(bytes.length)}); images can be up to ${IMAGE_LIMIT_BYTES / 1024 / 1024} MB.`,
+      );
+    }
+    return { kind: 'image', mime: image, ext: IMAGE_EXT[image] };
+  }
+  const declared = declaredMime.trim().toLowerCase();
+  if (declared.startsWith('image/')) {
+    throw new AppError(
+      'invalid_input',
+      `"${name}" is not a PNG, JPEG, WebP or GIF image (its contents do not match ${declared}); convert it to one of those.`,
+    );
+  }
+  if (!isUtf8Text(bytes)) {
+    throw new AppError(
+      'invalid_input',
+      `"${name}" is a binary file${declared ? ` (${declared})` : ''}; Hearth can attach images (PNG, JPEG, WebP, GIF) and UTF-8 text files.`,
+    );
+  }
+  if (bytes.length > TEXT_LIMIT_BYTES) {
+    throw new AppError(
+      'invalid_input',
+      `"${name}" is too large (${formatKb(bytes.length)}); text files can be up to ${formatKb(TEXT_LIMIT_BYTES)}. Attach a shorter excerpt.`,
+    );
+  }
+  return { kind: 'text', mime: textMime(declared), ext: textExtension(name) };
+}
+
+/** A fenced block longer than any backtick run inside, so the file's own fences stay intact. */
+function fenced(name: string, text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((s) => s.length));
+  const fence = '`'.repeat(longest + 1);
+  return `File: ${name}\n${fence}\n${text.replace(/\n$/, '')}\n${fence}`;
+}
+
+function diskError(err: unknown, name: string, dir: string): AppError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError('internal', `Could not save "${name}": the disk is full. Free some space and attach it again.`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
+    return new AppError(
+      'internal',
+      `Could not save "${name}": Hearth cannot write to ${dir} (${code}). Check that folder's permissions.`,
+    );
+  }
+  return new AppError('internal', `Could not save "${name}" in ${dir}: ${(err as Error).message}`);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing there to remove, or the folder itself is the problem (reported by the caller)
+  }
+}
