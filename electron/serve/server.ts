@@ -40,6 +40,8 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 4 * 1024 * 1024;
+/** Methods that carry files: an attachment (20 MB as base64) or a whole export to import. */
+const MAX_BODY_FOR: Record<string, number> = { 'attachments.add': 30 * 1024 * 1024, 'data.import': 210 * 1024 * 1024 };
 
 export class ServeConfigError extends Error {}
 
@@ -136,7 +138,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     }
     let body: unknown;
     try {
-      body = await readJson(req);
+      body = await readJson(req, MAX_BODY_FOR[method] ?? MAX_BODY);
     } catch (err) {
       return reject(res, (err as { status?: number }).status ?? 400, 'invalid_input', (err as Error).message);
     }
@@ -236,14 +238,15 @@ function statusFor(code: string): number {
   }
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(Object.assign(new Error('Request body is too large (4 MB at most).'), { status: 413 }));
+      if (size > limit) {
+        const mb = Math.round(limit / 1024 / 1024);
+        reject(Object.assign(new Error(`Request body is too large (${mb} MB at most).`), { status: 413 }));
         req.destroy();
         return;
       }
