@@ -1,6 +1,7 @@
 import { useAppStore } from '../../app/store';
 import { BackendNotice } from './BackendNotice';
 import { Composer } from './Composer';
+import { ChatExportButton } from '../data/ChatExportButton';
 import { MessageList } from './MessageList';
 import { ModelPicker } from './ModelPicker';
 
@@ -12,6 +13,7 @@ export function ChatView() {
       <header className="chat-header">
         <h1 className="chat-title">{title}</h1>
         <ModelPicker />
+        <ChatExportButton />
       </header>
       <BackendNotice />
       <MessageList />

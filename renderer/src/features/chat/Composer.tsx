@@ -1,21 +1,168 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { client, ClientError } from '../../client';
 import { useAppStore } from '../../app/store';
+import { AttachError, formatSize, prepareFile } from './attach-files';
 
-/** The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while answering. */
+interface PendingFile {
+  key: string;
+  chatId: string | null;
+  name: string;
+  size: number;
+  kind: 'image' | 'text';
+  preview?: string;
+  /** Set once the app has stored it. */
+  id?: string;
+}
+
+let keySeq = 0;
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while answering.
+ * Files come by the "Attach files" button, by dropping them on the chat, or by pasting images; they
+ * show as chips above the text and go with the next message. An attachment belongs to a chat, so
+ * attaching in a new conversation creates the chat first.
+ */
 export function Composer() {
   const [text, setText] = useState('');
+  const [files, setFiles] = useState<PendingFile[]>([]);
+  const [attachError, setAttachError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const creating = useRef<Promise<string> | null>(null);
   const streaming = useAppStore((s) => s.messages.some((m) => m.status === 'streaming'));
   const sending = useAppStore((s) => s.sending);
   const hasModel = useAppStore((s) => !!s.selectedModel);
+  const activeChatId = useAppStore((s) => s.activeChatId);
   const { send, stop } = useAppStore.getState();
-  const canSend = !!text.trim() && !sending && !streaming && hasModel;
+  const uploading = files.some((f) => !f.id);
+  const canSend = !!text.trim() && !sending && !streaming && hasModel && !uploading;
+
+  // Files attached to another chat do not follow the user to this one.
+  useEffect(() => {
+    setFiles((list) => list.filter((f) => f.chatId === activeChatId));
+  }, [activeChatId]);
+
+  /** The open chat's id; a new conversation is created first, once, however many files arrive. */
+  const ensureChat = useCallback(async (): Promise<string> => {
+    const current = useAppStore.getState().activeChatId;
+    if (current) return current;
+    creating.current ??= client
+      .call('chats.create', { model: useAppStore.getState().selectedModel ?? undefined })
+      .then((chat) => {
+        if (!useAppStore.getState().activeChatId) useAppStore.setState({ activeChatId: chat.id, messages: [] });
+        return useAppStore.getState().activeChatId ?? chat.id;
+      })
+      .finally(() => {
+        creating.current = null;
+      });
+    return creating.current;
+  }, []);
+
+  const addFiles = useCallback(
+    async (list: File[]) => {
+      if (!list.length) return;
+      setAttachError(null);
+      const errors: string[] = [];
+      let chatId: string;
+      try {
+        chatId = await ensureChat();
+      } catch (err) {
+        setAttachError(err instanceof ClientError ? err.message : 'Could not start a chat for the files.');
+        return;
+      }
+      await Promise.all(
+        list.map(async (file) => {
+          const key = `f${++keySeq}`;
+          try {
+            const prepared = await prepareFile(file);
+            const kind = file.type.startsWith('image/') ? 'image' : 'text';
+            setFiles((l) => [
+              ...l,
+              { key, chatId, name: prepared.name, size: prepared.size, kind, preview: prepared.preview },
+            ]);
+            const stored = await client.call('attachments.add', {
+              chatId,
+              name: prepared.name,
+              mime: prepared.mime,
+              dataBase64: prepared.dataBase64,
+              width: prepared.width,
+              height: prepared.height,
+            });
+            setFiles((l) => l.map((f) => (f.key === key ? { ...f, id: stored.id, kind: stored.kind } : f)));
+          } catch (err) {
+            setFiles((l) => l.filter((f) => f.key !== key));
+            errors.push(
+              err instanceof AttachError || err instanceof ClientError
+                ? err.message
+                : `"${file.name}" could not be attached.`,
+            );
+          }
+        }),
+      );
+      if (errors.length) setAttachError(errors.join(' '));
+    },
+    [ensureChat],
+  );
+
+  // Drop files anywhere on the chat area.
+  useEffect(() => {
+    const inChat = (e: DragEvent) => !!(e.target as Element | null)?.closest?.('.chat-view');
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e) || !inChat(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (!e.relatedTarget || !inChat({ target: e.relatedTarget } as unknown as DragEvent)) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      setDragging(false);
+      if (!hasFiles(e) || !inChat(e)) return;
+      e.preventDefault();
+      void addFiles([...(e.dataTransfer?.files ?? [])]);
+    };
+    document.addEventListener('dragover', over);
+    document.addEventListener('dragleave', leave);
+    document.addEventListener('drop', drop);
+    return () => {
+      document.removeEventListener('dragover', over);
+      document.removeEventListener('dragleave', leave);
+      document.removeEventListener('drop', drop);
+    };
+  }, [addFiles]);
+
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const images = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'));
+    if (!images.length) return;
+    e.preventDefault();
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, '-');
+    void addFiles(
+      images.map((f, i) =>
+        f.name && f.name !== 'image.png'
+          ? f
+          : new File([f], `pasted-${stamp}${images.length > 1 ? `-${i + 1}` : ''}.${f.type.split('/')[1]}`, {
+              type: f.type,
+            }),
+      ),
+    );
+  };
 
   const submit = async () => {
     if (!canSend) return;
     const content = text;
+    const sent = files;
     setText('');
-    const ok = await send(content);
-    if (!ok) setText((current) => current || content); // never lose what the user typed
+    setFiles([]);
+    setAttachError(null);
+    const ids = sent.filter((f) => f.id && f.chatId === useAppStore.getState().activeChatId).map((f) => f.id!);
+    const ok = await send(content, ids);
+    if (!ok) {
+      // never lose what the user typed or attached
+      setText((current) => current || content);
+      setFiles((current) => (current.length ? current : sent));
+    }
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -27,34 +174,97 @@ export function Composer() {
 
   return (
     <form
-      className="composer"
+      className={`composer${dragging ? ' composer-dragging' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
     >
-      <label htmlFor="composer-input" className="sr-only">
-        Message
-      </label>
-      <textarea
-        id="composer-input"
-        aria-label="Message"
-        placeholder={hasModel ? 'Message (Enter to send, Shift+Enter for a new line)' : 'Pick a model to start'}
-        value={text}
-        rows={Math.min(10, Math.max(2, text.split('\n').length))}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-        autoFocus
-      />
-      {streaming ? (
-        <button type="button" className="btn btn-danger" onClick={() => void stop()} title="Stop (Esc)">
-          Stop
-        </button>
-      ) : (
-        <button type="submit" className="btn btn-primary" disabled={!canSend}>
-          Send
-        </button>
+      {dragging && (
+        <div className="composer-drop-hint" aria-hidden="true">
+          Drop files to attach them
+        </div>
       )}
+      {attachError && (
+        <div className="composer-error" role="alert">
+          {attachError}
+          <button type="button" className="btn btn-ghost" onClick={() => setAttachError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {files.length > 0 && (
+        <ul className="composer-files" aria-label="Files to send">
+          {files.map((f) => (
+            <li key={f.key} className="file-chip" aria-busy={!f.id || undefined}>
+              {f.preview ? (
+                <img className="file-chip-thumb" src={f.preview} alt="" />
+              ) : (
+                <span className="file-chip-icon" aria-hidden="true">
+                  {f.kind === 'image' ? '🖼' : '📄'}
+                </span>
+              )}
+              <span className="file-chip-name">{f.name}</span>
+              <span className="file-chip-size">{f.id ? formatSize(f.size) : 'uploading…'}</span>
+              <button
+                type="button"
+                className="file-chip-remove"
+                aria-label={`Remove ${f.name}`}
+                title={`Remove ${f.name}`}
+                onClick={() => setFiles((l) => l.filter((x) => x.key !== f.key))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="composer-row">
+        <button
+          type="button"
+          className="btn btn-ghost composer-attach"
+          aria-label="Attach files"
+          title="Attach files (images, text) — or drop them on the chat, or paste an image"
+          onClick={() => inputRef.current?.click()}
+        >
+          📎
+        </button>
+        <input
+          ref={inputRef}
+          type="file"
+          multiple
+          hidden
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => {
+            void addFiles([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <label htmlFor="composer-input" className="sr-only">
+          Message
+        </label>
+        <textarea
+          id="composer-input"
+          aria-label="Message"
+          placeholder={hasModel ? 'Message (Enter to send, Shift+Enter for a new line)' : 'Pick a model to start'}
+          value={text}
+          rows={Math.min(10, Math.max(2, text.split('\n').length))}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          autoFocus
+        />
+        {streaming ? (
+          <button type="button" className="btn btn-danger" onClick={() => void stop()} title="Stop (Esc)">
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className="btn btn-primary" disabled={!canSend}>
+            Send
+          </button>
+        )}
+      </div>
     </form>
   );
 }

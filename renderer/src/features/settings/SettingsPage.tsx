@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store';
 import type { Theme } from '../../../../shared/types/domain';
+import { DataPanel } from '../data/DataPanel';
 
 const ENV_NAME = {
   ollamaBaseUrl: 'OLLAMA_BASE_URL',
@@ -150,6 +151,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <DataPanel />
     </section>
   );
 }
