@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { startFakeOpenAi } from '../../../e2e/servers/fake-openai';
 import type { AppServices } from '../app-services';
 import { tinyPng } from './test-images';
 import { openDatabase } from '../store/database';
@@ -215,33 +214,12 @@ describe('sending attachments', () => {
     rec.stop();
   });
 
-  it('sends images to OpenAI-compatible servers as image_url content parts', async () => {
-    const bodies: { messages: { role: string; content: unknown }[] }[] = [];
-    const server: Server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c) => (raw += c));
-      req.on('end', () => {
-        if (req.url?.endsWith('/models')) {
-          res.writeHead(200, { 'Content-Type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              object: 'list',
-              data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'x' }],
-            }),
-          );
-          return;
-        }
-        bodies.push(JSON.parse(raw));
-        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-        const chunk = (delta: object, finish: string | null) =>
-          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-        res.end(chunk({ role: 'assistant', content: 'A dot.' }, null) + chunk({}, 'stop') + 'data: [DONE]\n\n');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  it('sends images to OpenAI-compatible servers as image_url content parts (fake OpenAI server)', async () => {
+    const openai = await startFakeOpenAi();
+    openai.behavior.tokenDelayMs = 0;
+    openai.behavior.reply = () => 'A dot.';
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      const s = services({ OPENAI_API_BASE_URL: url });
+      const s = services({ OPENAI_API_BASE_URL: openai.baseUrl, OPENAI_API_KEY: openai.apiKey });
       const chat = await callOk(s, 'chats.create', {});
       const img = await callOk(s, 'attachments.add', {
         chatId: chat.id,
@@ -259,7 +237,7 @@ describe('sending attachments', () => {
       const done = await rec.done(sent.assistantMessage.id);
       rec.stop();
       expect(done.content).toBe('A dot.');
-      expect(bodies.at(-1)!.messages.at(-1)).toEqual({
+      expect(openai.requests.at(-1)!.messages!.at(-1)).toEqual({
         role: 'user',
         content: [
           { type: 'text', text: 'What is it?' },
@@ -267,7 +245,7 @@ describe('sending attachments', () => {
         ],
       });
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await openai.close();
     }
   });
 });
