@@ -1,5 +1,6 @@
 import { useAppStore } from '../../app/store';
 import { BackendNotice } from './BackendNotice';
+import { ChatSettingsButton } from './ChatSettingsPanel';
 import { Composer } from './Composer';
 import { ChatExportButton } from '../data/ChatExportButton';
 import { MessageList } from './MessageList';
@@ -13,6 +14,7 @@ export function ChatView() {
       <header className="chat-header">
         <h1 className="chat-title">{title}</h1>
         <ModelPicker />
+        <ChatSettingsButton />
         <ChatExportButton />
       </header>
       <BackendNotice />

@@ -1,25 +1,56 @@
 /**
- * The open chat: its messages, sending and stopping, streamed deltas.
- * Public: openChat, newChat, send, stop, onDelta, onDone, resync.
+ * The open chat: the tree of its messages, the branch on screen, sending, stopping, streamed
+ * deltas (answer and reasoning), regenerate / edit / continue / switch branch, per-chat settings
+ * and model downloads offered on a missing model.
+ * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
+ * updateChatSettings, pullModel, onDelta, onDone, onMessageCreated, onActiveChatUpdated,
+ * onPullProgress, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
  */
 import type { StateCreator } from 'zustand';
-import type { Message } from '../../../../shared/types/domain';
-import type { EventPayload } from '../../../../shared/contract';
+import type { Chat, Message } from '../../../../shared/types/domain';
+import type { EventPayload, MethodInput } from '../../../../shared/contract';
+import { currentPath } from '../../../../shared/message-tree';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { mergeDelta } from './merge-delta';
 
+export interface PullState {
+  status: string;
+  completed?: number;
+  total?: number;
+  done: boolean;
+  error?: string;
+  /** The failed answer to retry once the model is installed. */
+  retryMessageId?: string;
+}
+
 export interface ChatSlice {
   activeChatId: string | null;
+  /** The open chat's row (system prompt, params, branch), when known. */
+  activeChat: Chat | null;
+  /** Every message of the open chat, all branches. */
+  tree: Message[];
+  /** The branch on screen, root first. */
   messages: Message[];
   sending: boolean;
   chatError: string | null;
+  pulls: Record<string, PullState>;
   openChat(id: string): Promise<void>;
   newChat(): void;
-  send(content: string): Promise<boolean>;
+  send(content: string, attachmentIds?: string[]): Promise<boolean>;
   stop(): Promise<void>;
+  regenerate(messageId: string, model?: string): Promise<void>;
+  editMessage(messageId: string, content: string): Promise<boolean>;
+  continueMessage(messageId: string): Promise<void>;
+  /** Show the branch through `messageId` (its newest leaf). */
+  showBranch(messageId: string): Promise<void>;
+  updateChatSettings(patch: Omit<MethodInput<'chats.update'>, 'id'>): Promise<boolean>;
+  pullModel(model: string, retryMessageId?: string): Promise<void>;
   onDelta(p: EventPayload<'message.delta'>): void;
   onDone(p: EventPayload<'message.done'>): void;
+  onMessageCreated(message: Message): void;
+  onActiveChatUpdated(chat: Chat): void;
+  onPullProgress(p: EventPayload<'models.pullProgress'>): void;
   resync(): Promise<void>;
 }
 
@@ -49,100 +80,271 @@ function replayEarly(messageIds: string[], state: ChatSlice): void {
   }
 }
 
-export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, get) => ({
-  activeChatId: null,
-  messages: [],
-  sending: false,
-  chatError: null,
+const errorText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
 
-  async openChat(id) {
-    set({ activeChatId: id, chatError: null, view: 'chat' });
-    try {
-      const { chat, messages } = await client.call('chats.get', { id });
-      if (get().activeChatId !== id) return;
-      set({ messages });
-      replayEarly(
-        messages.map((m) => m.id),
-        get(),
-      );
-      if (chat.model) get().selectModel(chat.model, false);
-    } catch (err) {
-      if (get().activeChatId === id) set({ messages: [], chatError: (err as Error).message });
+/**
+ * Tree and path after adding messages, with the branch ending at `leafId` (or the newest leaf).
+ * A message already held is kept: events ('message.created', deltas, done) may have brought it,
+ * and newer, before the call that created it returned.
+ */
+function withMessages(tree: Message[], added: Message[], leafId: string | null) {
+  const byId = new Map(tree.map((m) => [m.id, m]));
+  for (const m of added) if (!byId.has(m.id)) byId.set(m.id, m);
+  const next = [...byId.values()];
+  return { tree: next, messages: currentPath(next, leafId) };
+}
+
+export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, get) => {
+  /** Apply `fn` to one message wherever it is held (tree and path), without recomputing the path. */
+  const patchMessage = (id: string, fn: (m: Message) => Message): boolean => {
+    const { tree, messages } = get();
+    const ti = tree.findIndex((m) => m.id === id);
+    if (ti < 0) return false;
+    const updated = fn(tree[ti]!);
+    if (updated === tree[ti]) return true;
+    const nextTree = tree.slice();
+    nextTree[ti] = updated;
+    const pi = messages.findIndex((m) => m.id === id);
+    let nextPath = messages;
+    if (pi >= 0) {
+      nextPath = messages.slice();
+      nextPath[pi] = updated;
     }
-  },
+    set({ tree: nextTree, messages: nextPath });
+    return true;
+  };
 
-  newChat() {
-    set({ activeChatId: null, messages: [], chatError: null, view: 'chat' });
-  },
+  const leafOf = () => get().activeChat?.currentLeafId ?? null;
 
-  async send(content) {
-    const model = get().selectedModel;
-    if (!model) {
-      set({ chatError: 'Pick a model first.' });
-      return false;
-    }
-    set({ sending: true, chatError: null });
-    try {
-      const r = await client.call('messages.send', {
-        chatId: get().activeChatId ?? undefined,
-        model,
+  return {
+    activeChatId: null,
+    activeChat: null,
+    tree: [],
+    messages: [],
+    sending: false,
+    chatError: null,
+    pulls: {},
+
+    async openChat(id) {
+      set({ activeChatId: id, chatError: null, view: 'chat' });
+      try {
+        const { chat, messages } = await client.call('chats.get', { id });
+        if (get().activeChatId !== id) return;
+        set({ activeChat: chat, tree: messages, messages: currentPath(messages, chat.currentLeafId) });
+        replayEarly(
+          messages.map((m) => m.id),
+          get(),
+        );
+        if (chat.model) get().selectModel(chat.model, false);
+      } catch (err) {
+        if (get().activeChatId === id)
+          set({ activeChat: null, tree: [], messages: [], chatError: (err as Error).message });
+      }
+    },
+
+    newChat() {
+      set({ activeChatId: null, activeChat: null, tree: [], messages: [], chatError: null, view: 'chat' });
+    },
+
+    async send(content, attachmentIds) {
+      const model = get().selectedModel;
+      if (!model) {
+        set({ chatError: 'Pick a model first.' });
+        return false;
+      }
+      set({ sending: true, chatError: null });
+      const chatId = get().activeChatId;
+      try {
+        const r = await client.call('messages.send', {
+          chatId: chatId ?? undefined,
+          model,
+          content,
+          ...(attachmentIds?.length ? { attachmentIds } : {}),
+          // Answer on the branch the user is looking at.
+          ...(chatId ? { parentId: get().messages.at(-1)?.id ?? null } : {}),
+        });
+        const sameChat = get().activeChatId === r.chat.id;
+        set((s) => ({
+          activeChatId: r.chat.id,
+          activeChat: r.chat,
+          ...withMessages(sameChat ? s.tree : [], [r.userMessage, r.assistantMessage], r.chat.currentLeafId),
+        }));
+        replayEarly([r.assistantMessage.id], get());
+        return true;
+      } catch (err) {
+        set({ chatError: errorText(err, 'Could not send the message.') });
+        return false;
+      } finally {
+        set({ sending: false });
+      }
+    },
+
+    async stop() {
+      const streaming = get().messages.filter((m) => m.status === 'streaming');
+      await Promise.all(streaming.map((m) => client.call('messages.stop', { messageId: m.id }).catch(() => undefined)));
+    },
+
+    async regenerate(messageId, model) {
+      set({ chatError: null });
+      try {
+        const r = await client.call('messages.regenerate', { messageId, ...(model ? { model } : {}) });
+        if (get().activeChatId !== r.chat.id) return;
+        set((s) => ({ activeChat: r.chat, ...withMessages(s.tree, [r.assistantMessage], r.chat.currentLeafId) }));
+        replayEarly([r.assistantMessage.id], get());
+      } catch (err) {
+        set({ chatError: errorText(err, 'Could not regenerate the answer.') });
+      }
+    },
+
+    async editMessage(messageId, content) {
+      set({ chatError: null });
+      try {
+        const r = await client.call('messages.edit', { messageId, content });
+        if (get().activeChatId !== r.chat.id) return true;
+        set((s) => ({
+          activeChat: r.chat,
+          ...withMessages(s.tree, [r.userMessage, r.assistantMessage], r.chat.currentLeafId),
+        }));
+        replayEarly([r.assistantMessage.id], get());
+        return true;
+      } catch (err) {
+        set({ chatError: errorText(err, 'Could not save the edit.') });
+        return false;
+      }
+    },
+
+    async continueMessage(messageId) {
+      set({ chatError: null });
+      try {
+        const r = await client.call('messages.continue', { messageId });
+        // Keep the text on screen (deltas continue at its end); only the state changes.
+        patchMessage(messageId, (m) => ({ ...m, status: r.assistantMessage.status, error: null }));
+        replayEarly([messageId], get());
+      } catch (err) {
+        set({ chatError: errorText(err, 'Could not continue the answer.') });
+      }
+    },
+
+    async showBranch(messageId) {
+      const chatId = get().activeChatId;
+      if (!chatId) return;
+      // Switch at once on screen, then store the choice.
+      const before = get().activeChat;
+      if (before)
+        set((s) => ({ activeChat: { ...before, currentLeafId: messageId }, messages: currentPath(s.tree, messageId) }));
+      try {
+        const chat = await client.call('chats.setBranch', { chatId, leafId: messageId });
+        get().onActiveChatUpdated(chat);
+      } catch (err) {
+        set({ chatError: errorText(err, 'Could not switch to that version.') });
+      }
+    },
+
+    async updateChatSettings(patch) {
+      const id = get().activeChatId;
+      if (!id) return false;
+      try {
+        const chat = await client.call('chats.update', { id, ...patch });
+        get().onActiveChatUpdated(chat);
+        return true;
+      } catch (err) {
+        set({ chatError: errorText(err, 'Could not save the chat settings.') });
+        return false;
+      }
+    },
+
+    async pullModel(model, retryMessageId) {
+      set((s) => ({ pulls: { ...s.pulls, [model]: { status: 'starting', done: false, retryMessageId } } }));
+      try {
+        await client.call('models.pull', { model });
+      } catch (err) {
+        set((s) => ({
+          pulls: {
+            ...s.pulls,
+            [model]: { status: 'error', done: true, error: errorText(err, 'The download failed.'), retryMessageId },
+          },
+        }));
+      }
+    },
+
+    onDelta(p) {
+      const { chatId, messageId, offset, delta } = p;
+      const m = get().activeChatId === chatId ? get().tree.find((x) => x.id === messageId) : undefined;
+      if (!m) {
+        // The answer may start before `send` has returned its message: keep the event until it has.
+        remember(messageId, { kind: 'delta', payload: p });
+        return;
+      }
+      const merged = delta ? mergeDelta(m.content, offset, delta) : m.content;
+      const thinking =
+        p.thinking && p.thinkingOffset !== undefined
+          ? mergeDelta(m.thinking ?? '', p.thinkingOffset, p.thinking)
+          : (m.thinking ?? '');
+      if (merged === null || thinking === null) {
+        void get().resync();
+        return;
+      }
+      if (merged === m.content && thinking === (m.thinking ?? '')) return;
+      patchMessage(messageId, (x) => ({ ...x, content: merged, thinking: thinking || x.thinking }));
+    },
+
+    onDone(p) {
+      const { chatId, messageId, status, content, error, stats } = p;
+      if (get().activeChatId !== chatId || !get().tree.some((m) => m.id === messageId)) {
+        remember(messageId, { kind: 'done', payload: p });
+        return;
+      }
+      patchMessage(messageId, (m) => ({
+        ...m,
+        status,
         content,
-      });
-      const sameChat = get().activeChatId === r.chat.id;
-      set((s) => ({
-        activeChatId: r.chat.id,
-        messages: [...(sameChat ? s.messages : []), r.userMessage, r.assistantMessage],
+        error,
+        stats,
+        ...(p.thinking !== undefined ? { thinking: p.thinking } : {}),
+        ...(p.thinkingMs !== undefined ? { thinkingMs: p.thinkingMs } : {}),
       }));
-      replayEarly([r.assistantMessage.id], get());
-      return true;
-    } catch (err) {
-      set({ chatError: err instanceof ClientError ? err.message : 'Could not send the message.' });
-      return false;
-    } finally {
-      set({ sending: false });
-    }
-  },
+    },
 
-  async stop() {
-    const streaming = get().messages.filter((m) => m.status === 'streaming');
-    await Promise.all(streaming.map((m) => client.call('messages.stop', { messageId: m.id }).catch(() => undefined)));
-  },
+    onMessageCreated(message) {
+      if (get().activeChatId !== message.chatId || get().tree.some((m) => m.id === message.id)) return;
+      // From another window or command: add it; the branch shown follows chat.updated.
+      set((s) => withMessages(s.tree, [message], leafOf()));
+      replayEarly([message.id], get());
+    },
 
-  onDelta(p) {
-    const { chatId, messageId, offset, delta } = p;
-    const messages = get().messages;
-    const i = get().activeChatId === chatId ? messages.findIndex((m) => m.id === messageId) : -1;
-    if (i < 0) {
-      // The answer may start before `send` has returned its message: keep the event until it has.
-      remember(messageId, { kind: 'delta', payload: p });
-      return;
-    }
-    const m = messages[i]!;
-    const merged = mergeDelta(m.content, offset, delta);
-    if (merged === null) {
-      void get().resync();
-      return;
-    }
-    if (merged === m.content) return;
-    const next = messages.slice();
-    next[i] = { ...m, content: merged };
-    set({ messages: next });
-  },
+    onActiveChatUpdated(chat) {
+      if (get().activeChatId !== chat.id) return;
+      const prev = get().activeChat;
+      set({ activeChat: chat });
+      if (prev?.currentLeafId !== chat.currentLeafId)
+        set((s) => ({ messages: currentPath(s.tree, chat.currentLeafId) }));
+    },
 
-  onDone(p) {
-    const { chatId, messageId, status, content, error, stats } = p;
-    if (get().activeChatId !== chatId || !get().messages.some((m) => m.id === messageId)) {
-      remember(messageId, { kind: 'done', payload: p });
-      return;
-    }
-    set((s) => ({
-      messages: s.messages.map((m) => (m.id === messageId ? { ...m, status, content, error, stats } : m)),
-    }));
-  },
+    onPullProgress(p) {
+      const prev = get().pulls[p.model];
+      set((s) => ({
+        pulls: {
+          ...s.pulls,
+          [p.model]: {
+            status: p.status,
+            completed: p.completed,
+            total: p.total,
+            done: p.done,
+            error: p.error,
+            retryMessageId: prev?.retryMessageId,
+          },
+        },
+      }));
+      if (p.done && !p.error) {
+        void get().loadModels();
+        if (prev?.retryMessageId) void get().regenerate(prev.retryMessageId);
+      }
+    },
 
-  async resync() {
-    await get().loadChats();
-    const id = get().activeChatId;
-    if (id) await get().openChat(id);
-  },
-});
+    async resync() {
+      await get().loadChats();
+      const id = get().activeChatId;
+      if (id) await get().openChat(id);
+    },
+  };
+};

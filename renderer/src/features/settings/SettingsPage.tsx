@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store';
 import type { Theme } from '../../../../shared/types/domain';
+import { EndpointsSection } from './EndpointsSection';
 import { DataPanel } from '../data/DataPanel';
 
 const ENV_NAME = {
@@ -19,6 +20,7 @@ export function SettingsPage() {
   const [apiKey, setApiKey] = useState('');
   const [defaultModel, setDefaultModel] = useState('');
   const [theme, setTheme] = useState<Theme>('system');
+  const [autoTitle, setAutoTitle] = useState(true);
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -30,6 +32,7 @@ export function SettingsPage() {
     setOpenai(settings.openaiBaseUrl);
     setDefaultModel(settings.defaultModel ?? '');
     setTheme(settings.theme);
+    setAutoTitle(settings.autoTitle);
   }, [settings, loadSettings]);
 
   if (!settings) return <p className="settings-loading">{error ?? 'Loading settings…'}</p>;
@@ -44,7 +47,7 @@ export function SettingsPage() {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const patch: Parameters<typeof updateSettings>[0] = { theme, defaultModel: defaultModel || null };
+    const patch: Parameters<typeof updateSettings>[0] = { theme, defaultModel: defaultModel || null, autoTitle };
     if (!locked.ollamaBaseUrl && ollamaBaseUrl !== settings.ollamaBaseUrl) patch.ollamaBaseUrl = ollamaBaseUrl;
     if (!locked.openaiBaseUrl && openaiBaseUrl !== settings.openaiBaseUrl) patch.openaiBaseUrl = openaiBaseUrl;
     if (!locked.openaiApiKey && apiKey) patch.openaiApiKey = apiKey;
@@ -134,6 +137,10 @@ export function SettingsPage() {
               <option value="dark">Dark</option>
             </select>
           </label>
+          <label className="settings-check">
+            <input type="checkbox" checked={autoTitle} onChange={(e) => setAutoTitle(e.target.checked)} />
+            Name chats automatically
+          </label>
         </fieldset>
         {error && (
           <div className="banner banner-error" role="alert">
@@ -151,6 +158,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <EndpointsSection />
       <DataPanel />
     </section>
   );

@@ -1,0 +1,53 @@
+import type { Message } from '../../../../shared/types/domain';
+import { useAppStore } from '../../app/store';
+
+/** Under an answer that failed because an Ollama model is missing: download it, show progress, then retry. */
+export function PullOffer({ message }: { message: Message }) {
+  const model = message.model;
+  const providerId = model?.split('/')[0] ?? '';
+  const isOllama = useAppStore(
+    (s) =>
+      (s.providers.find((p) => p.providerId === providerId)?.kind ?? (providerId === 'ollama' ? 'ollama' : '')) ===
+      'ollama',
+  );
+  const pull = useAppStore((s) => (model ? s.pulls[model] : undefined));
+  if (!model || message.error?.code !== 'model_not_found' || !isOllama) return null;
+  const name = model.slice(providerId.length + 1);
+  const busy = pull && !pull.done;
+  const percent = pull?.total ? Math.floor(((pull.completed ?? 0) / pull.total) * 100) : null;
+  return (
+    <div className="pull-offer">
+      {busy ? (
+        <>
+          <progress
+            max={100}
+            value={percent ?? undefined}
+            aria-label={`Downloading ${name}`}
+            aria-valuetext={percent === null ? pull.status : `${percent}%`}
+          />
+          <span className="pull-status" role="status">
+            Downloading {name}… {percent === null ? pull.status : `${percent}%`}
+          </span>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => void useAppStore.getState().pullModel(model, message.id)}
+        >
+          Pull {name}
+        </button>
+      )}
+      {pull?.done && pull.error && (
+        <span className="pull-error" role="alert">
+          Download failed: {pull.error}
+        </span>
+      )}
+      {pull?.done && !pull.error && (
+        <span className="pull-status" role="status">
+          {name} is installed; answering again.
+        </span>
+      )}
+    </div>
+  );
+}
