@@ -34,7 +34,12 @@ export function startStore(): void {
   const s = useAppStore.getState;
   client.on('message.delta', (p) => s().onDelta(p));
   client.on('message.done', (p) => s().onDone(p));
-  client.on('chat.updated', ({ chat }) => s().onChatUpdated(chat));
+  client.on('chat.updated', ({ chat }) => {
+    s().onChatUpdated(chat);
+    s().onActiveChatUpdated(chat);
+  });
+  client.on('message.created', ({ message }) => s().onMessageCreated(message));
+  client.on('models.pullProgress', (p) => s().onPullProgress(p));
   client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
   client.on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();

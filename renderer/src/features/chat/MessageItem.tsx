@@ -4,6 +4,7 @@ import { useAppStore } from '../../app/store';
 import { MessageActions } from './MessageActions';
 import { MessageAttachments } from './MessageAttachments';
 import { MessageBody } from './MessageBody';
+import { TrimNotice } from './TrimNotice';
 
 const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
   stopped: 'Stopped',
@@ -30,6 +31,7 @@ export const MessageItem = memo(function MessageItem({ message: m }: { message: 
         <span className="message-author">{m.role === 'user' ? 'You' : (model ?? 'Assistant')}</span>
         {streaming && <span className="typing" aria-label="Answering" />}
       </div>
+      <TrimNotice message={m} />
       <MessageAttachments message={m} />
       <MessageBody message={m} />
       {m.error && (
