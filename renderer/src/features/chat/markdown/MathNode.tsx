@@ -1,7 +1,8 @@
 /** TeX rendered by KaTeX, loaded on first use (KaTeX and its CSS are not in the initial bundle). */
 import { useEffect, useState } from 'react';
+import type katexModule from 'katex';
 
-type Katex = typeof import('katex').default;
+type Katex = typeof katexModule;
 let katex: Katex | null = null;
 let loading: Promise<Katex> | null = null;
 

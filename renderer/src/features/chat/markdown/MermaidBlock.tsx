@@ -4,10 +4,11 @@
  * URL, so nothing in the diagram can run script or reach the page.
  */
 import { useState } from 'react';
+import type mermaidModule from 'mermaid';
 
 let counter = 0;
 
-type Mermaid = typeof import('mermaid').default;
+type Mermaid = typeof mermaidModule;
 let mermaidPromise: Promise<Mermaid> | null = null;
 
 function loadMermaid(): Promise<Mermaid> {

@@ -6,12 +6,20 @@
 
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
+function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** The normalised href when `url` may be a link, else null. */
 export function safeLinkHref(url: string | null | undefined): string | null {
   if (typeof url !== 'string') return null;
   const raw = url.trim();
   // Control characters and whitespace inside a scheme are classic filter bypasses: refuse them.
-  if (!raw || /[\u0000-\u001f\u007f]/.test(raw)) return null;
+  if (!raw || hasControlChars(raw)) return null;
   let u: URL;
   try {
     u = new URL(raw);
