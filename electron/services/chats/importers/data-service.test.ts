@@ -73,6 +73,10 @@ describe('ChatGPT conversations.json', () => {
     expect(followUp.content).toBe('Here is how it looks after two feedings.');
     expect(first.content).toContain('```\n50 g starter');
     expect(first.model).toBe('chatgpt/gpt-4o');
+    // Indexed for search (in bulk), and the trigger is back for new messages.
+    const hits = rows(s, `SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'acetone'`);
+    expect(hits).toHaveLength(1);
+    expect(rows(s, `SELECT name FROM sqlite_master WHERE name = 'messages_fts_insert'`)).toHaveLength(1);
     // current_node was an empty answer: the leaf shown is its nearest kept ancestor.
     expect(chat.current_leaf_id).toBe(second.id);
   });

