@@ -78,6 +78,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   );
   const generation = new GenerationManager(chatRepo, events, log, o.generation);
   const attachments = new AttachmentService(db, clock, deviceId, o.dataDir);
+  const purged = attachments.purgeUnsent();
+  if (purged) log.info(`${purged} attached file(s) never sent were removed`);
   const chats = new ChatService(chatRepo, settings, generation, events, attachments);
   const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION);
   const organisation = new OrganisationService(

@@ -156,6 +156,40 @@ describe('attachments.add', () => {
   });
 });
 
+describe('unsent attachments', () => {
+  it('are dropped after a day (row tombstoned, file deleted); sent ones stay', async () => {
+    const s = services();
+    fake.behavior.tokenDelayMs = 0;
+    const chat = await callOk(s, 'chats.create', {});
+    const kept = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'a.txt',
+      mime: 'text/plain',
+      dataBase64: b64('a'),
+    });
+    const left = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'b.txt',
+      mime: 'text/plain',
+      dataBase64: b64('b'),
+    });
+    const rec = recordEvents(s);
+    const sent = await callOk(s, 'messages.send', {
+      chatId: chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'x',
+      attachmentIds: [kept.id],
+    });
+    await rec.done(sent.assistantMessage.id);
+    rec.stop();
+    expect(s.attachments.purgeUnsent()).toBe(0); // too recent
+    expect(s.attachments.purgeUnsent(-1)).toBe(1);
+    expect(readdirSync(join(s.info().dataDir, 'attachments'))).toEqual([`${kept.id}.txt`]);
+    const r = await s.router.call('attachments.get', { id: left.id });
+    expect(!r.ok && r.error.code).toBe('not_found');
+  });
+});
+
 describe('sending attachments', () => {
   it('links them to the user message, sends images to Ollama as `images` and inlines text files', async () => {
     const s = services();

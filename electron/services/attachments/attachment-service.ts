@@ -229,6 +229,22 @@ export class AttachmentService {
     return images.length ? { role: m.role, content, images } : { role: m.role, content };
   }
 
+  /**
+   * Files attached but never sent (the chip was removed, or the window closed) are dropped after a
+   * day: the row becomes a tombstone and the file is deleted. Returns how many.
+   */
+  purgeUnsent(olderThanMs = 24 * 60 * 60 * 1000): number {
+    const rows = this.db
+      .prepare(`SELECT id, path FROM attachments WHERE message_id IS NULL AND deleted = 0 AND created_at < ?`)
+      .all(this.now() - olderThanMs) as { id: string; path: string }[];
+    const mark = this.db.prepare('UPDATE attachments SET deleted = 1, version = ?, device_id = ? WHERE id = ?');
+    for (const r of rows) {
+      mark.run(this.clock.tick(), this.deviceId, r.id);
+      removeQuietly(join(this.dataDir, r.path));
+    }
+    return rows.length;
+  }
+
   /** Rows (with paths) for the given messages, for exports. */
   rowsForChat(chatId: string): Row[] {
     return this.db
