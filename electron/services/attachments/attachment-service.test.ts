@@ -248,6 +248,37 @@ describe('sending attachments', () => {
     rec.stop();
   });
 
+  it('keeps the files when the question is edited (a new sibling with its own copies)', async () => {
+    const s = services();
+    fake.behavior.tokenDelayMs = 0;
+    const chat = await callOk(s, 'chats.create', {});
+    const img = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'dot.png',
+      mime: 'image/png',
+      dataBase64: b64(tinyPng()),
+    });
+    const rec = recordEvents(s);
+    const first = await callOk(s, 'messages.send', {
+      chatId: chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'What is it?',
+      attachmentIds: [img.id],
+    });
+    await rec.done(first.assistantMessage.id);
+    const edited = await callOk(s, 'messages.edit', { messageId: first.userMessage.id, content: 'What colour is it?' });
+    await rec.done(edited.assistantMessage.id);
+    rec.stop();
+    expect(edited.userMessage.attachments.map((a) => a.name)).toEqual(['dot.png']);
+    expect(edited.userMessage.attachments[0]!.id).not.toBe(img.id);
+    const turn = (fake.requests.at(-1)! as { messages: { content: string; images?: string[] }[] }).messages.at(-1)!;
+    expect(turn).toMatchObject({ content: 'What colour is it?', images: [b64(tinyPng())] });
+    const got = await callOk(s, 'chats.get', { id: chat.id });
+    const original = got.messages.find((m) => m.id === first.userMessage.id)!;
+    expect(original.attachments.map((a) => a.id)).toEqual([img.id]);
+    expect(readdirSync(join(s.info().dataDir, 'attachments'))).toHaveLength(2);
+  });
+
   it('sends images to OpenAI-compatible servers as image_url content parts (fake OpenAI server)', async () => {
     const openai = await startFakeOpenAi();
     openai.behavior.tokenDelayMs = 0;

@@ -2,13 +2,13 @@
  * Attachments: files a user sends with a message. The bytes live as files under
  * `<dataDir>/attachments/<id>.<ext>` (never base64 in SQLite); a row in `attachments` describes each.
  *
- * Public: add, get, pending, link, toTurn, readBase64, store (imports), rowsForMessages (exports).
+ * Public: add, get, pending, link, duplicate, toTurn, readBase64, purgeUnsent, store (imports), rowsForChat (exports).
  *
  * An attachment belongs to a chat from the start (the schema's chat_id is NOT NULL), so the
  * renderer creates the chat (chats.create) before attaching to a new conversation. It is linked to
  * its message when that message is sent (messages.send's attachmentIds).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Attachment, Message } from '../../../shared/types/domain';
@@ -193,6 +193,51 @@ export class AttachmentService {
       }
       return toAttachment(row);
     });
+  }
+
+  /**
+   * New, unsent copies of a message's attachments (an edited question keeps its files): new rows,
+   * files hard-linked (copied where links are not possible). Missing files are left out.
+   */
+  duplicate(attachments: readonly Attachment[]): Attachment[] {
+    const out: Attachment[] = [];
+    for (const a of attachments) {
+      const row = this.row(a.id);
+      if (!row) continue;
+      const id = uuidv7();
+      const ext = row.path.slice(row.path.lastIndexOf('.') + 1);
+      const rel = `attachments/${id}.${ext}`;
+      try {
+        try {
+          linkSync(join(this.dataDir, row.path), join(this.dataDir, rel));
+        } catch {
+          copyFileSync(join(this.dataDir, row.path), join(this.dataDir, rel));
+        }
+      } catch {
+        continue;
+      }
+      this.db
+        .prepare(
+          `INSERT INTO attachments (id, chat_id, message_id, kind, name, mime, size, path, width, height,
+             created_at, version, device_id) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          row.chat_id,
+          row.kind,
+          row.name,
+          row.mime,
+          row.size,
+          rel,
+          row.width,
+          row.height,
+          this.now(),
+          this.clock.tick(),
+          this.deviceId,
+        );
+      out.push(this.describe(id)!);
+    }
+    return out;
   }
 
   /** Link checked attachments to the user message they were sent with. */

@@ -212,10 +212,11 @@ export class ChatService {
     const modelId = chat.model ?? all.find((m) => m.parentId === old.id && m.model)?.model ?? null;
     if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
     const { ref, provider } = this.resolveModel(modelId);
+    const files = this.attachments?.duplicate(old.attachments) ?? []; // the edited question keeps its files
     const turns = [
       ...this.systemTurn(chat),
       ...toTurns(pathTo(all, old.parentId), this.attachments),
-      { role: 'user' as const, content: input.content },
+      toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments),
     ];
     const fit = await this.fit(provider, ref.model, chat, turns, 1);
     const userMessage = this.addMessage({
@@ -223,6 +224,7 @@ export class ChatService {
       parentId: old.parentId,
       role: 'user',
       content: input.content,
+      files,
     });
     const assistantMessage = this.addMessage({
       chatId: chat.id,
