@@ -5,6 +5,7 @@ import { createChatSlice, type ChatSlice } from '../features/chat/chat-slice';
 import { createModelsSlice, type ModelsSlice } from '../features/chat/models-slice';
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
 import { createSidebarSlice, type SidebarSlice } from '../features/sidebar/sidebar-slice';
+import { createSearchSlice, type SearchSlice } from '../features/search/search-slice';
 
 export type View = 'chat' | 'settings';
 
@@ -14,11 +15,12 @@ export interface UiSlice {
   setView(view: View): void;
 }
 
-export type AppState = ChatSlice & SidebarSlice & ModelsSlice & SettingsSlice & UiSlice;
+export type AppState = ChatSlice & SidebarSlice & SearchSlice & ModelsSlice & SettingsSlice & UiSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createChatSlice(...a),
   ...createSidebarSlice(...a),
+  ...createSearchSlice(...a),
   ...createModelsSlice(...a),
   ...createSettingsSlice(...a),
   view: 'chat',
@@ -41,6 +43,7 @@ export function startStore(): void {
   client.on('message.created', ({ message }) => s().onMessageCreated(message));
   client.on('models.pullProgress', (p) => s().onPullProgress(p));
   client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
+  client.on('folders.changed', () => s().onFoldersChanged());
   client.on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();
     if (command === 'open-settings') s().setView('settings');

@@ -1,12 +1,28 @@
+/** The sidebar: new chat, search, folders/tags/archived views, the virtualised chat list, settings, toasts. */
 import { useAppStore } from '../../app/store';
+import { ToastHost } from '../../components/Toast';
+import { SearchBox, SearchResults } from '../search/SearchBox';
+import { ChatList } from './ChatList';
+import { FolderList } from './FolderList';
 
 export function Sidebar() {
-  const chats = useAppStore((s) => s.chats);
-  const activeChatId = useAppStore((s) => s.activeChatId);
-  const hasMore = useAppStore((s) => s.chatsHasMore);
-  const loaded = useAppStore((s) => s.chatsLoaded);
   const view = useAppStore((s) => s.view);
-  const { newChat, openChat, loadMoreChats, deleteChat, setView } = useAppStore.getState();
+  const searching = useAppStore((s) => s.searchQuery.trim() !== '');
+  const filter = useAppStore((s) => s.chatFilter);
+  const folderName = useAppStore((s) => s.folders.find((f) => f.id === s.chatFilter.folderId)?.name);
+  const { newChat, setView, setChatFilter } = useAppStore.getState();
+
+  const filtered = filter.archived || filter.folderId !== undefined || !!filter.tag;
+  const label = [filter.archived ? 'Archived' : (folderName ?? (filter.folderId ? 'Folder' : 'All chats'))]
+    .concat(filter.tag ? [`#${filter.tag}`] : [])
+    .join(' · ');
+  const emptyText = filter.archived
+    ? 'No archived chats.'
+    : filter.tag
+      ? `No chats tagged #${filter.tag} here.`
+      : filter.folderId
+        ? 'No chats in this folder yet: drag one here, or use a chat’s “Move to folder”.'
+        : 'No conversations yet.';
 
   return (
     <nav className="sidebar" aria-label="Conversations">
@@ -24,40 +40,27 @@ export function Sidebar() {
           New chat
         </button>
       </div>
-      <ul className="chat-list" aria-label="Chats">
-        {loaded && chats.length === 0 && <li className="muted chat-empty">No conversations yet.</li>}
-        {chats.map((c) => (
-          <li key={c.id} className={c.id === activeChatId && view === 'chat' ? 'chat-item active' : 'chat-item'}>
-            <button
-              type="button"
-              className="chat-open"
-              aria-current={c.id === activeChatId ? 'page' : undefined}
-              onClick={() => void openChat(c.id)}
-              title={c.title}
-            >
-              {c.title}
-            </button>
-            <button
-              type="button"
-              className="chat-delete"
-              aria-label={`Delete ${c.title}`}
-              title="Delete"
-              onClick={() => {
-                if (window.confirm(`Delete "${c.title}"?`)) void deleteChat(c.id);
-              }}
-            >
-              ×
-            </button>
-          </li>
-        ))}
-        {hasMore && (
-          <li>
-            <button type="button" className="btn btn-ghost" onClick={() => void loadMoreChats()}>
-              Show more
-            </button>
-          </li>
-        )}
-      </ul>
+      <SearchBox />
+      {searching ? (
+        <SearchResults />
+      ) : (
+        <>
+          <FolderList />
+          <div className="chat-filter-bar">
+            <span className="chat-filter-label">{label}</span>
+            {filtered && (
+              <button
+                type="button"
+                className="btn btn-ghost btn-small"
+                onClick={() => setChatFilter({ archived: false })}
+              >
+                Show all
+              </button>
+            )}
+          </div>
+          <ChatList emptyText={emptyText} />
+        </>
+      )}
       <div className="sidebar-foot">
         <button
           type="button"
@@ -68,6 +71,7 @@ export function Sidebar() {
           Settings
         </button>
       </div>
+      <ToastHost />
     </nav>
   );
 }

@@ -1,74 +1,278 @@
 /**
- * The sidebar's chat list: paging, live updates from events, delete.
- * Public: loadChats, loadMoreChats, deleteChat, onChatUpdated, onChatDeleted.
+ * The sidebar: the chat list (paged, pinned first, filtered by folder / tag / archived), live updates
+ * from events, organising chats (rename, pin, archive, tags, folder, delete with Undo), folders, tags,
+ * and the toast that offers Undo.
+ * Public: loadChats, loadMoreChats, deleteChat, onChatUpdated, onChatDeleted (used by app/store.ts),
+ * setChatFilter, updateChat, restoreChat, loadFolders, loadTags, createFolder, renameFolder,
+ * deleteFolder, onFoldersChanged, showToast, dismissToast.
  */
 import type { StateCreator } from 'zustand';
-import type { Chat } from '../../../../shared/types/domain';
+import type { MethodInput } from '../../../../shared/contract';
+import type { Chat, Folder, TagCount } from '../../../../shared/types/domain';
 import { client } from '../../client';
 import type { AppState } from '../../app/store';
+
+export interface ChatFilter {
+  /** A folder id; omitted for every chat. */
+  folderId?: string;
+  tag?: string;
+  archived: boolean;
+}
+
+export interface Toast {
+  id: number;
+  message: string;
+  kind: 'info' | 'error';
+  action?: { label: string; run: () => void };
+}
+
+export type ChatPatch = Omit<MethodInput<'chats.update'>, 'id'>;
 
 export interface SidebarSlice {
   chats: Chat[];
   chatsHasMore: boolean;
   chatsLoaded: boolean;
+  chatsLoadingMore: boolean;
+  chatFilter: ChatFilter;
+  folders: Folder[];
+  tags: TagCount[];
+  toast: Toast | null;
   loadChats(): Promise<void>;
   loadMoreChats(): Promise<void>;
+  setChatFilter(filter: ChatFilter): void;
   deleteChat(id: string): Promise<void>;
+  restoreChat(id: string, reopen?: boolean): Promise<void>;
+  updateChat(id: string, patch: ChatPatch): Promise<boolean>;
+  loadFolders(): Promise<void>;
+  loadTags(): Promise<void>;
+  createFolder(name: string): Promise<boolean>;
+  renameFolder(id: string, name: string): Promise<boolean>;
+  deleteFolder(id: string): Promise<void>;
   onChatUpdated(chat: Chat): void;
   onChatDeleted(id: string): void;
+  onFoldersChanged(): void;
+  showToast(toast: Omit<Toast, 'id'>): void;
+  dismissToast(id: number): void;
 }
 
-const PAGE = 50;
+export const PAGE = 50;
+export const UNDO_MS = 8000;
 
 /** Pinned first, then most recent; the same order as chats.list. */
-const sortChats = (chats: Chat[]) =>
-  [...chats].sort(
-    (a, b) =>
-      Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-  );
+export function compareChats(a: Chat, b: Chat): number {
+  return Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
 
-export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = (set, get) => ({
-  chats: [],
-  chatsHasMore: false,
-  chatsLoaded: false,
+export function matchesFilter(chat: Chat, f: ChatFilter): boolean {
+  if (chat.archived !== f.archived) return false;
+  if (f.folderId !== undefined && chat.folderId !== f.folderId) return false;
+  if (f.tag && !chat.tags.some((t) => t.toLowerCase() === f.tag!.toLowerCase())) return false;
+  return true;
+}
 
-  async loadChats() {
-    try {
-      const { chats, hasMore } = await client.call('chats.list', { limit: PAGE });
-      set({ chats, chatsHasMore: hasMore, chatsLoaded: true });
-    } catch (err) {
-      set({ chatsLoaded: true, chatError: (err as Error).message });
-    }
-  },
-
-  async loadMoreChats() {
-    const { chats, chatsHasMore } = get();
-    const last = chats[chats.length - 1];
-    if (!chatsHasMore || !last) return;
-    const page = await client.call('chats.list', {
-      limit: PAGE,
-      before: { pinned: last.pinned, updatedAt: last.updatedAt, id: last.id },
-    });
-    const seen = new Set(get().chats.map((c) => c.id));
-    set({ chats: [...get().chats, ...page.chats.filter((c) => !seen.has(c.id))], chatsHasMore: page.hasMore });
-  },
-
-  async deleteChat(id) {
-    try {
-      await client.call('chats.delete', { id });
-    } catch (err) {
-      set({ chatError: (err as Error).message });
-    }
-  },
-
-  onChatUpdated(chat) {
-    set((s) => ({ chats: sortChats([chat, ...s.chats.filter((c) => c.id !== chat.id)]) }));
-  },
-
-  onChatDeleted(id) {
-    set((s) => ({
-      chats: s.chats.filter((c) => c.id !== id),
-      ...(s.activeChatId === id ? { activeChatId: null, messages: [] } : {}),
-    }));
-  },
+const listInput = (f: ChatFilter): MethodInput<'chats.list'> => ({
+  limit: PAGE,
+  archived: f.archived,
+  ...(f.folderId !== undefined ? { folderId: f.folderId } : {}),
+  ...(f.tag ? { tag: f.tag } : {}),
 });
+
+let listSeq = 0;
+let toastSeq = 0;
+let countsTimer: ReturnType<typeof setTimeout> | undefined;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = (set, get) => {
+  /** Folder chat counts and tag counts change with many events: re-read them, at most every 400 ms. */
+  const refreshCounts = () => {
+    clearTimeout(countsTimer);
+    countsTimer = setTimeout(() => {
+      void get().loadFolders();
+      void get().loadTags();
+    }, 400);
+  };
+  const fail = (what: string, err: unknown) => get().showToast({ kind: 'error', message: `${what}: ${message(err)}` });
+
+  return {
+    chats: [],
+    chatsHasMore: false,
+    chatsLoaded: false,
+    chatsLoadingMore: false,
+    chatFilter: { archived: false },
+    folders: [],
+    tags: [],
+    toast: null,
+
+    async loadChats() {
+      const mine = ++listSeq;
+      const filter = get().chatFilter;
+      void get().loadFolders();
+      void get().loadTags();
+      try {
+        const { chats, hasMore } = await client.call('chats.list', listInput(filter));
+        if (mine !== listSeq) return;
+        set({ chats, chatsHasMore: hasMore, chatsLoaded: true, chatsLoadingMore: false });
+      } catch (err) {
+        if (mine === listSeq) set({ chatsLoaded: true, chatError: message(err) });
+      }
+    },
+
+    async loadMoreChats() {
+      const { chats, chatsHasMore, chatsLoadingMore, chatFilter } = get();
+      const last = chats[chats.length - 1];
+      if (!chatsHasMore || !last || chatsLoadingMore) return;
+      const mine = listSeq;
+      set({ chatsLoadingMore: true });
+      try {
+        const page = await client.call('chats.list', {
+          ...listInput(chatFilter),
+          before: { pinned: last.pinned, updatedAt: last.updatedAt, id: last.id },
+        });
+        if (mine !== listSeq) return;
+        const seen = new Set(get().chats.map((c) => c.id));
+        set({
+          chats: [...get().chats, ...page.chats.filter((c) => !seen.has(c.id))],
+          chatsHasMore: page.hasMore,
+          chatsLoadingMore: false,
+        });
+      } catch (err) {
+        if (mine === listSeq) set({ chatsLoadingMore: false });
+        fail('Could not load more chats', err);
+      }
+    },
+
+    setChatFilter(filter) {
+      set({ chatFilter: filter, chats: [], chatsLoaded: false, chatsHasMore: false, chatsLoadingMore: false });
+      void get().loadChats();
+    },
+
+    async deleteChat(id) {
+      const chat = get().chats.find((c) => c.id === id);
+      const wasActive = get().activeChatId === id;
+      try {
+        await client.call('chats.delete', { id });
+        get().onChatDeleted(id);
+        const title = chat?.title ?? 'the chat';
+        get().showToast({
+          kind: 'info',
+          message: `Deleted “${title.length > 40 ? `${title.slice(0, 40)}…` : title}”.`,
+          action: { label: 'Undo', run: () => void get().restoreChat(id, wasActive) },
+        });
+      } catch (err) {
+        fail('Could not delete the chat', err);
+      }
+    },
+
+    async restoreChat(id, reopen = false) {
+      try {
+        const chat = await client.call('chats.restore', { id });
+        get().onChatUpdated(chat);
+        if (reopen) await get().openChat(id);
+      } catch (err) {
+        fail('Could not restore the chat', err);
+      }
+    },
+
+    async updateChat(id, patch) {
+      try {
+        const chat = await client.call('chats.update', { id, ...patch });
+        get().onChatUpdated(chat);
+        return true;
+      } catch (err) {
+        fail('Could not change the chat', err);
+        return false;
+      }
+    },
+
+    async loadFolders() {
+      try {
+        const folders = await client.call('folders.list', {});
+        set({ folders });
+        const f = get().chatFilter;
+        if (f.folderId && !folders.some((x) => x.id === f.folderId)) get().setChatFilter({ ...f, folderId: undefined });
+      } catch {
+        // Counts are a nicety; the list itself reports its own errors.
+      }
+    },
+
+    async loadTags() {
+      try {
+        const tags = await client.call('tags.list', {});
+        set({ tags });
+      } catch {}
+    },
+
+    async createFolder(name) {
+      try {
+        const folder = await client.call('folders.create', { name });
+        set((s) => ({ folders: [...s.folders.filter((f) => f.id !== folder.id), folder] }));
+        return true;
+      } catch (err) {
+        fail('Could not create the folder', err);
+        return false;
+      }
+    },
+
+    async renameFolder(id, name) {
+      try {
+        const folder = await client.call('folders.rename', { id, name });
+        set((s) => ({ folders: s.folders.map((f) => (f.id === id ? folder : f)) }));
+        return true;
+      } catch (err) {
+        fail('Could not rename the folder', err);
+        return false;
+      }
+    },
+
+    async deleteFolder(id) {
+      try {
+        await client.call('folders.delete', { id });
+        set((s) => ({
+          folders: s.folders.filter((f) => f.id !== id),
+          chats: s.chats.map((c) => (c.folderId === id ? { ...c, folderId: null } : c)),
+        }));
+        const f = get().chatFilter;
+        if (f.folderId === id) get().setChatFilter({ ...f, folderId: undefined });
+      } catch (err) {
+        fail('Could not delete the folder', err);
+      }
+    },
+
+    onChatUpdated(chat) {
+      set((s) => {
+        const rest = s.chats.filter((c) => c.id !== chat.id);
+        if (!matchesFilter(chat, s.chatFilter)) return rest.length === s.chats.length ? {} : { chats: rest };
+        const last = rest[rest.length - 1];
+        // A chat beyond the loaded pages arrives with its page; don't show it out of place.
+        const wasThere = rest.length !== s.chats.length;
+        if (!wasThere && s.chatsHasMore && last && compareChats(chat, last) > 0) return {};
+        const i = rest.findIndex((c) => compareChats(chat, c) < 0);
+        const next = rest.slice();
+        next.splice(i < 0 ? next.length : i, 0, chat);
+        return { chats: next };
+      });
+      refreshCounts();
+    },
+
+    onChatDeleted(id) {
+      set((s) => ({
+        chats: s.chats.filter((c) => c.id !== id),
+        ...(s.activeChatId === id ? { activeChatId: null, messages: [] } : {}),
+      }));
+      refreshCounts();
+    },
+
+    onFoldersChanged() {
+      refreshCounts();
+    },
+
+    showToast(toast) {
+      set({ toast: { ...toast, id: ++toastSeq } });
+    },
+
+    dismissToast(id) {
+      if (get().toast?.id === id) set({ toast: null });
+    },
+  };
+};
