@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../../../e2e/servers/fake-ollama';
@@ -218,6 +218,26 @@ describe('Hearth JSON v2 and Markdown', () => {
     expect(again.chatsImported).toBe(0);
     expect(again.skipped).toEqual([{ what: `chat "${got.chat.title}"`, why: 'already in Hearth (same id)' }]);
     expect(rows(target, 'SELECT count(*) AS n FROM attachments')[0]!.n).toBe(2);
+  });
+
+  it('imports nothing at all when a file cannot be written (one transaction, files removed)', async () => {
+    const source = services();
+    await sendWithFiles(source);
+    await sendWithFiles(source);
+    const file = await callOk(source, 'data.export', { format: 'hearth' });
+    const target = services();
+    const dir = join(target.info().dataDir, 'attachments');
+    // The second chat's image cannot be written: a folder stands where its file should go.
+    const second = JSON.parse(file.content).chats[1].messages[0].attachments[0];
+    mkdirSync(join(dir, `${second.id}.png`), { recursive: true });
+    const r = await target.router.call('data.import', { filename: file.filename, content: file.content });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.message).toMatch(/Could not save "dot\.png"/);
+    expect(rows(target, 'SELECT count(*) AS n FROM chats')[0]!.n).toBe(0);
+    expect(rows(target, 'SELECT count(*) AS n FROM messages')[0]!.n).toBe(0);
+    expect(rows(target, 'SELECT count(*) AS n FROM attachments')[0]!.n).toBe(0);
+    expect(readdirSync(dir)).toEqual([`${second.id}.png`]); // only the obstacle, no file of the first chat
+    expect(rows(target, `SELECT name FROM sqlite_master WHERE name = 'messages_fts_insert'`)).toHaveLength(1);
   });
 
   it('still reads version 1 files', () => {
