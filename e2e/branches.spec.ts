@@ -130,6 +130,34 @@ test.describe('branches and answers', () => {
     expect(ollama.pulls.map((p) => p.model ?? p.name)).toEqual(['llama3.2:1b']);
   });
 
+  test('a chat is named by the model after its first answer, unless turned off in Settings', async ({
+    chat,
+    ollama,
+    page,
+  }) => {
+    ollama.behavior.titleReply = () => '"Hearth Basics Explained."';
+    await chat.open();
+    await chat.waitForModels();
+    await chat.ask('what is this app');
+    await expect(chat.chats.first()).toContainText('Hearth Basics Explained');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hearth Basics Explained');
+    expect(ollama.titleRequests).toHaveLength(1);
+
+    await page.getByRole('button', { name: 'Settings' }).first().click();
+    const box = page.getByRole('checkbox', { name: 'Name chats automatically' });
+    await expect(box).toBeChecked();
+    await box.uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+    await page.getByRole('button', { name: 'Back to chat' }).click();
+    await chat.newChat.click();
+    await chat.ask('second chat please');
+    await expect(chat.lastAnswer()).toContainText('answer number 1');
+    await page.waitForTimeout(300);
+    await expect(chat.chats.first()).toContainText('second chat please');
+    expect(ollama.titleRequests).toHaveLength(1);
+  });
+
   test('chat settings: the system prompt and parameters reach Ollama', async ({ chat, ollama, page }) => {
     await chat.open();
     await chat.waitForModels();
@@ -158,6 +186,32 @@ test.describe('branches and answers', () => {
     await chat.chats.first().getByRole('button').first().click();
     await page.getByRole('button', { name: 'Chat settings' }).click();
     await expect(page.getByRole('textbox', { name: 'System prompt' })).toHaveValue('Answer like a pirate.');
+  });
+
+  test('older turns left out to fit a small context window are announced above the answer', async ({
+    chat,
+    ollama,
+    page,
+  }) => {
+    ollama.behavior.reply = () => 'Noted.';
+    await chat.open();
+    await chat.waitForModels();
+    await page.getByRole('button', { name: 'Chat settings' }).click();
+    await page.getByRole('spinbutton', { name: 'Context length' }).fill('256');
+    await page.getByRole('button', { name: 'Save chat settings' }).click();
+    const long = (tag: string) => `${tag}: ` + 'the quick brown fox jumps over the lazy dog '.repeat(8);
+    for (const tag of ['one', 'two', 'three']) {
+      await chat.ask(long(tag));
+      await expect(chat.assistantMessages).toHaveCount(['one', 'two', 'three'].indexOf(tag) + 1);
+      await expect(chat.lastAnswer()).toContainText('Noted.');
+    }
+    await expect(chat.lastAnswer().getByRole('note')).toHaveText(
+      /^\d+ earlier messages? (was|were) left out to fit the model's context window\.$/,
+    );
+    await expect(chat.assistantMessages.first().getByRole('note')).toHaveCount(0);
+    const sent = ollama.requests.at(-1)!.messages!;
+    expect(sent.at(-1)!.content).toBe(long('three'));
+    expect(sent.length).toBeLessThan(5);
   });
 
   test('an OpenAI-compatible endpoint added in Settings answers; a wrong key shows the 401 inline', async ({

@@ -65,6 +65,20 @@ describe('auto-title', () => {
     expect(fake.titleRequests).toHaveLength(1);
   });
 
+  it('keeps the first-message title when the model only repeats the question', async () => {
+    const s = services();
+    const rec = recordEvents(s);
+    const long = 'Please explain in detail how a wood-burning stove heats a room and why the flue matters!';
+    for (const q of ['Hello there!', long]) {
+      const r = await callOk(s, 'messages.send', { model: 'ollama/llama3.2:1b', content: q });
+      await rec.done(r.assistantMessage.id);
+    }
+    await until(() => fake.titleRequests.length === 2, 3000, 'title requests');
+    await sleep(100);
+    const titles = (await callOk(s, 'chats.list', {})).chats.map((c) => c.title).sort();
+    expect(titles).toEqual(['Hello there!', 'Please explain in detail how a wood-burning stove heats a…']);
+  });
+
   it('keeps the first-message title when titling fails, and does nothing when turned off', async () => {
     const s = services();
     const rec = recordEvents(s);

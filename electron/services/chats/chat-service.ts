@@ -437,10 +437,22 @@ export class ChatService {
       const title = await generateTitle({ provider, model, question, answer, signal });
       if (!title || signal.aborted) return;
       const current = this.repo.getChat(chatId);
-      if (!current || current.title !== titleBefore || current.title === title) return;
+      if (!current || current.title !== titleBefore || echoes(title, current.title)) return;
       this.updateChat(chatId, { title });
     });
   }
+}
+
+/** Does the model's title merely repeat the current one (e.g. the question itself)? Then keep what we have. */
+function echoes(title: string, current: string): boolean {
+  const norm = (t: string) =>
+    t
+      .toLowerCase()
+      .replace(/[\s.,;:!?…"'“”‘’]+$/u, '')
+      .trim();
+  const a = norm(title);
+  const b = norm(current);
+  return a === b || (a.length >= 12 && b.startsWith(a)) || (b.length >= 12 && a.startsWith(b));
 }
 
 /** Prior turns worth sending: finished text, not failed or empty answers. */

@@ -131,6 +131,11 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
         const { chat, messages } = await client.call('chats.get', { id });
         if (get().activeChatId !== id) return;
         set({ activeChat: chat, tree: messages, messages: currentPath(messages, chat.currentLeafId) });
+        // A search hit on another branch: show that branch (the search slice sets focusMessageId first).
+        const focus = (get() as { focusMessageId?: string | null }).focusMessageId;
+        if (focus && messages.some((m) => m.id === focus) && !get().messages.some((m) => m.id === focus)) {
+          await get().showBranch(focus);
+        }
         replayEarly(
           messages.map((m) => m.id),
           get(),
