@@ -27,6 +27,8 @@ import {
 import { round2, summarize, type Summary } from './lib/stats';
 import { kb, ms, ratio, renderTable, signedMs, type Row } from './lib/table';
 import { HearthEvents, closeAgent, directOnce, hearthOnce } from './lib/ttft';
+import { buildBaseline, streamBench, type StreamBench } from './lib/render-stream';
+import { memoryBench } from './lib/render-memory';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'out', 'main', 'cli.js');
@@ -42,7 +44,18 @@ const TTFT_WARMUP = 3;
 const TOKEN_DELAY_MS = 2;
 const MODEL = 'llama3.2:1b';
 const BUDGET_GZIP_BYTES = 200 * 1024;
-const WATCHDOG_MS = 110_000;
+const WATCHDOG_MS = 420_000;
+/** Streaming render: the first STREAM_PACED_TOKENS at 100 tok/s, then the full answer unpaced. */
+const STREAM_PACED_TOKENS = 3_000;
+const STREAM_PACED_DELAY_MS = 10;
+const STREAM_FULL_TOKENS = 20_000;
+const STREAM_FULL_PER_TICK = 1_000;
+/** Renderer memory: answers in one chat, tokens each (shorter than the streaming answer, for time). */
+const MEMORY_ANSWERS = 50;
+const MEMORY_TOKENS = 1_000;
+const LONG_TASK_BUDGET = 0;
+const MAIN_THREAD_TARGET = 10;
+const MEMORY_GROWTH_TARGET = 0.1;
 
 let phase = 'starting';
 let chromiumVersion = 'unknown';
@@ -185,6 +198,67 @@ async function main(): Promise<void> {
   ttftServer = null;
   removeTempDir(dataDir);
 
+  // Streaming render and renderer memory, in Chromium through the real UI.
+  phase = 'building the naive markdown baseline page';
+  log(phase);
+  const baselineDir = await buildBaseline();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    timeout: 30_000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  const streamCommon = {
+    browser,
+    fake,
+    hearthArgs: hearth.args,
+    hearthEnv: hearth.env(''),
+    staticServer: STATIC_SERVER,
+    baselineDir,
+    model: MODEL,
+  };
+  phase = `streaming ${STREAM_PACED_TOKENS} tokens at 100 tok/s (Hearth, then baseline)`;
+  log(phase);
+  const paced: StreamBench = await streamBench({
+    ...streamCommon,
+    tokens: STREAM_PACED_TOKENS,
+    tokenDelayMs: STREAM_PACED_DELAY_MS,
+    baselinePerTick: 1,
+    baselineIntervalMs: STREAM_PACED_DELAY_MS,
+    timeoutMs: 150_000,
+  });
+  phase = `streaming ${STREAM_FULL_TOKENS} tokens unpaced (Hearth, then baseline)`;
+  log(phase);
+  const full: StreamBench = await streamBench({
+    ...streamCommon,
+    tokens: STREAM_FULL_TOKENS,
+    tokenDelayMs: 0,
+    baselinePerTick: STREAM_FULL_PER_TICK,
+    baselineIntervalMs: 0,
+    timeoutMs: 120_000,
+  });
+  phase = `renderer memory over ${MEMORY_ANSWERS} answers`;
+  log(phase);
+  const memory = await memoryBench({
+    browser,
+    fake,
+    hearthArgs: hearth.args,
+    hearthEnv: hearth.env(''),
+    answers: MEMORY_ANSWERS,
+    tokensPerAnswer: MEMORY_TOKENS,
+    sampleEvery: 10,
+    onProgress: (n) => {
+      if (n % 10 === 0) log(`${phase}: ${n}/${MEMORY_ANSWERS}`);
+    },
+  });
+  await browser.close();
+  browser = null;
+  removeTempDir(baselineDir);
+  fake.behavior.tokenDelayMs = TOKEN_DELAY_MS;
+
   // Results.
   const coldH = coldSummary(cold.hearth);
   const coldS = coldSummary(cold.static);
@@ -229,6 +303,73 @@ async function main(): Promise<void> {
     rows.push([`TTFT overhead ${p} (Hearth − direct)`, signedMs(tH[p] - tD[p]), '—', '—']);
   }
   rows.push([`TTFT overhead, paired per run, p50`, signedMs(pairedOverhead.p50), '—', '—']);
+  const streamRows = (label: string, r: StreamBench) => {
+    const h = r.hearth;
+    const b = r.baseline;
+    rows.push('rule');
+    rows.push([`${label}: long tasks > 50 ms`, String(h.longTasks.count), String(b.longTasks.count), '—']);
+    rows.push([
+      `${label}: longest task`,
+      ms(h.longTasks.maxMs),
+      ms(b.longTasks.maxMs),
+      ratio(h.longTasks.maxMs, b.longTasks.maxMs),
+    ]);
+    rows.push([
+      `${label}: long-task time`,
+      ms(h.longTasks.totalMs),
+      ms(b.longTasks.totalMs),
+      ratio(h.longTasks.totalMs, b.longTasks.totalMs),
+    ]);
+    rows.push([
+      `${label}: main-thread TaskDuration`,
+      ms(h.taskDurationMs),
+      ms(b.taskDurationMs),
+      ratio(h.taskDurationMs, b.taskDurationMs),
+    ]);
+    rows.push([
+      `${label}: ScriptDuration`,
+      ms(h.scriptDurationMs),
+      ms(b.scriptDurationMs),
+      ratio(h.scriptDurationMs, b.scriptDurationMs),
+    ]);
+    rows.push([
+      `${label}: final text on screen`,
+      ms(h.finalTextMs),
+      ms(b.finalTextMs),
+      ratio(h.finalTextMs, b.finalTextMs),
+    ]);
+  };
+  streamRows(`Stream ${STREAM_PACED_TOKENS} tok @100 tok/s`, paced);
+  const pacedLongTaskPass = paced.hearth.longTasks.count <= LONG_TASK_BUDGET;
+  const pacedTimes = paced.baseline.taskDurationMs / paced.hearth.taskDurationMs;
+  rows.push([
+    'Target: no long task at 100 tok/s',
+    pacedLongTaskPass ? 'PASS' : 'FAIL',
+    '0',
+    `${paced.hearth.longTasks.count} long task(s)`,
+  ]);
+  rows.push([
+    `Target: main thread ≥ ${MAIN_THREAD_TARGET}× less than baseline`,
+    pacedTimes >= MAIN_THREAD_TARGET ? 'PASS' : 'FAIL',
+    `${MAIN_THREAD_TARGET}×`,
+    `${pacedTimes.toFixed(1)}× less`,
+  ]);
+  streamRows(`Stream ${STREAM_FULL_TOKENS} tok unpaced`, full);
+  const memGrowth = memory.afterLastBytes / memory.afterFirstBytes - 1;
+  rows.push('rule');
+  rows.push([`Renderer JS heap after answer 1`, kb(memory.afterFirstBytes), '—', '—']);
+  rows.push([
+    `Renderer JS heap after answer ${MEMORY_ANSWERS}`,
+    kb(memory.afterLastBytes),
+    kb(memory.afterFirstBytes),
+    ratio(memory.afterLastBytes, memory.afterFirstBytes),
+  ]);
+  rows.push([
+    `Target: heap growth ≤ ${MEMORY_GROWTH_TARGET * 100}%`,
+    memGrowth <= MEMORY_GROWTH_TARGET ? 'PASS' : 'FAIL',
+    `${MEMORY_GROWTH_TARGET * 100}%`,
+    `${(memGrowth * 100).toFixed(1)}%`,
+  ]);
 
   const elapsedMs = performance.now() - tStart;
   const loadAtEnd = loadavg();
@@ -238,6 +379,8 @@ async function main(): Promise<void> {
     `Baselines: cold start = plain static Node http server on the same out/renderer; TTFT = POST /api/chat straight to the test Ollama.`,
     `Cold start: N=${N_COLD} per server (+${COLD_WARMUP} discarded warm-up), interleaved. TTFT: M=${M_TTFT} per path (+${TTFT_WARMUP} warm-up), interleaved, tokenDelayMs=${TOKEN_DELAY_MS}.`,
     `Percentiles are nearest-rank (with N=${N_COLD}, p95 is the slowest run). 1 KB = 1024 bytes. Bench took ${(elapsedMs / 1000).toFixed(1)} s.`,
+    `Streaming render: the real UI (serve, Chromium ${chromiumVersion}) vs a naive page re-rendering the whole text with react-markdown + GFM once per animation frame (bench/baseline-markdown), fed the same chunks in-page on the wall clock; ${STREAM_PACED_TOKENS} tokens at 100 tok/s, then ${STREAM_FULL_TOKENS} unpaced (baseline fed ${STREAM_FULL_PER_TICK} chunks per timer tick). TaskDuration/ScriptDuration: CDP Performance.getMetrics, after − before.`,
+    `Renderer memory: CDP Runtime.getHeapUsage after HeapProfiler.collectGarbage ×2, one chat, ${MEMORY_ANSWERS} answers of ${MEMORY_TOKENS} tokens (shorter than the streaming answer, to bound the bench's time); the answers' text itself is ${kb(memory.textBytes)} as UTF-16.`,
     `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
     `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
       (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),
@@ -276,6 +419,16 @@ async function main(): Promise<void> {
       ),
     },
     bundle: { ...bundle, budget: { gzipBytes: BUDGET_GZIP_BYTES, pass: budgetPass } },
+    streamingRender: {
+      paced: { tokens: STREAM_PACED_TOKENS, tokenDelayMs: STREAM_PACED_DELAY_MS, ...paced },
+      full: { tokens: STREAM_FULL_TOKENS, tokenDelayMs: 0, baselinePerTick: STREAM_FULL_PER_TICK, ...full },
+      targets: {
+        noLongTaskAt100TokS: pacedLongTaskPass,
+        mainThreadTimesLess: pacedTimes,
+        mainThreadPass: pacedTimes >= MAIN_THREAD_TARGET,
+      },
+    },
+    rendererMemory: { ...memory, growth: memGrowth, pass: memGrowth <= MEMORY_GROWTH_TARGET },
     timeToFirstToken: {
       hearth: { summary: tH, samplesMs: ttft.hearth },
       direct: { summary: tD, samplesMs: ttft.direct },

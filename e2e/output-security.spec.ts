@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatPage } from './fixtures/chat-page';
+import type { FakeOllama } from './servers/fake-ollama';
 import { test, expect } from './fixtures/test';
 
 const PNG = Buffer.from(
@@ -68,7 +69,7 @@ test.afterEach(async () => {
   await tracker.close();
 });
 
-async function askHostile(chat: ChatPage, ollama: { behavior: { reply: () => string } }) {
+async function askHostile(chat: ChatPage, ollama: FakeOllama) {
   ollama.behavior.reply = () => hostileAnswer(tracker.port);
   await chat.open();
   await chat.waitForModels();

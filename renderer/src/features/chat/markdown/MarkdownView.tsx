@@ -4,7 +4,7 @@
  * outside the app, images wait for consent. While streaming, finished blocks are memoised and only
  * the last block is re-parsed per delta.
  */
-import { memo, useMemo, useState, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
 import Markdown, { type Components, type UrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
@@ -137,7 +137,27 @@ const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string
   );
 });
 
-export function MarkdownView({ text, streaming }: { text: string; streaming: boolean }): ReactNode {
+/** While streaming, the growing text is re-rendered at most this often (deltas come once a frame). */
+export const STREAM_RENDER_INTERVAL_MS = 100;
+
+/**
+ * `text`, but while `streaming` updated at most every `intervalMs` (the latest text always lands:
+ * a trailing update is scheduled). When streaming ends the final text shows at once.
+ */
+function useThrottledText(text: string, streaming: boolean, intervalMs: number): string {
+  const [state, setState] = useState(() => ({ text, at: 0 }));
+  const due = state.at + intervalMs;
+  useEffect(() => {
+    if (!streaming || state.text === text) return;
+    const wait = Math.max(0, due - performance.now());
+    const t = setTimeout(() => setState({ text, at: performance.now() }), wait);
+    return () => clearTimeout(t);
+  }, [text, streaming, due, state.text]);
+  return streaming ? state.text : text;
+}
+
+export function MarkdownView({ text: latest, streaming }: { text: string; streaming: boolean }): ReactNode {
+  const text = useThrottledText(latest, streaming, STREAM_RENDER_INTERVAL_MS);
   // The previous split lives in state (a holder object) so the next delta re-scans only the tail.
   const [holder] = useState<{ last: SplitResult | null }>(() => ({ last: null }));
   const split = useMemo(() => {
@@ -145,6 +165,10 @@ export function MarkdownView({ text, streaming }: { text: string; streaming: boo
     holder.last = r;
     return r;
   }, [holder, text]);
+  return useMemo(() => renderBlocks(split, streaming), [split, streaming]);
+}
+
+function renderBlocks(split: SplitResult, streaming: boolean): ReactNode {
   const tailIndex = split.done.length;
   return (
     <div className="markdown">

@@ -1,0 +1,225 @@
+/**
+ * Streaming render cost: a long markdown answer (headings, lists, tables, code fences) streamed
+ * through the real UI in Chromium, next to a naive baseline page that re-renders the whole text
+ * with react-markdown per delta. Measures long tasks (PerformanceObserver 'longtask', > 50 ms),
+ * main-thread time (CDP Performance.getMetrics TaskDuration / ScriptDuration, after − before) and
+ * the time until the final text is on screen. Loopback only.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chunkText, type FakeOllama } from '../../e2e/servers/fake-ollama';
+import { freePort, makeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export interface RenderRun {
+  tokens: number;
+  /** send (or feed start) → the answer's last words are in the DOM. */
+  finalTextMs: number;
+  longTasks: { count: number; totalMs: number; maxMs: number };
+  /** CDP Performance.getMetrics deltas over the run, in ms. */
+  taskDurationMs: number;
+  scriptDurationMs: number;
+  /** Style recalculation and layout time (CDP RecalcStyleDuration, LayoutDuration), in ms. */
+  styleLayoutMs: number;
+}
+
+export const END_MARKER = 'Thatisalltheanswerhas';
+
+/** A markdown answer of exactly `tokens` chunks (as the fake Ollama splits text), ending in END_MARKER. */
+export function markdownAnswer(tokens: number): { text: string; chunks: string[] } {
+  const parts: string[] = [];
+  for (let s = 1; parts.join('').length < tokens * 8; s++) {
+    parts.push(
+      `## Section ${s}: streaming markdown\n\n`,
+      `This paragraph explains part ${s} with **bold words**, *emphasis*, \`inline code\` and a link to https://example.com/docs/${s} for details. It goes on for a while so that the paragraph wraps over several lines in the window.\n\n`,
+      `- First point of section ${s}\n- Second point, with \`code\`\n- Third point\n  - nested item\n\n`,
+      `| Name | Value | Notes |\n|------|------:|-------|\n| alpha | ${s} | first |\n| beta | ${s * 2} | second |\n| gamma | ${s * 3} | third |\n\n`,
+      '```ts\n' +
+        `export function section${s}(input: number[]): number {\n  let total = 0;\n  for (const n of input) total += n * ${s};\n  return total;\n}\n` +
+        '```\n\n',
+    );
+  }
+  const all = chunkText(parts.join(''));
+  const chunks = all.slice(0, Math.max(1, tokens - 1));
+  chunks.push(`\n\n${END_MARKER}.`);
+  return { text: chunks.join(''), chunks };
+}
+
+function installLongTaskObserver(): void {
+  const w = window as unknown as { __longTasks: number[] };
+  w.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+async function metrics(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const read = async () => {
+    const { metrics: m } = await cdp.send('Performance.getMetrics');
+    const get = (name: string) => (m.find((x) => x.name === name)?.value ?? 0) * 1000;
+    return {
+      task: get('TaskDuration'),
+      script: get('ScriptDuration'),
+      styleLayout: get('RecalcStyleDuration') + get('LayoutDuration'),
+      all: Object.fromEntries(m.map((x) => [x.name, x.value])),
+    };
+  };
+  return { read, detach: () => cdp.detach() };
+}
+
+async function measure(page: Page, start: () => Promise<void>, tokens: number, timeoutMs: number): Promise<RenderRun> {
+  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
+  const m = await metrics(page);
+  const before = await m.read();
+  const t0 = performance.now();
+  await start();
+  await page.waitForFunction(
+    (marker) => (document.querySelector('[role="log"], #answer')?.textContent ?? '').includes(marker),
+    END_MARKER,
+    { timeout: timeoutMs, polling: 50 },
+  );
+  const finalTextMs = performance.now() - t0;
+  const after = await m.read();
+  if (process.env.BENCH_DEBUG)
+    console.log(Object.fromEntries(Object.keys(after.all).map((k) => [k, (after.all[k] ?? 0) - (before.all[k] ?? 0)])));
+  await m.detach();
+  const lt = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+  return {
+    tokens,
+    finalTextMs,
+    longTasks: { count: lt.length, totalMs: lt.reduce((a, b) => a + b, 0), maxMs: lt.length ? Math.max(...lt) : 0 },
+    taskDurationMs: after.task - before.task,
+    scriptDurationMs: after.script - before.script,
+    styleLayoutMs: after.styleLayout - before.styleLayout,
+  };
+}
+
+/** Bundle the baseline page with esbuild into a temp folder; returns the folder. */
+export async function buildBaseline(): Promise<string> {
+  const { build } = await import('esbuild');
+  const dir = makeTempDir('baseline-md');
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [join(ROOT, 'bench', 'baseline-markdown', 'main.tsx')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    jsx: 'automatic',
+    target: 'chrome120',
+    outfile: join(dir, 'main.js'),
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  });
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><title>baseline</title></head>' +
+      '<body><div id="root"></div><script type="module" src="/main.js"></script></body></html>',
+  );
+  return dir;
+}
+
+export interface StreamBench {
+  hearth: RenderRun;
+  baseline: RenderRun;
+}
+
+/**
+ * One Hearth run and one baseline run of the same answer. `tokenDelayMs` paces the fake Ollama;
+ * the baseline is fed the same chunks at the same interval (perTick chunks each time).
+ */
+export async function streamBench(o: {
+  /** Skip the baseline (for quick runs). */
+  hearthOnly?: boolean;
+  browser: Browser;
+  fake: FakeOllama;
+  hearthArgs: (port: number, dataDir: string) => string[];
+  hearthEnv: NodeJS.ProcessEnv;
+  staticServer: string;
+  baselineDir: string;
+  tokens: number;
+  tokenDelayMs: number;
+  /** Baseline feed: chunks per timer tick and the tick interval. */
+  baselinePerTick: number;
+  baselineIntervalMs: number;
+  model: string;
+  timeoutMs: number;
+}): Promise<StreamBench> {
+  const { text, chunks } = markdownAnswer(o.tokens);
+  let hearth: RenderRun;
+  let baseline: RenderRun;
+
+  // Hearth: the real UI through serve, answer streamed by the fake Ollama.
+  const dataDir = makeTempDir('render');
+  const port = await freePort();
+  let sp: Spawned | null = spawnNode(o.hearthArgs(port, dataDir), { env: o.hearthEnv, cwd: dataDir });
+  const context = await o.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`, sp);
+    const page = await context.newPage();
+    await page.addInitScript(installLongTaskObserver);
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.waitFor();
+    await page.waitForFunction(() => {
+      const o = document.querySelector('select option');
+      return !!o && !/Loading|No models/.test(o.textContent ?? '');
+    });
+    // Warm the markdown chunk so the measured run does not include loading it.
+    o.fake.behavior.tokenDelayMs = 0;
+    o.fake.behavior.reply = () => `# Warm-up\n\n- a\n- b\n\n\`\`\`ts\nconst a = 1;\n\`\`\`\n\n${END_MARKER}`;
+    await box.fill('warm up');
+    await box.press('Enter');
+    await page.waitForFunction(
+      (m) => (document.querySelector('[role="log"]')?.textContent ?? '').includes(m),
+      END_MARKER,
+    );
+    await page.waitForSelector('article[data-status="done"]:not([aria-label="You"])');
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await page.waitForFunction(
+      (m) => !(document.querySelector('[role="log"]')?.textContent ?? '').includes(m),
+      END_MARKER,
+    );
+
+    o.fake.behavior.tokenDelayMs = o.tokenDelayMs;
+    o.fake.behavior.reply = () => text;
+    await box.fill('write the long answer');
+    hearth = await measure(page, () => box.press('Enter'), o.tokens, o.timeoutMs);
+    await page.waitForSelector('article[data-status="done"]:not([aria-label="You"])', { timeout: o.timeoutMs });
+  } finally {
+    await context.close();
+    if (sp) await stop(sp);
+    sp = null;
+  }
+
+  if (o.hearthOnly) return { hearth, baseline: hearth };
+  // Baseline: the naive page on a plain static server, fed the same chunks in-page.
+  const bport = await freePort();
+  const bs = spawnNode([o.staticServer, o.baselineDir, String(bport)], { env: o.hearthEnv, cwd: o.baselineDir });
+  const bcontext = await o.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    await waitHealthy(`http://127.0.0.1:${bport}/healthz`, bs);
+    const page = await bcontext.newPage();
+    await page.addInitScript(installLongTaskObserver);
+    await page.goto(`http://127.0.0.1:${bport}/`);
+    await page.waitForFunction(() => typeof (window as unknown as { __feed?: unknown }).__feed === 'function');
+    baseline = await measure(
+      page,
+      () =>
+        page.evaluate(
+          ([c, ms, per]) =>
+            (window as unknown as { __feed: (c: string[], ms: number, per: number) => void }).__feed(c, ms, per),
+          [chunks, o.baselineIntervalMs, o.baselinePerTick] as [string[], number, number],
+        ),
+      o.tokens,
+      o.timeoutMs,
+    );
+  } finally {
+    await bcontext.close();
+    await stop(bs);
+  }
+  return { hearth, baseline };
+}
