@@ -50,8 +50,9 @@ function chatWith(title: string, ...texts: string[]) {
 describe('toMatchExpression', () => {
   it('quotes every word, makes the last a prefix, and drops FTS syntax', () => {
     expect(toMatchExpression('quantum cat')).toBe('"quantum" "cat"*');
-    expect(toMatchExpression('a "b" NEAR(c d) e* -f OR g')).toBe('"a" "b" "NEAR" "c" "d" "e" "f" "OR" "g"*');
+    expect(toMatchExpression('a "b" NEAR(c d) e* -f OR gh')).toBe('"a" "b" "NEAR" "c" "d" "e" "f" "OR" "gh"*');
     expect(toMatchExpression('"*()":^')).toBeNull();
+    expect(toMatchExpression('quantum c')).toBe('"quantum" "c"');
     expect(toMatchExpression('crème brûlée')).toBe('"crème" "brûlée"*');
   });
 });

@@ -3,7 +3,7 @@
  *
  * User input never reaches FTS5 as syntax: it is split into words the way the unicode61 tokenizer
  * splits them, each word is quoted, and the last one becomes a prefix ("quantu" finds "quantum"), so
- * `"`, `*`, `(`, `NEAR`, `AND`, `-` … are just text. Hits are joined to live rows (message not
+ * `"`, `*`, `(`, `NEAR`, `AND`, `-` … are just text (a one-letter last word is matched whole). Hits are joined to live rows (message not
  * deleted, chat not deleted). Ranking: bm25 (best first), then most recent. To keep a very common
  * word fast on a big history, bm25 ranks the most recent CANDIDATES matches of each index.
  */
@@ -18,7 +18,8 @@ const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 export function toMatchExpression(input: string): string | null {
   const words = input.match(WORD);
   if (!words) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+  // A one-letter prefix would expand to a large part of the vocabulary (slow, and useless as a filter).
+  return words.map((w, i) => `"${w}"${i === words.length - 1 && [...w].length > 1 ? '*' : ''}`).join(' ');
 }
 
 interface Candidate {
