@@ -2,11 +2,11 @@
  * Full-text search over message text (messages_fts) and chat titles (chats_fts), FTS5 with bm25.
  *
  * User input never reaches FTS5 as syntax: it is split into words the way the unicode61 tokenizer
- * splits them, each word is quoted, and the last one becomes a prefix ("quantu" finds "quantum"), so
- * `"`, `*`, `(`, `NEAR`, `AND`, `-` … are just text (a one-letter last word is matched whole). Hits are joined to live rows (message not
- * deleted, chat not deleted). Ranking: bm25 (best first), then most recent. To keep a very common
- * word fast on a big history, bm25 ranks the most recent CANDIDATES matches of each index.
- */
+ * splits them, each word is quoted, and the last one becomes a prefix ("quantu" finds "quantum"),
+ * so `"`, `*`, `(`, `NEAR`, `AND`, `-` … are just text (a one-letter last word is matched whole).
+ * Hits are joined to live rows (message not deleted, chat not deleted). Ranking: bm25 (best first),
+ * then most recent. To keep a very common word fast on a big history, bm25 ranks the most recent
+ * CANDIDATES matches of each index (every match, when there are fewer). */
 import { SNIPPET_END, SNIPPET_START, type MessageRole, type SearchHit } from '../../../shared/types/domain';
 import type { Db } from '../store/database';
 
