@@ -4,7 +4,7 @@
  * outside the app, images wait for consent. While streaming, finished blocks are memoised and only
  * the last block is re-parsed per delta.
  */
-import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, startTransition, useEffect, useMemo, useState, type ReactNode } from 'react';
 import Markdown, { type Components, type UrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
@@ -142,18 +142,19 @@ export const STREAM_RENDER_INTERVAL_MS = 100;
 
 /**
  * `text`, but while `streaming` updated at most every `intervalMs` (the latest text always lands:
- * a trailing update is scheduled). When streaming ends the final text shows at once.
+ * a trailing update is scheduled). Updates render as a transition, so a large jump (many new
+ * blocks at once) is rendered in time slices instead of one long task.
  */
 function useThrottledText(text: string, streaming: boolean, intervalMs: number): string {
   const [state, setState] = useState(() => ({ text, at: 0 }));
   const due = state.at + intervalMs;
   useEffect(() => {
-    if (!streaming || state.text === text) return;
-    const wait = Math.max(0, due - performance.now());
-    const t = setTimeout(() => setState({ text, at: performance.now() }), wait);
+    if (state.text === text) return;
+    const wait = streaming ? Math.max(0, due - performance.now()) : 0;
+    const t = setTimeout(() => startTransition(() => setState({ text, at: performance.now() })), wait);
     return () => clearTimeout(t);
   }, [text, streaming, due, state.text]);
-  return streaming ? state.text : text;
+  return state.text;
 }
 
 export function MarkdownView({ text: latest, streaming }: { text: string; streaming: boolean }): ReactNode {
