@@ -34,7 +34,7 @@ test.describe('the chat slice', () => {
     await hearth.restart();
     await page.goto(hearth.openUrl);
     await expect(chat.chats).toHaveCount(1);
-    await chat.chats.first().getByRole('button', { name: 'What does Hearth do?' }).click();
+    await chat.chats.first().getByRole('button', { name: 'What does Hearth do?', exact: true }).click();
     await expect(chat.userMessages).toHaveText(['YouWhat does Hearth do?']);
     await expect(chat.lastAnswer()).toContainText('token by token as it arrives.');
     await expect(chat.model).toHaveValue('ollama/qwen2.5:0.5b');
