@@ -8,8 +8,8 @@ test.describe('the chat slice', () => {
     page,
   }) => {
     ollama.behavior.tokenDelayMs = 40;
-    ollama.behavior.reply = () =>
-      'Hearth keeps your history on this machine and streams every answer token by token as it arrives.';
+    const sentence = 'Hearth keeps your history on this machine and streams every answer token by token. ';
+    ollama.behavior.reply = () => sentence.repeat(6) + 'That is all, as it arrives.';
     await chat.open();
     await chat.waitForModels();
     await expect(chat.model.locator('option')).toHaveText(['llama3.2:1b · 1.2B', 'qwen2.5:0.5b · 494.03M']);
@@ -22,7 +22,7 @@ test.describe('the chat slice', () => {
     await expect(answer).toContainText('Hearth keeps');
     await expect(chat.stop).toBeVisible();
     expect(await answer.locator('.message-body').textContent()).not.toContain('as it arrives.');
-    await expect(answer).toContainText('token by token as it arrives.');
+    await expect(answer).toContainText('That is all, as it arrives.');
     await expect(chat.send).toBeVisible();
     await expect(answer).toContainText(/tok\/s/);
     expect(ollama.requests.at(-1)?.model).toBe('qwen2.5:0.5b');
@@ -35,8 +35,9 @@ test.describe('the chat slice', () => {
     await page.goto(hearth.openUrl);
     await expect(chat.chats).toHaveCount(1);
     await chat.chats.first().getByRole('button', { name: 'What does Hearth do?', exact: true }).click();
-    await expect(chat.userMessages).toHaveText(['YouWhat does Hearth do?']);
-    await expect(chat.lastAnswer()).toContainText('token by token as it arrives.');
+    await expect(chat.userMessages).toHaveCount(1);
+    await expect(chat.userMessages.first().locator('.message-body')).toHaveText('What does Hearth do?');
+    await expect(chat.lastAnswer()).toContainText('That is all, as it arrives.');
     await expect(chat.model).toHaveValue('ollama/qwen2.5:0.5b');
   });
 
