@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { EventEnvelope, EventPayload, MethodName, MethodOutput } from '../../shared/contract';
 import { createAppServices, type AppServices, type AppServicesOptions } from './app-services';
 import { silentLogger } from './util/logger';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
 
 const made: string[] = [];
 
@@ -125,4 +127,24 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/**
+ * The usual setup of a services test: one test Ollama for the file (handed to `onStart`), and after
+ * each test every services instance in `open` closed, the fake's behaviour reset, temp dirs removed.
+ */
+export function useFakeOllama(open: AppServices[], onStart: (fake: FakeOllama) => void): void {
+  let fake: FakeOllama | undefined;
+  beforeAll(async () => {
+    fake = await startFakeOllama();
+    onStart(fake);
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    fake?.reset();
+    removeTempDirs();
+  });
 }

@@ -1,29 +1,19 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
 import { startFakeOpenAi } from '../../../e2e/servers/fake-openai';
 import type { AppServices } from '../app-services';
 import { tinyPng } from './test-images';
 import { openDatabase } from '../store/database';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
 import { HybridClock } from '../util/hlc';
 import { AttachmentService, TEXT_LIMIT_BYTES } from './attachment-service';
 import { sniffImage } from './file-kind';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  fake.reset();
-  removeTempDirs();
-});
+useFakeOllama(open, (f) => (fake = f));
 
 function services(env: Record<string, string> = {}): AppServices {
   const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url, ...env } });

@@ -2,25 +2,15 @@
  * Branches end to end: real services over SQLite, the test Ollama. Regenerate, edit, continue,
  * send on a branch, setBranch — and the history each request sends is the path root → parent only.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../app-services';
-import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
 import { currentPath, siblingsOf } from './branches';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  fake.reset();
-  removeTempDirs();
-});
+useFakeOllama(open, (f) => (fake = f));
 
 function services(dir = makeTempDir()): AppServices {
   const s = openServices(dir, { env: { OLLAMA_BASE_URL: fake.url } });

@@ -3,25 +3,14 @@
  * speaking Ollama's HTTP API.
  */
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chunkText, startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import { chunkText, type FakeOllama } from '../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../app-services';
-import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, removeTempDirs, until } from '../test-helpers';
+import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, until, useFakeOllama } from '../test-helpers';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  fake.reset();
-  removeTempDirs();
-});
+useFakeOllama(open, (f) => (fake = f));
 
 function services(dataDir = makeTempDir(), options: Parameters<typeof openServices>[1] = {}): AppServices {
   const s = openServices(dataDir, { env: { OLLAMA_BASE_URL: fake.url }, ...options });

@@ -1,23 +1,13 @@
 /** models.pull: Ollama's /api/pull progress becomes 'models.pullProgress' events; then the model answers. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
 import type { EventPayload } from '../../../shared/contract';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  fake.reset();
-  removeTempDirs();
-});
+useFakeOllama(open, (f) => (fake = f));
 
 describe('models.pull', () => {
   it('streams progress, adds the model, and a regenerate of the failed answer then works', async () => {

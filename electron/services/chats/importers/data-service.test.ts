@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import { type FakeOllama } from '../../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../test-helpers';
 import { HEARTH_EXPORT_FORMAT } from './hearth-json';
 import { tinyPng } from '../../attachments/test-images';
 
@@ -11,17 +11,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name)
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  fake.reset();
-  removeTempDirs();
-});
+useFakeOllama(open, (f) => (fake = f));
 
 function services(): AppServices {
   const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });

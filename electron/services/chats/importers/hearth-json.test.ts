@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import { type FakeOllama } from '../../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../test-helpers';
 import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeOllama();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close();
-  fake.reset();
-  removeTempDirs();
-});
+useFakeOllama(open, (f) => (fake = f));
 
 function services(): AppServices {
   const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });
