@@ -6,7 +6,7 @@ import { makeTempDir, removeTempDirs } from '../test-helpers';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from '../store/chat-repo';
 import { openDatabase, type OpenedDatabase } from '../store/database';
-import { migrations } from '../store/migrations';
+import { LATEST_SCHEMA_VERSION, migrations } from '../store/migrations';
 import { SearchService, toMatchExpression } from './search-service';
 
 let opened: OpenedDatabase;
@@ -171,7 +171,7 @@ describe('migration from schema v1 to v2', () => {
 
     const v2 = openDatabase({ file });
     try {
-      expect(v2.schemaVersion).toBe(2);
+      expect(v2.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       expect(v2.backupFile).toMatch(/hearth-v1-\d+\.db$/);
       const repo2 = new ChatRepo(v2.db, new HybridClock(v2.deviceId), v2.deviceId);
       const chat = repo2.getChat('c1')!;

@@ -1,8 +1,9 @@
+import { LATEST_SCHEMA_VERSION } from './migrations';
 import { it, expect } from 'vitest';
 import { openDatabase } from './database';
 it('schema v2 keeps FTS in step: finished text indexed, streaming text not, deletes and renames followed', () => {
   const o = openDatabase({ file: ':memory:' });
-  expect(o.schemaVersion).toBe(2);
+  expect(o.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
   o.db
     .prepare(
       `INSERT INTO chats (id,title,model,created_at,updated_at,version,device_id) VALUES ('c','Hello world','m',1,1,'v','d')`,

@@ -170,6 +170,42 @@ export const migrations: Migration[] = [
       INSERT INTO chats_fts (rowid, title) SELECT rowid, title FROM chats WHERE deleted = 0;
     `,
   },
+  {
+    version: 3,
+    name: 'prefix index for search-as-you-type',
+    // Rebuilds messages_fts with prefix indexes of 2, 3 and 4 characters, so a half-typed word
+    // ("sto" → story, stove, storage…) reads one prepared doclist instead of merging hundreds.
+    sql: `
+      DROP TRIGGER messages_fts_insert;
+      DROP TRIGGER messages_fts_delete;
+      DROP TRIGGER messages_fts_update_old;
+      DROP TRIGGER messages_fts_update_new;
+      DROP TABLE messages_fts;
+      CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        content, content = 'messages', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3 4'
+      );
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+        WHEN new.deleted = 0 AND new.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+        WHEN old.deleted = 0 AND old.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+      END;
+      CREATE TRIGGER messages_fts_update_old AFTER UPDATE OF content, status, deleted ON messages
+        WHEN old.deleted = 0 AND old.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+      END;
+      CREATE TRIGGER messages_fts_update_new AFTER UPDATE OF content, status, deleted ON messages
+        WHEN new.deleted = 0 AND new.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content);
+      END;
+      INSERT INTO messages_fts (rowid, content)
+        SELECT rowid, content FROM messages WHERE deleted = 0 AND status != 'streaming';
+      INSERT INTO messages_fts (messages_fts) VALUES ('optimize');
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
