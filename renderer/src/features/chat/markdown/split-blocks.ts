@@ -107,7 +107,7 @@ export function splitIncremental(prev: SplitResult | null, text: string): SplitR
     done = done.slice();
     let start = from;
     for (const cut of cuts) {
-      const t = trimBlock(text.slice(start, cut));
+      const t = detach(trimBlock(text.slice(start, cut)));
       done.push({ text: t, hash: hashText(t) });
       start = cut;
     }
@@ -160,4 +160,14 @@ export function normalizeMathDelimiters(block: string): string {
         .replace(/\\\(([\s\S]+?)\\\)/g, (_m, tex: string) => `$${tex.trim()}$`);
     })
     .join('');
+}
+
+/**
+ * A copy of `s` that does not share memory with the text it was cut from. A slice of a long
+ * string keeps the whole parent alive (V8 sliced strings); a finished block lives as long as its
+ * message is on screen, and each one is cut from a different snapshot of the streaming answer, so
+ * without this every block would pin a full copy of the answer as it was at that moment.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
