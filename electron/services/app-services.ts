@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { AppInfo } from '../../shared/types/domain';
 import { createHandlers, createRouter, type Router } from './api';
 import { ChatService } from './chats/chat-service';
+import { ModelService } from './models/model-service';
 import { GenerationManager } from './chats/generation';
 import type { Flags } from './config/config';
 import { EventHub } from './events';
@@ -81,6 +82,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   const purged = attachments.purgeUnsent();
   if (purged) log.info(`${purged} attached file(s) never sent were removed`);
   const chats = new ChatService(chatRepo, settings, generation, events, attachments);
+  const models = new ModelService(settings, generation, events);
   const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION);
   const organisation = new OrganisationService(
     chatRepo,
@@ -99,7 +101,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   // HEARTH_MEDIA_ALLOW_PRIVATE=1 lets "Load image" reach loopback/LAN hosts (tests, a home image server).
   const media = { allowPrivate: (o.env ?? process.env).HEARTH_MEDIA_ALLOW_PRIVATE === '1' };
   const router = createRouter(
-    createHandlers({ chats, settings, organisation, attachments, data, info, log, media }),
+    createHandlers({ chats, models, settings, organisation, attachments, data, info, log, media }),
     log,
   );
   let closed = false;

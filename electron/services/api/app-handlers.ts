@@ -9,6 +9,6 @@ export function appHandlers(
     'app.info': () => d.info(),
     'settings.get': () => d.settings.view(),
     'settings.update': (input) => d.settings.update(input),
-    'models.list': () => d.chats.models(),
+    'models.list': () => d.models.list(),
   };
 }

@@ -24,6 +24,6 @@ export function chatHandlers(
     'messages.regenerate': (input) => d.chats.regenerate(input),
     'messages.edit': (input) => d.chats.edit(input),
     'messages.continue': (input) => d.chats.continue(input),
-    'models.pull': ({ model }) => d.chats.pullModel(model),
+    'models.pull': ({ model }) => d.models.pull(model),
   };
 }

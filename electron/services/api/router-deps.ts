@@ -1,6 +1,7 @@
 /** Everything the contract's handlers may use: the services, composed in app-services.ts. */
 import type { AppInfo } from '../../../shared/types/domain';
 import type { ChatService } from '../chats/chat-service';
+import type { ModelService } from '../models/model-service';
 import type { AttachmentService } from '../attachments/attachment-service';
 import type { DataService } from '../chats/importers/data-service';
 import type { RemoteImageOptions } from '../media/remote-image';
@@ -10,6 +11,7 @@ import type { Logger } from '../util/logger';
 
 export interface RouterDeps {
   chats: ChatService;
+  models: ModelService;
   settings: SettingsService;
   organisation: OrganisationService;
   attachments: AttachmentService;

@@ -1,10 +1,9 @@
 /**
  * Conversations: create, list, read, rename, delete; sending, regenerating, editing and continuing
- * answers on a tree of messages (branches); model downloads offered when a model is missing.
- * Public: list, get, create, rename, delete, models, send, regenerate, edit, continue, setBranch,
- * stop, pullModel.
+ * answers on a tree of messages (branches).
+ * Public: list, get, create, rename, delete, send, regenerate, edit, continue, setBranch, stop.
  */
-import type { Attachment, Chat, Message, ModelList } from '../../../shared/types/domain';
+import type { Attachment, Chat, Message } from '../../../shared/types/domain';
 import type { MethodParsedInput } from '../../../shared/contract';
 import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
@@ -29,8 +28,6 @@ export const NEW_CHAT_TITLE = 'New chat';
 type Sent = { chat: Chat; userMessage: Message; assistantMessage: Message };
 
 export class ChatService {
-  private readonly pulling = new Set<string>();
-
   constructor(
     private readonly repo: ChatRepo,
     private readonly settings: SettingsService,
@@ -73,40 +70,6 @@ export class ChatService {
     if (!this.repo.deleteChat(id)) throw new AppError('not_found', 'That chat does not exist.');
     this.events.emit('chat.deleted', { id });
     return { ok: true };
-  }
-
-  async models(): Promise<ModelList> {
-    const result: ModelList = { models: [], providers: [] };
-    await Promise.all(
-      this.settings.providers().map(async (p) => {
-        try {
-          const models = await p.listModels();
-          result.models.push(...models);
-          result.providers.push({
-            providerId: p.id,
-            kind: p.kind,
-            label: p.label,
-            baseUrl: p.baseUrl,
-            ok: true,
-            models: models.length,
-          });
-        } catch (err) {
-          result.providers.push({
-            providerId: p.id,
-            kind: p.kind,
-            label: p.label,
-            baseUrl: p.baseUrl,
-            ok: false,
-            models: 0,
-            error: err instanceof Error ? err.message : String(err),
-          });
-        }
-      }),
-    );
-    const order = new Map(this.settings.providers().map((p, i) => [p.id, i]));
-    result.providers.sort((a, b) => order.get(a.providerId)! - order.get(b.providerId)!);
-    result.models.sort((a, b) => order.get(a.providerId)! - order.get(b.providerId)! || a.name.localeCompare(b.name));
-    return result;
   }
 
   /** Ask a question: after `parentId` when given, else after the branch on screen. */
@@ -294,56 +257,6 @@ export class ChatService {
 
   async stop(messageId: string): Promise<{ stopped: boolean }> {
     return { stopped: await this.generation.stop(messageId) };
-  }
-
-  /** Download a model through its provider (Ollama); progress goes out as 'models.pullProgress'. */
-  pullModel(model: string): { started: boolean } {
-    const ref = splitModelId(model);
-    const provider =
-      (ref && this.settings.provider(ref.providerId)) || this.settings.providers().find((p) => p.kind === 'ollama');
-    const name = ref && this.settings.provider(ref.providerId) ? ref.model : model;
-    if (!provider?.pull) {
-      throw new AppError(
-        'invalid_input',
-        `Models can only be downloaded from Ollama; "${model}" is not an Ollama model.`,
-      );
-    }
-    const pull = provider.pull.bind(provider);
-    if (this.pulling.has(model)) return { started: false };
-    this.pulling.add(model);
-    void this.generation.runBackground(async (signal) => {
-      let last = 0;
-      try {
-        await pull(
-          name,
-          (p) => {
-            // Ollama reports every few KB; a few updates a second are plenty for a progress bar.
-            const now = Date.now();
-            if (now - last < 100 && p.completed !== p.total) return;
-            last = now;
-            this.events.emit('models.pullProgress', {
-              model,
-              status: p.status,
-              completed: p.completed,
-              total: p.total,
-              done: false,
-            });
-          },
-          signal,
-        );
-        this.events.emit('models.pullProgress', { model, status: 'success', done: true });
-      } catch (err) {
-        this.events.emit('models.pullProgress', {
-          model,
-          status: 'error',
-          done: true,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      } finally {
-        this.pulling.delete(model);
-      }
-    });
-    return { started: true };
   }
 
   private resolveModel(modelId: string): { ref: { providerId: string; model: string }; provider: Provider } {
