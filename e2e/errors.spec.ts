@@ -8,6 +8,10 @@ test('an unreachable Ollama is explained, and Retry recovers once it is back', a
   await expect(alert).toContainText(`http://127.0.0.1:${port}`);
   await expect(alert).toContainText('ollama serve');
   await expect(chat.send).toBeDisabled();
+  // Enter without a model says why nothing was sent, and keeps the text.
+  await chat.ask('typed too early');
+  await expect(chat.page.getByRole('alert').filter({ hasText: 'Pick a model first' })).toBeVisible();
+  await expect(chat.message).toHaveValue('typed too early');
 
   const { startFakeOllama } = await import('./servers/fake-ollama');
   const revived = await startFakeOllama({ port });
@@ -15,6 +19,7 @@ test('an unreachable Ollama is explained, and Retry recovers once it is back', a
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(alert).toBeHidden();
     await chat.waitForModels();
+    await chat.message.fill('');
     await chat.ask('are you back?');
     await expect(chat.lastAnswer()).toContainText('You said: are you back?');
   } finally {

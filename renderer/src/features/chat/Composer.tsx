@@ -150,6 +150,11 @@ export function Composer() {
   };
 
   const submit = async () => {
+    if (text.trim() && !hasModel) {
+      // Say why Enter did nothing; the text stays in the box.
+      setAttachError('Pick a model first — the list above fills in once a backend answers.');
+      return;
+    }
     if (!canSend) return;
     const content = text;
     const sent = files;
