@@ -54,6 +54,9 @@ export interface ChatSlice {
   resync(): Promise<void>;
 }
 
+/** How long streamed deltas are gathered before they reach the store. */
+const DELTA_BATCH_MS = 50;
+
 type EarlyEvent =
   { kind: 'delta'; payload: EventPayload<'message.delta'> } | { kind: 'done'; payload: EventPayload<'message.done'> };
 
@@ -115,6 +118,37 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
   };
 
   const leafOf = () => get().activeChat?.currentLeafId ?? null;
+
+  const applyDelta = (p: EventPayload<'message.delta'>): void => {
+    const { chatId, messageId, offset, delta } = p;
+    const m = get().activeChatId === chatId ? get().tree.find((x) => x.id === messageId) : undefined;
+    if (!m) {
+      // The answer may start before `send` has returned its message: keep the event until it has.
+      remember(messageId, { kind: 'delta', payload: p });
+      return;
+    }
+    const merged = delta ? mergeDelta(m.content, offset, delta) : m.content;
+    const thinking =
+      p.thinking && p.thinkingOffset !== undefined
+        ? mergeDelta(m.thinking ?? '', p.thinkingOffset, p.thinking)
+        : (m.thinking ?? '');
+    if (merged === null || thinking === null) {
+      void get().resync();
+      return;
+    }
+    if (merged === m.content && thinking === (m.thinking ?? '')) return;
+    patchMessage(messageId, (x) => ({ ...x, content: merged, thinking: thinking || x.thinking }));
+  };
+
+  let pendingDeltas: EventPayload<'message.delta'>[] = [];
+  let deltaTimer: ReturnType<typeof setTimeout> | null = null;
+  const flushDeltas = (): void => {
+    if (deltaTimer) clearTimeout(deltaTimer);
+    deltaTimer = null;
+    const batch = pendingDeltas;
+    pendingDeltas = [];
+    for (const p of batch) applyDelta(p);
+  };
 
   return {
     activeChatId: null,
@@ -273,27 +307,14 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     },
 
     onDelta(p) {
-      const { chatId, messageId, offset, delta } = p;
-      const m = get().activeChatId === chatId ? get().tree.find((x) => x.id === messageId) : undefined;
-      if (!m) {
-        // The answer may start before `send` has returned its message: keep the event until it has.
-        remember(messageId, { kind: 'delta', payload: p });
-        return;
-      }
-      const merged = delta ? mergeDelta(m.content, offset, delta) : m.content;
-      const thinking =
-        p.thinking && p.thinkingOffset !== undefined
-          ? mergeDelta(m.thinking ?? '', p.thinkingOffset, p.thinking)
-          : (m.thinking ?? '');
-      if (merged === null || thinking === null) {
-        void get().resync();
-        return;
-      }
-      if (merged === m.content && thinking === (m.thinking ?? '')) return;
-      patchMessage(messageId, (x) => ({ ...x, content: merged, thinking: thinking || x.thinking }));
+      // Deltas arrive about once a frame; the answer re-renders at most every 100 ms anyway, so
+      // apply them to the store in batches instead of re-rendering the list for each one.
+      pendingDeltas.push(p);
+      deltaTimer ??= setTimeout(flushDeltas, DELTA_BATCH_MS);
     },
 
     onDone(p) {
+      flushDeltas();
       const { chatId, messageId, status, content, error, stats } = p;
       if (get().activeChatId !== chatId || !get().tree.some((m) => m.id === messageId)) {
         remember(messageId, { kind: 'done', payload: p });
