@@ -200,6 +200,15 @@ describe('hearth doctor', () => {
     expect(r.stdout).toMatch(/✗ Ollama/);
     expect(r.stdout).toContain(url);
   });
+  it('shows the GPU choice from OLLAMA_GPU_DRIVER / OLLAMA_GPU_COUNT only when one is set', async () => {
+    const plain = await run(['doctor', '--data-dir', makeTempDir()]);
+    expect(plain.stdout).not.toContain('Ollama GPU');
+    const gpu = await run(['doctor', '--data-dir', makeTempDir()], {
+      OLLAMA_GPU_DRIVER: 'rocm',
+      OLLAMA_GPU_COUNT: '2',
+    });
+    expect(gpu.stdout).toMatch(/Ollama GPU\s+rocm, 2 GPU\(s\)/);
+  });
 });
 
 describe('hearth export / import', () => {

@@ -80,6 +80,14 @@ export async function runDoctor(
       detail: 'configured; sync is not part of this version yet',
     });
   }
+  if (c.gpu.driver || c.gpu.count !== null) {
+    lines.push({
+      name: 'Ollama GPU',
+      value: `${c.gpu.driver ?? 'auto'}${c.gpu.count !== null ? `, ${c.gpu.count} GPU(s)` : ''}`,
+      ok: null,
+      detail: 'from OLLAMA_GPU_DRIVER / OLLAMA_GPU_COUNT, for a bundled Ollama',
+    });
+  }
   lines.push({
     name: 'serve',
     value: `${c.host.value}:${c.port.value}`,
