@@ -5,7 +5,7 @@
  * HTTP 200. Tests steer it through `behavior`. Loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, readBody, sleep } from './http-util';
 
 export interface FakeModel {
   name: string;
@@ -111,7 +111,6 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     titleReply: defaultTitleReply,
     pullDelayMs: 20,
   });
-  const sockets = new Set<Socket>();
   let streams = 0;
   const fake: FakeOllama = {
     url: '',
@@ -129,10 +128,7 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       fake.pulls.length = 0;
       fake.models = options.models ?? [...DEFAULT_MODELS];
     },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
+    close: () => listening.close(),
   };
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -329,25 +325,8 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     res.end();
   }
 
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', () => r()));
-  fake.port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  fake.port = listening.port;
   fake.url = `http://127.0.0.1:${fake.port}`;
   return fake;
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

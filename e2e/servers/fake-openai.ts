@@ -7,7 +7,7 @@
  * Tests steer it through `behavior`. Loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, readBody, sleep } from './http-util';
 
 export interface OpenAiRequestBody {
   model?: string;
@@ -66,7 +66,6 @@ export async function startFakeOpenAi(
     failAfterChunks: null,
     failKind: 'drop',
   });
-  const sockets = new Set<Socket>();
   const fake: FakeOpenAi = {
     url: '',
     baseUrl: '',
@@ -80,10 +79,7 @@ export async function startFakeOpenAi(
       fake.requests.length = 0;
       fake.authHeaders.length = 0;
     },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
+    close: () => listening.close(),
   };
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -227,26 +223,8 @@ export async function startFakeOpenAi(
     res.end('data: [DONE]\n\n');
   }
 
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', () => r()));
-  const port = (server.address() as AddressInfo).port;
-  fake.url = `http://127.0.0.1:${port}`;
+  const listening = await listenOnLoopback(server, options.port);
+  fake.url = `http://127.0.0.1:${listening.port}`;
   fake.baseUrl = `${fake.url}/v1`;
   return fake;
-}
-
-function sleep(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
