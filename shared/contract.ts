@@ -18,6 +18,11 @@ import type {
   SearchHit,
   SettingsView,
   TagCount,
+  InstalledModel,
+  MachineMemory,
+  ModelDetails,
+  OllamaStatus,
+  RunningModel,
 } from './types/domain';
 import type { AppErrorShape } from './types/errors';
 
@@ -50,6 +55,28 @@ export const SettingsPatchSchema = z
     defaultModel: z.string().max(512).nullable().optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     autoTitle: z.boolean().optional(),
+    /** How Hearth finds Ollama: auto (external if reachable, else bundled), external, bundled. */
+    ollamaMode: z.enum(['auto', 'external', 'bundled']).optional(),
+    /** The bundled server's executable; null: the one shipped with Hearth (or HEARTH_OLLAMA_PATH). */
+    ollamaPath: z.string().trim().min(1).max(4096).nullable().optional(),
+    /** Where the bundled server keeps models; null: ~/.ollama/models when it exists, else <data>/models. */
+    ollamaModelsDir: z.string().trim().min(1).max(4096).nullable().optional(),
+    /** Replaces the list of extra Ollama servers (each its own provider, e.g. a GPU box). */
+    ollamaServers: z
+      .array(
+        z
+          .object({
+            id: z
+              .string()
+              .regex(/^[a-z0-9-]{1,40}$/)
+              .optional(),
+            label: z.string().trim().min(1).max(80),
+            baseUrl: httpUrl,
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
     /** Replaces the list of extra endpoints. A missing apiKey keeps the stored one; null removes it. */
     openaiEndpoints: z
       .array(
@@ -94,6 +121,10 @@ const base64 = z
   .max(28_000_000)
   .regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64');
 
+/** A model id (`provider/name`) or a bare Ollama model name such as `llama3.2:3b`. */
+const modelRef = z.string().trim().min(1).max(512);
+const providerRef = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a provider id');
+
 export const methods = {
   'app.info': { input: empty, output: out<AppInfo>() },
   'settings.get': { input: empty, output: out<SettingsView>() },
@@ -103,6 +134,33 @@ export const methods = {
   'models.pull': {
     input: z.object({ model: z.string().trim().min(1).max(512) }).strict(),
     output: out<{ started: boolean }>(),
+  },
+  /** Stop a download started with models.pull; what was downloaded stays, so pulling again resumes. */
+  'models.pullCancel': { input: z.object({ model: modelRef }).strict(), output: out<{ cancelled: boolean }>() },
+  /** Installed models of one Ollama server (default: the primary), with capabilities and a fits hint. */
+  'models.installed': {
+    input: z.object({ providerId: providerRef.optional() }).strict(),
+    output: out<{ providerId: string; models: InstalledModel[]; memory: MachineMemory }>(),
+  },
+  /** Ollama's /api/show: parameters, template, license, model info. */
+  'models.show': { input: z.object({ model: modelRef }).strict(), output: out<ModelDetails>() },
+  'models.delete': { input: z.object({ model: modelRef }).strict(), output: out<{ deleted: boolean }>() },
+  /** Ollama's /api/ps: models in memory, with VRAM and when they unload. */
+  'models.running': {
+    input: z.object({ providerId: providerRef.optional() }).strict(),
+    output: out<{ providerId: string; models: RunningModel[] }>(),
+  },
+  'models.unload': { input: z.object({ model: modelRef }).strict(), output: out<{ unloaded: boolean }>() },
+  'ollama.status': { input: empty, output: out<OllamaStatus>() },
+  /** Start, stop or restart the bundled server; retry re-runs the auto choice (external, else bundled). */
+  'ollama.control': {
+    input: z.object({ action: z.enum(['start', 'stop', 'restart', 'retry']) }).strict(),
+    output: out<OllamaStatus>(),
+  },
+  /** The tail of the bundled server's log file. */
+  'ollama.logs': {
+    input: z.object({ lines: z.number().int().min(1).max(5000).optional() }).strict(),
+    output: out<{ file: string; text: string }>(),
   },
   'chats.list': {
     input: z
@@ -249,11 +307,21 @@ export const events = {
   'models.pullProgress': z.object({
     model: z.string(),
     status: z.string(),
+    /** Bytes of the layer named in status (`pulling <digest>`). */
     completed: z.number().optional(),
     total: z.number().optional(),
+    /** Every layer seen so far, and the sums over them (for the overall bar). */
+    layers: z.array(z.object({ digest: z.string(), completed: z.number(), total: z.number() })).optional(),
+    overallCompleted: z.number().optional(),
+    overallTotal: z.number().optional(),
+    bytesPerSec: z.number().optional(),
+    etaSec: z.number().optional(),
     done: z.boolean(),
+    cancelled: z.boolean().optional(),
     error: z.string().optional(),
   }),
+  /** The Ollama servers' state changed (starting, running, stopped, error, unavailable). */
+  'ollama.status': z.custom<OllamaStatus>(),
   'folders.changed': z.object({}),
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
   'chat.deleted': z.object({ id: z.string() }),

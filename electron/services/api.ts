@@ -18,6 +18,8 @@ import { chatHandlers } from './api/chat-handlers';
 import { organisationHandlers } from './api/organisation-handlers';
 import { dataHandlers } from './api/data-handlers';
 import { mediaHandlers } from './api/media-handlers';
+import { modelHandlers } from './api/model-handlers';
+import { ollamaHandlers } from './api/ollama-handlers';
 
 export type { RouterDeps };
 
@@ -35,6 +37,8 @@ export function createHandlers(d: RouterDeps): Handlers {
     ...organisationHandlers(d),
     ...dataHandlers(d),
     ...mediaHandlers(d),
+    ...modelHandlers(d),
+    ...ollamaHandlers(d),
   } satisfies Handlers;
 }
 

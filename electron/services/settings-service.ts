@@ -1,5 +1,5 @@
 /** Stored settings + environment + flags → the effective configuration and the providers it implies. */
-import type { SettingsView } from '../../shared/types/domain';
+import type { OllamaMode, SettingsView } from '../../shared/types/domain';
 import type { MethodParsedInput } from '../../shared/contract';
 import { AppError } from '../../shared/types/errors';
 import { normaliseBaseUrl, resolveConfig, type Flags, type ResolvedConfig, type StoredSettings } from './config/config';
@@ -19,8 +19,15 @@ export interface StoredEndpoint {
   apiKey: string | null;
 }
 
-/** `oai-<slug of the label>`, unique among `taken` (ids are what model ids start with). */
-export function endpointId(label: string, taken: Set<string>): string {
+/** An extra Ollama server as stored. */
+export interface StoredOllamaServer {
+  id: string;
+  label: string;
+  baseUrl: string;
+}
+
+/** `<prefix>-<slug of the label>`, unique among `taken` (ids are what model ids start with). */
+export function endpointId(label: string, taken: Set<string>, prefix = 'oai'): string {
   const slug =
     label
       .toLowerCase()
@@ -29,13 +36,15 @@ export function endpointId(label: string, taken: Set<string>): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 24)
       .replace(/-+$/, '') || 'endpoint';
-  let id = `oai-${slug}`;
-  for (let n = 2; taken.has(id); n++) id = `oai-${slug}-${n}`;
+  let id = `${prefix}-${slug}`;
+  for (let n = 2; taken.has(id); n++) id = `${prefix}-${slug}-${n}`;
   return id;
 }
 
 export class SettingsService {
   private cachedProviders: Provider[] | null = null;
+  /** Where the primary Ollama actually is when Hearth runs it (the bundled server's port). */
+  private runtimeOllamaUrl: string | null = null;
 
   constructor(
     private readonly repo: SettingsRepo,
@@ -63,6 +72,7 @@ export class SettingsService {
       const src = c[k].source;
       if (src === 'flag' || src === 'env') locked[k] = src;
     }
+    if (this.env.HEARTH_OLLAMA_PATH?.trim()) locked.ollamaPath = 'env';
     return {
       ollamaBaseUrl: c.ollamaBaseUrl.value,
       openaiBaseUrl: c.openaiBaseUrl.value,
@@ -76,13 +86,17 @@ export class SettingsService {
         apiKeySet: !!e.apiKey,
       })),
       autoTitle: this.autoTitle(),
+      ollamaMode: this.ollamaMode(),
+      ollamaPath: this.repo.get<string>('ollamaPath') ?? null,
+      ollamaModelsDir: this.repo.get<string>('ollamaModelsDir') ?? null,
+      ollamaServers: this.ollamaServers(),
       locked,
     };
   }
 
   update(patch: MethodParsedInput<'settings.update'>): SettingsView {
     const locked = this.view().locked;
-    for (const k of ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey'] as const) {
+    for (const k of ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey', 'ollamaPath'] as const) {
       if (patch[k] !== undefined && locked[k]) {
         throw new AppError(
           'conflict',
@@ -100,8 +114,55 @@ export class SettingsService {
     if (patch.autoTitle !== undefined) this.repo.set('autoTitle', patch.autoTitle);
     if (patch.openaiEndpoints !== undefined)
       this.repo.set('openaiEndpoints', this.mergeEndpoints(patch.openaiEndpoints));
+    if (patch.ollamaMode !== undefined) this.repo.set('ollamaMode', patch.ollamaMode);
+    if (patch.ollamaPath !== undefined) this.repo.set('ollamaPath', patch.ollamaPath);
+    if (patch.ollamaModelsDir !== undefined) this.repo.set('ollamaModelsDir', patch.ollamaModelsDir);
+    if (patch.ollamaServers !== undefined) {
+      const old = new Set(this.ollamaServers().map((e) => e.id));
+      const taken = new Set<string>(['ollama', 'openai', ...this.endpoints().map((e) => e.id)]);
+      for (const e of patch.ollamaServers) if (e.id && old.has(e.id)) taken.add(e.id);
+      const next = patch.ollamaServers.map((e) => {
+        const id = e.id && old.has(e.id) ? e.id : endpointId(e.label, taken, 'ollama');
+        taken.add(id);
+        return { id, label: e.label, baseUrl: normaliseBaseUrl(e.baseUrl).replace(/\/api$/i, '') };
+      });
+      this.repo.set('ollamaServers', next);
+    }
     this.cachedProviders = null;
     return this.view();
+  }
+
+  ollamaMode(): OllamaMode {
+    const m = this.repo.get<OllamaMode>('ollamaMode');
+    return m === 'external' || m === 'bundled' ? m : 'auto';
+  }
+
+  /** HEARTH_OLLAMA_PATH, else the stored path, else null (the executable shipped with Hearth). */
+  ollamaPath(): string | null {
+    return this.env.HEARTH_OLLAMA_PATH?.trim() || this.repo.get<string>('ollamaPath') || null;
+  }
+
+  ollamaModelsDir(): string | null {
+    return this.repo.get<string>('ollamaModelsDir') || null;
+  }
+
+  ollamaServers(): StoredOllamaServer[] {
+    const list = this.repo.get<StoredOllamaServer[]>('ollamaServers');
+    return Array.isArray(list)
+      ? list.filter((e) => e && typeof e.id === 'string' && typeof e.baseUrl === 'string')
+      : [];
+  }
+
+  /** The runtime manager says where the primary Ollama is (the bundled server's URL), or null for the configured one. */
+  setRuntimeOllamaUrl(url: string | null): void {
+    if (url === this.runtimeOllamaUrl) return;
+    this.runtimeOllamaUrl = url;
+    this.cachedProviders = null;
+  }
+
+  /** The primary Ollama's URL as chats use it: the bundled server when it runs, else the configured one. */
+  primaryOllamaUrl(): string {
+    return this.runtimeOllamaUrl ?? this.config().ollamaBaseUrl.value;
   }
 
   /** Give chats a model-written title after the first answer (default on). */
@@ -142,7 +203,10 @@ export class SettingsService {
   providers(): Provider[] {
     if (this.cachedProviders) return this.cachedProviders;
     const c = this.config();
-    const list: Provider[] = [new OllamaProvider({ baseUrl: c.ollamaBaseUrl.value, fetch: this.fetchImpl })];
+    const list: Provider[] = [new OllamaProvider({ baseUrl: this.primaryOllamaUrl(), fetch: this.fetchImpl })];
+    for (const o of this.ollamaServers()) {
+      list.push(new OllamaProvider({ id: o.id, label: o.label, baseUrl: o.baseUrl, fetch: this.fetchImpl }));
+    }
     if (c.openaiBaseUrl.value) {
       // A key that no longer decrypts breaks this provider only, never the Ollama models beside it.
       let apiKey: string | null = null;

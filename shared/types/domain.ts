@@ -156,8 +156,15 @@ export interface SettingsView {
   openaiEndpoints: { id: string; label: string; baseUrl: string; apiKeySet: boolean }[];
   /** Give a chat a short model-written title after its first answer. */
   autoTitle: boolean;
+  ollamaMode: OllamaMode;
+  /** Stored executable path for the bundled server (null: the shipped one or HEARTH_OLLAMA_PATH). */
+  ollamaPath: string | null;
+  /** Stored models folder for the bundled server (null: the default). */
+  ollamaModelsDir: string | null;
+  /** Extra Ollama servers, each its own provider (`ollama-<slug>`). */
+  ollamaServers: { id: string; label: string; baseUrl: string }[];
   /** Which values are fixed by a flag or environment variable and so cannot be edited here. */
-  locked: Partial<Record<'ollamaBaseUrl' | 'openaiBaseUrl' | 'openaiApiKey', 'flag' | 'env'>>;
+  locked: Partial<Record<'ollamaBaseUrl' | 'openaiBaseUrl' | 'openaiApiKey' | 'ollamaPath', 'flag' | 'env'>>;
 }
 
 export interface AppInfo {
@@ -166,4 +173,86 @@ export interface AppInfo {
   host: 'electron' | 'serve' | 'cli';
   dataDir: string;
   schemaVersion: number;
+}
+
+/* ─── Ollama runtime and model manager (issue 4) ─── */
+
+/** auto: a reachable external Ollama, else the bundled one, else explain how to get one. */
+export type OllamaMode = 'auto' | 'external' | 'bundled';
+export type OllamaState = 'starting' | 'running' | 'stopped' | 'error' | 'unavailable';
+
+/** One Ollama server Hearth talks to: the primary (bundled or external) or an extra external one. */
+export interface OllamaServerStatus {
+  /** The provider id its models carry: 'ollama' for the primary server, `ollama-<slug>` for extra ones. */
+  providerId: string;
+  label: string;
+  kind: 'bundled' | 'external';
+  state: OllamaState;
+  baseUrl: string | null;
+  version: string | null;
+  /** For error/unavailable: what went wrong in plain words and what to do. */
+  error: string | null;
+  pid: number | null;
+  /** Restarts after crashes in the current 2-minute window (bundled only). */
+  restarts: number;
+  /** When the state last changed (ms since epoch). */
+  since: number;
+}
+
+export interface OllamaStatus {
+  mode: OllamaMode;
+  /** The primary server first, then the extra external servers from settings. */
+  servers: OllamaServerStatus[];
+  bundled: {
+    /** An executable was found (resources/ollama/<platform>-<arch>/, settings or HEARTH_OLLAMA_PATH). */
+    available: boolean;
+    path: string | null;
+    modelsDir: string;
+    logFile: string;
+  };
+}
+
+export type ModelCapability = 'completion' | 'vision' | 'thinking' | 'tools' | 'embedding' | 'insert';
+
+/** An installed Ollama model with what the model manager shows. */
+export interface InstalledModel extends ModelInfo {
+  digest?: string;
+  contextLength?: number;
+  capabilities: ModelCapability[];
+  /** Model size against free memory: fits, tight (within 20%), or too big. */
+  fits?: 'yes' | 'tight' | 'no';
+}
+
+export interface ModelDetails {
+  id: string;
+  name: string;
+  family?: string;
+  parameterSize?: string;
+  quantization?: string;
+  contextLength?: number;
+  capabilities: ModelCapability[];
+  /** Ollama's `parameters` text (one "name value" per line). */
+  parameters: string | null;
+  template: string | null;
+  system: string | null;
+  license: string | null;
+  /** Selected model_info entries (architecture, context length, embedding length…). */
+  modelInfo: Record<string, string | number | boolean>;
+  modifiedAt?: number;
+}
+
+export interface RunningModel {
+  id: string;
+  providerId: string;
+  name: string;
+  sizeBytes: number;
+  vramBytes: number;
+  /** When Ollama unloads it (ms since epoch); null if kept loaded indefinitely. */
+  expiresAt: number | null;
+  contextLength?: number;
+}
+
+export interface MachineMemory {
+  totalBytes: number;
+  freeBytes: number;
 }
