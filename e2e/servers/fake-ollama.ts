@@ -2,8 +2,11 @@
  * A test server that speaks Ollama's HTTP API as documented (docs/api.md): `GET /`, `/api/version`,
  * `/api/tags`, and `POST /api/chat` streaming NDJSON with a final stats chunk (durations in ns),
  * `{"error": …}` bodies with the documented status codes, and an `{"error": …}` line mid-stream with
- * HTTP 200. Tests steer it through `behavior`. Loopback only.
+ * HTTP 200. The model manager's side: `/api/pull` (resumable NDJSON progress per layer, failures),
+ * `/api/show`, `DELETE /api/delete`, `/api/ps` (models loaded by chats) and `/api/generate` (load and
+ * unload with keep_alive). Tests steer it through `behavior`. Loopback only.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody, sleep } from './http-util';
 
@@ -15,6 +18,23 @@ export interface FakeModel {
   quantization: string;
   /** Reported by /api/show as model_info["<family>.context_length"]. */
   contextLength?: number;
+  /** /api/show `capabilities` (default ['completion']); 'vision' also adds projector_info for old servers. */
+  capabilities?: string[];
+  /** /api/show fields (defaults: no license, no system, empty parameters, `{{ .Prompt }}`). */
+  license?: string;
+  system?: string;
+  parameters?: string;
+  template?: string;
+  /** Manifest digest (default: derived from the name, so it stays stable when others are deleted). */
+  digest?: string;
+}
+
+/** A model loaded in memory, as /api/ps lists it. */
+export interface FakeLoaded {
+  name: string;
+  /** ms since epoch; null: kept loaded (keep_alive < 0). */
+  expiresAt: number | null;
+  contextLength: number;
 }
 
 export interface ChatRequestBody {
@@ -46,7 +66,24 @@ export interface FakeOllamaBehavior {
   titleReply(body: ChatRequestBody): string;
   /** Delay between /api/pull progress lines. */
   pullDelayMs: number;
+  /** Progress lines for the model layer of a pull (each a step of total/pullSteps bytes). */
+  pullSteps: number;
+  /** Bytes of the model layer of a pulled model (the small template/license/params layers are added). */
+  pullSize(name: string): number;
+  /** Names the "registry" does not know: the pull fails with "pull model manifest: file does not exist". */
+  pullUnknown(name: string): boolean;
+  /** After this many progress lines, an `{"error": pullErrorMessage}` line (HTTP 200 already sent). */
+  pullErrorAfterLines: number | null;
+  pullErrorMessage: string;
+  /** /api/show without `capabilities` (Ollama before 0.6.4): clients must read model_info/projector_info. */
+  showWithoutCapabilities: boolean;
 }
+
+/** The error line Ollama sends when a download fills the disk. */
+export const DISK_FULL_ERROR = 'write /root/.ollama/models/blobs/sha256-partial-0: no space left on device';
+/** The error line Ollama sends when the registry stops answering mid-download. */
+export const NETWORK_ERROR =
+  'max retries exceeded: Get "https://registry.ollama.ai/v2/library/blobs/sha256": dial tcp: lookup registry.ollama.ai: no such host';
 
 /** A title request from Hearth's auto-title: its last user message starts with this. */
 export const TITLE_REQUEST_PREFIX = 'Write a title';
@@ -89,7 +126,13 @@ export interface FakeOllama {
   /** Auto-title requests (kept apart from `requests` so tests counting chat turns are not disturbed). */
   titleRequests: ChatRequestBody[];
   /** Every /api/pull request body. */
-  pulls: { model?: string; name?: string }[];
+  pulls: { model?: string; name?: string; stream?: boolean }[];
+  /** Bytes on disk per blob digest: a cancelled pull keeps its partial bytes and the next one resumes. */
+  blobs: Map<string, number>;
+  /** Models in memory (/api/ps): loaded by chats, removed by keep_alive 0 or a delete. */
+  loaded: FakeLoaded[];
+  /** Model names asked of /api/show, in order. */
+  showRequests: string[];
   /** Chat streams currently open. */
   openStreams(): number;
   reset(): void;
@@ -97,6 +140,21 @@ export interface FakeOllama {
 }
 
 const NS = 1_000_000;
+
+/** A sha256 digest in Ollama's form, stable for the same seed. */
+export function digestOf(seed: string): string {
+  return `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+}
+
+/** Ollama's keep_alive in ms: a number is seconds, a string a Go duration; default 5 minutes. */
+export function keepAliveMs(v: string | number | undefined): number {
+  if (v === undefined || v === '') return 5 * 60_000;
+  if (typeof v === 'number') return v * 1000;
+  const m = /^(-?\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) return 5 * 60_000;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
 
 export async function startFakeOllama(options: { port?: number; models?: FakeModel[] } = {}): Promise<FakeOllama> {
   const defaults = (): FakeOllamaBehavior => ({
@@ -110,6 +168,12 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     thinking: () => null,
     titleReply: defaultTitleReply,
     pullDelayMs: 20,
+    pullSteps: 4,
+    pullSize: () => 2_019_393_189,
+    pullUnknown: (name) => name.startsWith('nosuch'),
+    pullErrorAfterLines: null,
+    pullErrorMessage: NETWORK_ERROR,
+    showWithoutCapabilities: false,
   });
   let streams = 0;
   const fake: FakeOllama = {
@@ -120,6 +184,9 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     requests: [],
     titleRequests: [],
     pulls: [],
+    blobs: new Map(),
+    loaded: [],
+    showRequests: [],
     openStreams: () => streams,
     reset() {
       fake.behavior = defaults();
@@ -127,6 +194,9 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       fake.titleRequests.length = 0;
       fake.pulls.length = 0;
       fake.models = options.models ?? [...DEFAULT_MODELS];
+      fake.blobs.clear();
+      fake.loaded.length = 0;
+      fake.showRequests.length = 0;
     },
     close: () => listening.close(),
   };
@@ -158,7 +228,7 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
           model: m.name,
           modified_at: new Date(Date.UTC(2025, 0, 10 + i)).toISOString(),
           size: m.size,
-          digest: `${(i + 1).toString(16).padStart(2, '0')}${'ab'.repeat(31)}`,
+          digest: m.digest ?? digestOf(`manifest ${m.name}`).slice(7),
           details: {
             parent_model: '',
             format: 'gguf',
@@ -173,6 +243,9 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     if (req.method === 'POST' && path === '/api/chat') return chat(req, res);
     if (req.method === 'POST' && path === '/api/show') return show(req, res);
     if (req.method === 'POST' && path === '/api/pull') return pull(req, res);
+    if (req.method === 'DELETE' && path === '/api/delete') return remove(req, res);
+    if (req.method === 'GET' && path === '/api/ps') return ps(res);
+    if (req.method === 'POST' && path === '/api/generate') return generate(req, res);
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('404 page not found');
   }
@@ -192,6 +265,10 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       return json(res, 404, { error: `model "${body.model}" not found, try pulling it first` });
     }
     if (b.fail500) return json(res, 500, { error: 'llama runner process has terminated: exit status 2' });
+    load(
+      fake.models.find((m) => m.name === body.model || m.name === `${body.model}:latest`)!,
+      body,
+    );
     const started = process.hrtime.bigint();
     if (b.loadDelayMs) await sleep(b.loadDelayMs);
     const chunks = chunkText(title ? b.titleReply(body) : b.reply(body));
@@ -266,16 +343,27 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     }
   }
 
-  /** POST /api/show: details and model_info with "<family>.context_length", as Ollama answers. */
+  const findModel = (name: string | undefined) =>
+    fake.models.find((x) => x.name === name || x.name === `${name}:latest`);
+
+  /** POST /api/show: details, model_info with "<family>.context_length", capabilities, as Ollama answers. */
   async function show(req: IncomingMessage, res: ServerResponse) {
     const body = JSON.parse((await readBody(req)) || '{}') as { model?: string; name?: string };
     const name = body.model ?? body.name;
-    const m = fake.models.find((x) => x.name === name || x.name === `${name}:latest`);
+    fake.showRequests.push(name ?? '');
+    const m = findModel(name);
     if (!m) return json(res, 404, { error: `model '${name}' not found` });
+    const caps = m.capabilities ?? ['completion'];
+    const legacy = fake.behavior.showWithoutCapabilities;
+    const template =
+      m.template ??
+      (caps.includes('tools') ? '{{ if .Tools }}{{ json .Tools }}{{ end }}{{ .Prompt }}' : '{{ .Prompt }}');
     return json(res, 200, {
+      ...(m.license !== undefined ? { license: m.license } : {}),
       modelfile: `FROM ${m.name}`,
-      parameters: '',
-      template: '{{ .Prompt }}',
+      parameters: m.parameters ?? '',
+      template,
+      ...(m.system !== undefined ? { system: m.system } : {}),
       details: {
         parent_model: '',
         format: 'gguf',
@@ -286,43 +374,168 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       },
       model_info: {
         'general.architecture': m.family,
+        'general.file_type': 15,
         'general.parameter_count': 1_235_814_432,
+        'general.quantization_version': 2,
         [`${m.family}.context_length`]: m.contextLength ?? 131072,
         [`${m.family}.embedding_length`]: 2048,
+        [`${m.family}.block_count`]: 16,
+        'tokenizer.ggml.model': 'gpt2',
+        'tokenizer.ggml.tokens': null,
       },
-      capabilities: ['completion'],
+      // Before 0.6.4 Ollama sent no capabilities; a vision model's projector came as projector_info.
+      ...(legacy && caps.includes('vision')
+        ? { projector_info: { 'clip.has_vision_encoder': true, 'clip.vision.image_size': 560 } }
+        : {}),
+      ...(legacy ? {} : { capabilities: caps }),
       modified_at: new Date(Date.UTC(2025, 0, 10)).toISOString(),
     });
   }
 
-  /** POST /api/pull: Ollama's NDJSON progress lines, then the model is listed by /api/tags. */
+  /**
+   * POST /api/pull as Ollama streams it: "pulling manifest", "pulling <digest>" lines with total and
+   * completed per layer, "verifying sha256 digest", "writing manifest", "success". Bytes of each blob
+   * are kept across a cancelled pull, so pulling again resumes from them. `stream: false` answers once:
+   * `{"status":"success"}`, or HTTP 500 with `{"error": …}`.
+   */
   async function pull(req: IncomingMessage, res: ServerResponse) {
     const body = JSON.parse((await readBody(req)) || '{}') as { model?: string; name?: string; stream?: boolean };
     fake.pulls.push(body);
     const name = body.model ?? body.name ?? '';
-    if (!/^[a-z0-9][a-z0-9._-]*(:[a-z0-9._-]+)?$/i.test(name) || name.startsWith('nosuch')) {
-      return json(res, 500, { error: 'pull model manifest: file does not exist' });
-    }
-    const digest = `sha256:${'c0ffee'.repeat(10)}${'ab'.repeat(2)}`;
-    const total = 2_019_393_189;
-    const lines: object[] = [{ status: 'pulling manifest' }];
-    for (const f of [0, 0.25, 0.5, 0.75, 1]) {
-      lines.push({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed: Math.round(total * f) });
-    }
-    lines.push({ status: 'verifying sha256 digest' }, { status: 'writing manifest' }, { status: 'success' });
-    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-    const [base, tag] = name.includes(':') ? name.split(':') : [name, 'latest'];
-    const full = `${base}:${tag}`;
-    for (const line of lines) {
-      if (res.destroyed) return;
-      // As in Ollama, the model is installed (manifest written) before "success" is sent.
-      if ((line as { status: string }).status === 'success' && !fake.models.some((m) => m.name === full)) {
-        fake.models.push({ name: full, size: total, family: 'llama', parameterSize: '7B', quantization: 'Q4_K_M' });
+    if (!/^[a-z0-9][a-z0-9._/-]*(:[a-z0-9._-]+)?$/i.test(name)) return json(res, 400, { error: 'invalid model name' });
+    const b = fake.behavior;
+    const stream = body.stream !== false;
+    const full = name.includes(':') ? name : `${name}:latest`;
+    const layers = [
+      { digest: digestOf(`model ${full}`), total: b.pullSize(full), steps: Math.max(1, b.pullSteps) },
+      { digest: digestOf(`template ${full}`), total: 1_429, steps: 1 },
+      { digest: digestOf(`license ${full}`), total: 7_711, steps: 1 },
+      { digest: digestOf(`params ${full}`), total: 96, steps: 1 },
+    ];
+    let failure: string | null = null;
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+    if (stream) res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    const send = async (line: object) => {
+      if (stream) res.write(JSON.stringify(line) + '\n');
+      await sleep(b.pullDelayMs);
+    };
+    let progressLines = 0;
+    await send({ status: 'pulling manifest' });
+    if (b.pullUnknown(name)) failure = 'pull model manifest: file does not exist';
+    for (const layer of failure ? [] : layers) {
+      const have = Math.min(fake.blobs.get(layer.digest) ?? 0, layer.total);
+      const points = have >= layer.total ? [layer.total] : [have];
+      for (let k = 1; have < layer.total && k <= layer.steps; k++) {
+        points.push(Math.round(have + ((layer.total - have) * k) / layer.steps));
       }
-      res.write(JSON.stringify(line) + '\n');
-      await sleep(fake.behavior.pullDelayMs);
+      for (const completed of points) {
+        if (closed) return;
+        if (b.pullErrorAfterLines !== null && progressLines >= b.pullErrorAfterLines) {
+          failure = b.pullErrorMessage;
+          break;
+        }
+        fake.blobs.set(layer.digest, completed);
+        progressLines++;
+        const line = { status: `pulling ${layer.digest.slice(7, 19)}`, digest: layer.digest, total: layer.total };
+        // As in Ollama, `completed` is left out until some bytes of the layer are there.
+        await send(completed > 0 ? { ...line, completed } : line);
+      }
+      if (failure) break;
     }
+    if (closed) return;
+    if (failure) {
+      if (stream) res.end(JSON.stringify({ error: failure }) + '\n');
+      else json(res, 500, { error: failure });
+      return;
+    }
+    await send({ status: 'verifying sha256 digest' });
+    await send({ status: 'writing manifest' });
+    if (closed) return;
+    // As in Ollama, the model is installed (manifest written) before "success" is sent.
+    if (!fake.models.some((m) => m.name === full)) {
+      const size = layers.reduce((n, l) => n + l.total, 0);
+      fake.models.push({ name: full, size, family: 'llama', parameterSize: '7B', quantization: 'Q4_K_M' });
+    }
+    if (stream) res.end(JSON.stringify({ status: 'success' }) + '\n');
+    else json(res, 200, { status: 'success' });
+  }
+
+  /** DELETE /api/delete: 200 with an empty body, or 404 `{"error":"model 'x' not found"}`. */
+  async function remove(req: IncomingMessage, res: ServerResponse) {
+    const body = JSON.parse((await readBody(req)) || '{}') as { model?: string; name?: string };
+    const name = body.model ?? body.name;
+    const m = findModel(name);
+    if (!m) return json(res, 404, { error: `model '${name}' not found` });
+    fake.models = fake.models.filter((x) => x !== m);
+    fake.loaded = fake.loaded.filter((l) => l.name !== m.name);
+    res.writeHead(200);
     res.end();
+  }
+
+  /** Load a model for a request (keep_alive: default 5m; 0 unloads; negative keeps it loaded). */
+  function load(m: FakeModel, body: { keep_alive?: string | number; options?: Record<string, unknown> }) {
+    fake.loaded = fake.loaded.filter((l) => l.name !== m.name);
+    const ms = keepAliveMs(body.keep_alive);
+    if (ms === 0) return;
+    const ctx = Number(body.options?.num_ctx) || 4096;
+    fake.loaded.push({ name: m.name, expiresAt: ms < 0 ? null : Date.now() + ms, contextLength: ctx });
+  }
+
+  /** GET /api/ps: models in memory with size, size_vram, expires_at and context_length. */
+  function ps(res: ServerResponse) {
+    const now = Date.now();
+    fake.loaded = fake.loaded.filter((l) => l.expiresAt === null || l.expiresAt > now);
+    return json(res, 200, {
+      models: fake.loaded.map((l) => {
+        const m = findModel(l.name);
+        const size = Math.round((m?.size ?? 0) * 1.25);
+        return {
+          name: l.name,
+          model: l.name,
+          size,
+          digest: m?.digest ?? digestOf(`manifest ${l.name}`).slice(7),
+          details: {
+            parent_model: '',
+            format: 'gguf',
+            family: m?.family ?? '',
+            families: [m?.family ?? ''],
+            parameter_size: m?.parameterSize ?? '',
+            quantization_level: m?.quantization ?? '',
+          },
+          // Ollama reports "kept loaded" as a date far in the future.
+          expires_at: new Date(l.expiresAt ?? Date.UTC(2318, 0, 1)).toISOString(),
+          size_vram: size,
+          context_length: l.contextLength,
+        };
+      }),
+    });
+  }
+
+  /** POST /api/generate: an empty prompt loads the model, with keep_alive 0 unloads it (done_reason). */
+  async function generate(req: IncomingMessage, res: ServerResponse) {
+    const body = JSON.parse((await readBody(req)) || '{}') as {
+      model?: string;
+      prompt?: string;
+      stream?: boolean;
+      keep_alive?: string | number;
+      options?: Record<string, unknown>;
+    };
+    const m = findModel(body.model);
+    if (!m) return json(res, 404, { error: `model "${body.model}" not found, try pulling it first` });
+    load(m, body);
+    const base = { model: body.model, created_at: new Date().toISOString() };
+    if (!body.prompt) {
+      const reason = keepAliveMs(body.keep_alive) === 0 ? 'unload' : 'load';
+      return json(res, 200, { ...base, response: '', done: true, done_reason: reason });
+    }
+    const text = fake.behavior.reply({ model: body.model, messages: [{ role: 'user', content: body.prompt }] });
+    if (body.stream === false) return json(res, 200, { ...base, response: text, done: true, done_reason: 'stop' });
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    for (const t of chunkText(text)) res.write(JSON.stringify({ ...base, response: t, done: false }) + '\n');
+    res.end(JSON.stringify({ ...base, response: '', done: true, done_reason: 'stop' }) + '\n');
   }
 
   const listening = await listenOnLoopback(server, options.port);
