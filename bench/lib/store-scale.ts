@@ -8,8 +8,15 @@
  *
  * If a calibration batch shows the full scale would take longer than MAX_BUILD_S to build on this
  * machine, the message count is scaled down (200,000) and the result says so.
+ *
+ * Alone (no UI, no build needed): `npx tsx bench/lib/store-scale.ts`. With BENCH_STORE_CACHE=<dir>
+ * the built store is kept in <dir> and reused by the next run with the same size (it is migrated
+ * on open like a user's file, so a new migration is measured on it too).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAppServices } from '../../electron/services/app-services';
 import { silentLogger } from '../../electron/services/util/logger';
 import { summarize, type Summary } from './stats';
@@ -24,6 +31,8 @@ export interface StoreScaleResult {
   listFirstPage: Summary;
   search: Summary;
   searchQueries: number;
+  /** The five slowest searches, slowest first ("query" ms). */
+  slowestSearches: string[];
   openBigChat: Summary;
   targets: { listP95Ms: number; searchP95Ms: number; openChatP95Ms: number };
 }
@@ -97,39 +106,48 @@ export async function storeScaleBench(dataDir: string, log: (s: string) => void)
        VALUES (?, ?, ?, ?, ?, NULL, 'done', ?, ?, 'v', 'bench')`,
     );
     const chatId = (i: number) => `chat-${String(i).padStart(6, '0')}`;
-    const tBuild = performance.now();
-    db.transaction(() => {
-      for (let i = 0; i < CHATS; i++) chat.run(chatId(i), `${text(3)} ${i}`, t0 + i * 60_000, t0 + i * 60_000);
-    })();
-
-    /** Messages go round-robin over the chats after chat 0, which gets BIG_CHAT of them. */
-    let written = 0;
-    const last = new Map<string, string>();
-    const writeMessages = (count: number) =>
+    function build(): { target: number; buildSeconds: number } {
+      const tBuild = performance.now();
       db.transaction(() => {
-        for (let k = 0; k < count; k++, written++) {
-          const n = written;
-          const c = n < BIG_CHAT ? chatId(0) : chatId(1 + ((n - BIG_CHAT) % (CHATS - 1)));
-          const id = `m-${String(n).padStart(8, '0')}`;
-          const role = n % 2 === 0 ? 'user' : 'assistant';
-          message.run(id, c, last.get(c) ?? null, role, text(role === 'user' ? 12 : 40), t0 + n, t0 + n);
-          last.set(c, id);
-        }
+        for (let i = 0; i < CHATS; i++) chat.run(chatId(i), `${text(3)} ${i}`, t0 + i * 60_000, t0 + i * 60_000);
       })();
-    const calibrate = 20_000;
-    const tCal = performance.now();
-    writeMessages(calibrate);
-    const perMessageMs = (performance.now() - tCal) / calibrate;
-    const projectedS = (perMessageMs * FULL_MESSAGES) / 1000;
-    const target = projectedS <= MAX_BUILD_S ? FULL_MESSAGES : SMALL_MESSAGES;
-    log(
-      `store scale: ${perMessageMs.toFixed(3)} ms per message (with FTS) → ${target.toLocaleString('en')} messages` +
-        (target < FULL_MESSAGES ? ` (1,000,000 would take ~${projectedS.toFixed(0)} s here)` : ''),
-    );
-    writeMessages(target - calibrate);
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.exec('ANALYZE');
-    const buildSeconds = (performance.now() - tBuild) / 1000;
+
+      /** Messages go round-robin over the chats after chat 0, which gets BIG_CHAT of them. */
+      let written = 0;
+      const last = new Map<string, string>();
+      const writeMessages = (count: number) =>
+        db.transaction(() => {
+          for (let k = 0; k < count; k++, written++) {
+            const n = written;
+            const c = n < BIG_CHAT ? chatId(0) : chatId(1 + ((n - BIG_CHAT) % (CHATS - 1)));
+            const id = `m-${String(n).padStart(8, '0')}`;
+            const role = n % 2 === 0 ? 'user' : 'assistant';
+            message.run(id, c, last.get(c) ?? null, role, text(role === 'user' ? 12 : 40), t0 + n, t0 + n);
+            last.set(c, id);
+          }
+        })();
+      const calibrate = 20_000;
+      const tCal = performance.now();
+      writeMessages(calibrate);
+      const perMessageMs = (performance.now() - tCal) / calibrate;
+      const projectedS = (perMessageMs * FULL_MESSAGES) / 1000;
+      const target = projectedS <= MAX_BUILD_S ? FULL_MESSAGES : SMALL_MESSAGES;
+      log(
+        `store scale: ${perMessageMs.toFixed(3)} ms per message (with FTS) → ${target.toLocaleString('en')} messages` +
+          (target < FULL_MESSAGES ? ` (1,000,000 would take ~${projectedS.toFixed(0)} s here)` : ''),
+      );
+      writeMessages(target - calibrate);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.exec('ANALYZE');
+      return { target, buildSeconds: (performance.now() - tBuild) / 1000 };
+    }
+    const marker = join(dataDir, 'bench-store.json');
+    const cached = existsSync(marker)
+      ? (JSON.parse(readFileSync(marker, 'utf8')) as { messages: number; buildSeconds: number })
+      : null;
+    const { target, buildSeconds } = cached ? { target: cached.messages, buildSeconds: cached.buildSeconds } : build();
+    if (cached) log(`store scale: reusing the store built in ${dataDir} (${target.toLocaleString('en')} messages)`);
+    else if (process.env.BENCH_STORE_CACHE) writeFileSync(marker, JSON.stringify({ messages: target, buildSeconds }));
     const dbBytes = (
       db.prepare(`SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()`).get() as {
         n: number;
@@ -159,11 +177,17 @@ export async function storeScaleBench(dataDir: string, log: (s: string) => void)
     await time(call('search.query', { query: queries[0] }));
     const search: number[] = [];
     const slow: string[] = [];
+    const each: [string, number][] = [];
     for (const q of queries.slice(0, RUNS)) {
       const t = await time(call('search.query', { query: q }));
       search.push(t);
+      each.push([q, t]);
       if (t > STORE_TARGETS.searchP95Ms) slow.push(`"${q}" ${t.toFixed(0)} ms`);
     }
+    const slowestSearches = each
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([q, t]) => `"${q}" ${t.toFixed(1)} ms`);
     if (slow.length) log(`store scale: searches over target: ${slow.join(', ')}`);
 
     await time(call('chats.get', { id: chatId(0) }));
@@ -180,10 +204,28 @@ export async function storeScaleBench(dataDir: string, log: (s: string) => void)
       listFirstPage: summarize(list),
       search: summarize(search),
       searchQueries: queries.length,
+      slowestSearches,
       openBigChat: summarize(open),
       targets: STORE_TARGETS,
     };
   } finally {
     await services.close();
   }
+}
+
+/** `npx tsx bench/lib/store-scale.ts`: this part of the bench alone, printed as JSON. */
+if (process.argv[1]?.endsWith('store-scale.ts')) {
+  const cache = process.env.BENCH_STORE_CACHE;
+  const dir = cache ?? mkdtempSync(join(tmpdir(), 'hearth-store-'));
+  mkdirSync(dir, { recursive: true });
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  storeScaleBench(dir, log)
+    .then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'))
+    .catch((err: unknown) => {
+      log(`store scale failed: ${err instanceof Error ? err.stack : String(err)}`);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      if (!cache) rmSync(dir, { recursive: true, force: true });
+    });
 }

@@ -7,7 +7,7 @@ import { HybridClock } from '../util/hlc';
 import { ChatRepo } from '../store/chat-repo';
 import { openDatabase, type OpenedDatabase } from '../store/database';
 import { LATEST_SCHEMA_VERSION, migrations } from '../store/migrations';
-import { SearchService, toMatchExpression } from './search-service';
+import { SearchService, TITLE_HITS, toMatchExpression } from './search-service';
 
 let opened: OpenedDatabase;
 let repo: ChatRepo;
@@ -85,12 +85,38 @@ describe('SearchService', () => {
     expect(search.query('cafe')).toHaveLength(1);
   });
 
-  it('ranks by bm25, then most recent first on ties', () => {
-    const weak = chatWith('weak', 'banana split and many other words that dilute the single mention here');
-    const older = chatWith('older', 'banana banana banana');
-    const newer = chatWith('newer', 'banana banana banana');
+  it('orders hits: matching chat titles first, then messages, each most recently written first', () => {
+    const old = chatWith('Banana bread', 'banana banana banana, the best banana recipe');
+    const mid = chatWith('mid', 'a single banana mention among many other words');
+    const recent = chatWith('recent', 'banana split');
     const hits = search.query('banana');
-    expect(hits.map((h) => h.chatId)).toEqual([newer.chat.id, older.chat.id, weak.chat.id]);
+    expect(hits.map((h) => [h.chatId, h.messageId])).toEqual([
+      [old.chat.id, null],
+      [recent.chat.id, recent.ids[0]],
+      [mid.chat.id, mid.ids[0]],
+      [old.chat.id, old.ids[0]],
+    ]);
+    // A later answer in the oldest chat is now the most recent hit.
+    const again = repo.addMessage({
+      chatId: old.chat.id,
+      parentId: old.ids[0]!,
+      role: 'assistant',
+      content: 'More banana ideas',
+      model: null,
+      status: 'done',
+    });
+    expect(search.query('banana')[1]).toMatchObject({ chatId: old.chat.id, messageId: again.id });
+  });
+
+  it('keeps message hits in view when many titles match (at most TITLE_HITS titles first)', () => {
+    for (let i = 0; i < 15; i++) chatWith(`kiwi chat ${i}`, `message ${i}`);
+    const withMessage = chatWith('other', 'kiwi in a message');
+    const hits = search.query('kiwi');
+    expect(hits.slice(0, TITLE_HITS).every((h) => h.messageId === null)).toBe(true);
+    expect(hits[TITLE_HITS]).toMatchObject({ chatId: withMessage.chat.id, messageId: withMessage.ids[0] });
+    expect(hits).toHaveLength(TITLE_HITS + 1);
+    // With no message hit, titles fill the list.
+    expect(search.query('chat')).toHaveLength(15);
   });
 
   it('finds chat titles too (messageId null) and leaves out deleted chats and deleted messages', () => {
