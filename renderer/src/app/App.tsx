@@ -3,6 +3,7 @@ import { useAppStore } from './store';
 import { Sidebar } from '../features/sidebar/Sidebar';
 import { ChatView } from '../features/chat/ChatView';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { ModelsPage } from '../features/models/ModelsPage';
 import { useGlobalShortcuts } from './use-global-shortcuts';
 
 export function App() {
@@ -20,13 +21,13 @@ export function App() {
   return (
     <div className="app">
       <Sidebar />
-      <main className="main" aria-label={view === 'chat' ? 'Chat' : 'Settings'}>
+      <main className="main" aria-label={{ chat: 'Chat', settings: 'Settings', models: 'Models' }[view]}>
         {connection === 'closed' && (
           <div className="banner banner-warn" role="status">
             Lost the connection to Hearth. Reconnecting…
           </div>
         )}
-        {view === 'settings' ? <SettingsPage /> : <ChatView />}
+        {view === 'settings' ? <SettingsPage /> : view === 'models' ? <ModelsPage /> : <ChatView />}
       </main>
     </div>
   );

@@ -6,8 +6,10 @@ import { createModelsSlice, type ModelsSlice } from '../features/chat/models-sli
 import { createSettingsSlice, type SettingsSlice } from '../features/settings/settings-slice';
 import { createSidebarSlice, type SidebarSlice } from '../features/sidebar/sidebar-slice';
 import { createSearchSlice, type SearchSlice } from '../features/search/search-slice';
+import { createOllamaSlice, type OllamaSlice } from '../features/ollama/ollama-slice';
+import { createModelManagerSlice, type ModelManagerSlice } from '../features/models/model-manager-slice';
 
-export type View = 'chat' | 'settings';
+export type View = 'chat' | 'settings' | 'models';
 
 export interface UiSlice {
   view: View;
@@ -15,7 +17,14 @@ export interface UiSlice {
   setView(view: View): void;
 }
 
-export type AppState = ChatSlice & SidebarSlice & SearchSlice & ModelsSlice & SettingsSlice & UiSlice;
+export type AppState = ChatSlice &
+  SidebarSlice &
+  SearchSlice &
+  ModelsSlice &
+  SettingsSlice &
+  OllamaSlice &
+  ModelManagerSlice &
+  UiSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createChatSlice(...a),
@@ -23,6 +32,8 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSearchSlice(...a),
   ...createModelsSlice(...a),
   ...createSettingsSlice(...a),
+  ...createOllamaSlice(...a),
+  ...createModelManagerSlice(...a),
   view: 'chat',
   connection: 'open',
   setView: (view) => a[0]({ view }),
@@ -41,7 +52,11 @@ export function startStore(): void {
     s().onActiveChatUpdated(chat);
   });
   client.on('message.created', ({ message }) => s().onMessageCreated(message));
-  client.on('models.pullProgress', (p) => s().onPullProgress(p));
+  client.on('models.pullProgress', (p) => {
+    s().onPullProgress(p);
+    s().onManagedPullProgress(p);
+  });
+  client.on('ollama.status', (status) => s().onOllamaStatus(status));
   client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
   client.on('folders.changed', () => s().onFoldersChanged());
   client.on('app.command', ({ command }) => {
@@ -55,10 +70,12 @@ export function startStore(): void {
     if (connection === 'open' && wasClosed) {
       wasClosed = false;
       void s().resync();
+      void s().loadOllamaStatus();
     }
   });
   void s()
     .loadSettings()
     .then(() => s().loadModels());
   void s().loadChats();
+  void s().loadOllamaStatus();
 }

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from './store';
 
-/** Ctrl/Cmd+N: new chat. Ctrl/Cmd+,: settings. Escape while streaming: stop. */
+/** Ctrl/Cmd+N: new chat. Ctrl/Cmd+,: settings. Ctrl/Cmd+Shift+M: models. Escape while streaming: stop. */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -11,6 +11,9 @@ export function useGlobalShortcuts(): void {
         e.preventDefault();
         s.newChat();
         requestAnimationFrame(() => document.getElementById('composer-input')?.focus());
+      } else if (mod && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'm') {
+        e.preventDefault();
+        s.setView(s.view === 'models' ? 'chat' : 'models');
       } else if (mod && e.key === ',') {
         e.preventDefault();
         s.setView('settings');

@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../app/store';
 import type { Theme } from '../../../../shared/types/domain';
 import { EndpointsSection } from './EndpointsSection';
+import { OllamaServersSection } from './OllamaServersSection';
+import { draftFromSettings, OllamaFields, ollamaPatch, type OllamaDraft } from './OllamaFields';
 import { DataPanel } from '../data/DataPanel';
 
 const ENV_NAME = {
@@ -15,7 +17,7 @@ export function SettingsPage() {
   const error = useAppStore((s) => s.settingsError);
   const models = useAppStore((s) => s.models);
   const { updateSettings, loadModels, loadSettings, setView } = useAppStore.getState();
-  const [ollamaBaseUrl, setOllama] = useState('');
+  const [ollama, setOllama] = useState<OllamaDraft | null>(null);
   const [openaiBaseUrl, setOpenai] = useState('');
   const [apiKey, setApiKey] = useState('');
   const [defaultModel, setDefaultModel] = useState('');
@@ -28,7 +30,7 @@ export function SettingsPage() {
       void loadSettings();
       return;
     }
-    setOllama(settings.ollamaBaseUrl);
+    setOllama(draftFromSettings(settings));
     setOpenai(settings.openaiBaseUrl);
     setDefaultModel(settings.defaultModel ?? '');
     setTheme(settings.theme);
@@ -48,13 +50,21 @@ export function SettingsPage() {
     e.preventDefault();
     setSaved(false);
     const patch: Parameters<typeof updateSettings>[0] = { theme, defaultModel: defaultModel || null, autoTitle };
-    if (!locked.ollamaBaseUrl && ollamaBaseUrl !== settings.ollamaBaseUrl) patch.ollamaBaseUrl = ollamaBaseUrl;
+    const o = ollama ? ollamaPatch(ollama, settings) : { patch: {} };
+    if ('error' in o) {
+      useAppStore.setState({ settingsError: o.error });
+      return;
+    }
+    Object.assign(patch, o.patch);
+    const ollamaChanged = Object.keys(o.patch).length > 0;
     if (!locked.openaiBaseUrl && openaiBaseUrl !== settings.openaiBaseUrl) patch.openaiBaseUrl = openaiBaseUrl;
     if (!locked.openaiApiKey && apiKey) patch.openaiApiKey = apiKey;
     if (await updateSettings(patch)) {
       setApiKey('');
       setSaved(true);
-      void loadModels();
+      // A new mode, address or executable: look for Ollama again (this also reloads the models).
+      if (ollamaChanged) void useAppStore.getState().controlOllama('retry');
+      else void loadModels();
     }
   };
 
@@ -67,21 +77,7 @@ export function SettingsPage() {
         </button>
       </header>
       <form className="settings-form" onSubmit={(e) => void save(e)}>
-        <fieldset>
-          <legend>Ollama</legend>
-          <label>
-            Ollama URL
-            <input
-              type="url"
-              value={ollamaBaseUrl}
-              onChange={(e) => setOllama(e.target.value)}
-              disabled={!!locked.ollamaBaseUrl}
-              placeholder="http://127.0.0.1:11434"
-              required
-            />
-          </label>
-          {lockNote('ollamaBaseUrl')}
-        </fieldset>
+        {ollama && <OllamaFields draft={ollama} onChange={setOllama} />}
         <fieldset>
           <legend>OpenAI-compatible API</legend>
           <label>
@@ -158,6 +154,7 @@ export function SettingsPage() {
           </button>
         </div>
       </form>
+      <OllamaServersSection />
       <EndpointsSection />
       <DataPanel />
     </section>

@@ -4,6 +4,7 @@ import { ToastHost } from '../../components/Toast';
 import { SearchBox, SearchResults } from '../search/SearchBox';
 import { ChatList } from './ChatList';
 import { FolderList } from './FolderList';
+import { StatusPill } from '../ollama/StatusPill';
 
 export function Sidebar() {
   const view = useAppStore((s) => s.view);
@@ -62,6 +63,16 @@ export function Sidebar() {
         </>
       )}
       <div className="sidebar-foot">
+        <StatusPill />
+        <button
+          type="button"
+          className={view === 'models' ? 'btn btn-ghost active' : 'btn btn-ghost'}
+          onClick={() => setView(view === 'models' ? 'chat' : 'models')}
+          title="Models (Ctrl+Shift+M)"
+          aria-keyshortcuts="Control+Shift+M Meta+Shift+M"
+        >
+          Models
+        </button>
         <button
           type="button"
           className={view === 'settings' ? 'btn btn-ghost active' : 'btn btn-ghost'}

@@ -1,0 +1,203 @@
+/**
+ * The model manager page: which Ollama server it shows, that server's installed and running
+ * models, downloads in progress (several at once, each folded from 'models.pullProgress'), the
+ * details panel, delete and unload.
+ * Public: setManagerServer, refreshManager, loadInstalled, loadRunning, startManagedPull,
+ * cancelPull, dismissPull, deleteModel, unloadModel, showDetails, closeDetails, onManagedPullProgress.
+ */
+import type { StateCreator } from 'zustand';
+import type { InstalledModel, MachineMemory, ModelDetails, RunningModel } from '../../../../shared/types/domain';
+import type { EventPayload } from '../../../../shared/contract';
+import { client, ClientError } from '../../client';
+import type { AppState } from '../../app/store';
+import { applyProgress, plainPullError, startPull, type ManagedPull } from './pull-progress';
+
+export interface DetailsState {
+  /** The model id (`<providerId>/<name>`). */
+  model: string;
+  name: string;
+  data: ModelDetails | null;
+  error: string | null;
+}
+
+export interface ModelManagerSlice {
+  /** The provider id of the Ollama server shown ('ollama' is the primary). */
+  managerServer: string;
+  installed: InstalledModel[] | null;
+  memory: MachineMemory | null;
+  installedLoading: boolean;
+  installedError: string | null;
+  running: RunningModel[] | null;
+  runningError: string | null;
+  /** Downloads by key (`<providerId>/<name>`), newest first in `pullOrder`. */
+  managerPulls: Record<string, ManagedPull>;
+  pullOrder: string[];
+  details: DetailsState | null;
+  /** A short note after an action ("Deleted …", "Unloaded …") or its failure. */
+  managerNotice: { kind: 'ok' | 'error'; text: string } | null;
+  setManagerServer(providerId: string): void;
+  refreshManager(): Promise<void>;
+  loadInstalled(): Promise<void>;
+  loadRunning(): Promise<void>;
+  startManagedPull(name: string, providerId?: string): Promise<void>;
+  cancelPull(key: string): Promise<void>;
+  dismissPull(key: string): void;
+  deleteModel(model: InstalledModel): Promise<boolean>;
+  unloadModel(model: RunningModel): Promise<void>;
+  showDetails(model: { id: string; name: string }): Promise<void>;
+  closeDetails(): void;
+  onManagedPullProgress(p: EventPayload<'models.pullProgress'>): void;
+}
+
+const errText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
+
+export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManagerSlice> = (set, get) => ({
+  managerServer: 'ollama',
+  installed: null,
+  memory: null,
+  installedLoading: false,
+  installedError: null,
+  running: null,
+  runningError: null,
+  managerPulls: {},
+  pullOrder: [],
+  details: null,
+  managerNotice: null,
+
+  setManagerServer(providerId) {
+    if (providerId === get().managerServer) return;
+    set({ managerServer: providerId, installed: null, running: null, details: null, managerNotice: null });
+    void get().refreshManager();
+  },
+
+  async refreshManager() {
+    await Promise.all([get().loadInstalled(), get().loadRunning()]);
+  },
+
+  async loadInstalled() {
+    const providerId = get().managerServer;
+    set({ installedLoading: true });
+    try {
+      const r = await client.call('models.installed', { providerId });
+      if (get().managerServer !== providerId) return;
+      set({ installed: r.models, memory: r.memory, installedError: null });
+    } catch (err) {
+      if (get().managerServer !== providerId) return;
+      set({ installedError: errText(err, 'Could not list the installed models.') });
+    } finally {
+      if (get().managerServer === providerId) set({ installedLoading: false });
+    }
+  },
+
+  async loadRunning() {
+    const providerId = get().managerServer;
+    try {
+      const r = await client.call('models.running', { providerId });
+      if (get().managerServer !== providerId) return;
+      set({ running: r.models, runningError: null });
+    } catch (err) {
+      if (get().managerServer !== providerId) return;
+      set({ runningError: errText(err, 'Could not list the models in memory.') });
+    }
+  },
+
+  async startManagedPull(name, providerId = get().managerServer) {
+    const key = `${providerId}/${name}`;
+    set((s) => ({
+      managerPulls: { ...s.managerPulls, [key]: { ...startPull(key), ...keepBytes(s.managerPulls[key]) } },
+      pullOrder: [key, ...s.pullOrder.filter((k) => k !== key)],
+    }));
+    try {
+      await client.call('models.pull', { model: key });
+    } catch (err) {
+      set((s) => {
+        const p = s.managerPulls[key] ?? startPull(key);
+        const error = plainPullError(name, errText(err, 'The download could not start.'));
+        return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'error', done: true, error } } };
+      });
+    }
+  },
+
+  async cancelPull(key) {
+    try {
+      const { cancelled } = await client.call('models.pullCancel', { model: key });
+      // Nothing to cancel: the download already ended; its last event says how.
+      if (!cancelled) return;
+    } catch (err) {
+      set({ managerNotice: { kind: 'error', text: errText(err, 'Could not cancel the download.') } });
+    }
+  },
+
+  dismissPull(key) {
+    set((s) => {
+      const managerPulls = { ...s.managerPulls };
+      delete managerPulls[key];
+      return { managerPulls, pullOrder: s.pullOrder.filter((k) => k !== key) };
+    });
+  },
+
+  async deleteModel(model) {
+    try {
+      await client.call('models.delete', { model: model.id });
+      set((s) => ({
+        installed: s.installed?.filter((m) => m.id !== model.id) ?? null,
+        details: s.details?.model === model.id ? null : s.details,
+        managerNotice: { kind: 'ok', text: `Deleted ${model.name}.` },
+      }));
+      void get().loadInstalled();
+      void get().loadModels();
+      return true;
+    } catch (err) {
+      set({ managerNotice: { kind: 'error', text: errText(err, `Could not delete ${model.name}.`) } });
+      return false;
+    }
+  },
+
+  async unloadModel(model) {
+    try {
+      await client.call('models.unload', { model: model.id });
+      set((s) => ({
+        running: s.running?.filter((m) => m.id !== model.id) ?? null,
+        managerNotice: { kind: 'ok', text: `Unloaded ${model.name} from memory.` },
+      }));
+      void get().loadRunning();
+    } catch (err) {
+      set({ managerNotice: { kind: 'error', text: errText(err, `Could not unload ${model.name}.`) } });
+    }
+  },
+
+  async showDetails({ id, name }) {
+    set({ details: { model: id, name, data: null, error: null } });
+    try {
+      const data = await client.call('models.show', { model: id });
+      if (get().details?.model === id) set({ details: { model: id, name, data, error: null } });
+    } catch (err) {
+      if (get().details?.model === id)
+        set({
+          details: { model: id, name, data: null, error: errText(err, `Could not read the details of ${name}.`) },
+        });
+    }
+  },
+
+  closeDetails() {
+    set({ details: null });
+  },
+
+  onManagedPullProgress(p) {
+    const prev = get().managerPulls[p.model];
+    const next = applyProgress(prev, p);
+    set((s) => ({
+      managerPulls: { ...s.managerPulls, [p.model]: next },
+      pullOrder: s.pullOrder.includes(p.model) ? s.pullOrder : [p.model, ...s.pullOrder],
+    }));
+    if (p.done && !p.error && !p.cancelled) {
+      if (get().view === 'models' && next.providerId === get().managerServer) void get().loadInstalled();
+    }
+  },
+});
+
+/** A resumed download starts from the bytes it already had, as Ollama does. */
+function keepBytes(p: ManagedPull | undefined): Partial<ManagedPull> {
+  if (!p || p.phase !== 'cancelled') return {};
+  return { layers: p.layers, completed: p.completed, total: p.total, sampleBytes: p.completed };
+}

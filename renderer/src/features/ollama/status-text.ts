@@ -1,0 +1,44 @@
+/** How Ollama's state is put into words (never colour alone). */
+import type { OllamaServerStatus, OllamaState } from '../../../../shared/types/domain';
+
+export const STATE_TEXT: Record<OllamaState, string> = {
+  starting: 'Starting',
+  running: 'Running',
+  stopped: 'Stopped',
+  error: 'Error',
+  unavailable: 'Not found',
+};
+
+/** "127.0.0.1:11434" from "http://127.0.0.1:11434/": enough to tell servers apart. */
+export function shortUrl(url: string | null): string {
+  if (!url) return 'no address';
+  try {
+    const u = new URL(url);
+    return u.host + (u.pathname !== '/' ? u.pathname.replace(/\/$/, '') : '');
+  } catch {
+    return url;
+  }
+}
+
+export function kindText(s: OllamaServerStatus): string {
+  return s.kind === 'bundled' ? 'bundled' : 'external';
+}
+
+/** One line a screen reader reads for the pill. */
+export function describeServer(s: OllamaServerStatus): string {
+  const parts = [`Ollama ${STATE_TEXT[s.state].toLowerCase()}`];
+  if (s.version) parts.push(`version ${s.version}`);
+  parts.push(kindText(s));
+  if (s.baseUrl) parts.push(s.baseUrl);
+  return parts.join(', ');
+}
+
+export function sinceText(ms: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return new Date(ms).toLocaleString();
+}
