@@ -1,4 +1,8 @@
-/** `hearth doctor`: where data lives, the schema version, and whether each configured endpoint answers. */
+/**
+ * `hearth doctor`: where data lives, the schema version, which Ollama Hearth uses (external or its
+ * own, and how it is doing), and whether each configured endpoint answers.
+ */
+import type { OllamaServerStatus, OllamaStatus } from '../../shared/types/domain';
 import type { AppServices } from '../services/app-services';
 
 export interface DoctorLine {
@@ -34,6 +38,13 @@ export async function runDoctor(
     { name: 'Data directory', value: info.dataDir, ok: null },
     { name: 'Database schema', value: `version ${info.schemaVersion}`, ok: true },
   ];
+  // The runtime's first choice (probing the external URL, or starting the bundled server) comes first:
+  // the providers below then point at the server it chose.
+  const runtime = await Promise.race([
+    services.ollama.settled(),
+    new Promise<OllamaStatus>((r) => setTimeout(() => r(services.ollama.status()), 15_000).unref()),
+  ]);
+  lines.push(...runtimeLines(runtime));
   const checks: Promise<void>[] = [];
   for (const p of services.settings.providers()) {
     const line: DoctorLine = {
@@ -96,6 +107,37 @@ export async function runDoctor(
   });
   await Promise.all(checks);
   return lines;
+}
+
+const STATE_OK: Record<OllamaServerStatus['state'], boolean | null> = {
+  running: true,
+  starting: null,
+  stopped: null,
+  error: false,
+  unavailable: false,
+};
+
+function runtimeLines(st: OllamaStatus): DoctorLine[] {
+  const primary = st.servers[0];
+  const out: DoctorLine[] = [];
+  if (primary) {
+    const where = primary.baseUrl ? ` at ${primary.baseUrl}` : '';
+    const version = primary.version ? `, version ${primary.version}` : '';
+    const pid = primary.pid ? `, pid ${primary.pid}` : '';
+    out.push({
+      name: 'Ollama runtime',
+      value: `mode ${st.mode}: ${primary.kind}${where}`,
+      ok: STATE_OK[primary.state],
+      detail: `${primary.state}${version}${pid}${primary.error ? `: ${primary.error.split('\n')[0]}` : ''}`,
+    });
+  }
+  out.push({
+    name: 'Bundled Ollama',
+    value: st.bundled.path ?? 'none shipped or configured',
+    ok: null,
+    detail: `models in ${st.bundled.modelsDir}; log ${st.bundled.logFile}`,
+  });
+  return out;
 }
 
 function sourceName(s: string): string {

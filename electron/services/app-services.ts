@@ -25,6 +25,7 @@ import { HybridClock } from './util/hlc';
 import { createLogger, type Logger } from './util/logger';
 import { AttachmentService } from './attachments/attachment-service';
 import { DataService } from './chats/importers/data-service';
+import { OllamaRuntime, type OllamaRuntimeOptions } from './ollama/ollama-runtime';
 
 import { APP_VERSION } from './version';
 
@@ -41,6 +42,10 @@ export interface AppServicesOptions {
   nativeBinding?: string;
   log?: Logger;
   generation?: { persistEveryMs?: number; coalesceMs?: number };
+  /** The packaged app's resources folder (Electron's process.resourcesPath; serve: the repo's resources/). */
+  resourcesDir?: string;
+  /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
+  ollama?: Partial<Pick<OllamaRuntimeOptions, 'pollMs' | 'probeTimeoutMs' | 'supervisor' | 'home' | 'childEnv'>>;
 }
 
 export interface AppServices {
@@ -54,6 +59,8 @@ export interface AppServices {
   attachments: AttachmentService;
   /** Import (Hearth JSON, ChatGPT, Open WebUI) and export (Hearth JSON, Markdown). */
   data: DataService;
+  /** The Ollama runtime: which server (bundled or external), its status, the bundled server's supervisor. */
+  ollama: OllamaRuntime;
   /** Stops generations (keeping partial answers) and closes the database. */
   close(): Promise<void>;
 }
@@ -83,7 +90,10 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   if (purged) log.info(`${purged} attached file(s) never sent were removed`);
   const chats = new ChatService(chatRepo, settings, generation, events, attachments);
   const models = new ModelService(settings, generation, events);
-  const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION);
+  const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION, Date.now, {
+    dbFile: join(o.dataDir, 'hearth.db'),
+    nativeBinding: o.nativeBinding,
+  });
   const organisation = new OrganisationService(
     chatRepo,
     new FolderRepo(db, clock, deviceId),
@@ -100,8 +110,20 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   });
   // HEARTH_MEDIA_ALLOW_PRIVATE=1 lets "Load image" reach loopback/LAN hosts (tests, a home image server).
   const media = { allowPrivate: (o.env ?? process.env).HEARTH_MEDIA_ALLOW_PRIVATE === '1' };
+  const ollama = new OllamaRuntime({
+    settings,
+    events,
+    dataDir: o.dataDir,
+    env: o.env ?? process.env,
+    resourcesDir: o.resourcesDir,
+    log,
+    fetch: o.fetch,
+    ...o.ollama,
+  });
+  // Not awaited: start-up never waits for Ollama; 'ollama.status' events report how it goes.
+  void ollama.start();
   const router = createRouter(
-    createHandlers({ chats, models, settings, organisation, attachments, data, info, log, media }),
+    createHandlers({ chats, models, settings, organisation, attachments, data, info, log, media, ollama }),
     log,
   );
   let closed = false;
@@ -114,10 +136,13 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     info,
     attachments,
     data,
+    ollama,
     async close() {
       if (closed) return;
       closed = true;
       await generation.shutdown();
+      await data.close();
+      await ollama.close();
       db.close();
     },
   };

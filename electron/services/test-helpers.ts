@@ -56,11 +56,15 @@ export interface EventRecorder {
   stop(): void;
 }
 
-/** Subscribe before acting, so no event is missed. */
-export function recordEvents(services: AppServices): EventRecorder {
+/**
+ * Subscribe before acting, so no event is missed. 'ollama.status' events (the runtime manager checks
+ * for Ollama in the background from start-up) are left out unless `ollamaStatus` asks for them.
+ */
+export function recordEvents(services: AppServices, opts: { ollamaStatus?: boolean } = {}): EventRecorder {
   const seen: EventEnvelope[] = [];
   const waiters = new Set<{ predicate: (e: EventEnvelope) => boolean; resolve: (e: EventEnvelope) => void }>();
   const unsubscribe = services.events.subscribe((e) => {
+    if (e.event === 'ollama.status' && !opts.ollamaStatus) return;
     seen.push(e);
     for (const w of waiters) {
       if (w.predicate(e)) {

@@ -8,6 +8,7 @@ import type { RemoteImageOptions } from '../media/remote-image';
 import type { OrganisationService } from '../chats/organisation-service';
 import type { SettingsService } from '../settings-service';
 import type { Logger } from '../util/logger';
+import type { OllamaRuntime } from '../ollama/ollama-runtime';
 
 export interface RouterDeps {
   chats: ChatService;
@@ -18,6 +19,8 @@ export interface RouterDeps {
   data: DataService;
   info: () => AppInfo;
   log: Logger;
+  /** The Ollama runtime manager (status, start/stop of the bundled server, its log). */
+  ollama: OllamaRuntime;
   /** Options for media.fetchImage (allowPrivate for tests or LAN image hosts). */
   media?: RemoteImageOptions;
 }
