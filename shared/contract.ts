@@ -320,6 +320,8 @@ export const events = {
     cancelled: z.boolean().optional(),
     error: z.string().optional(),
   }),
+  /** A pull or delete changed the models installed on an Ollama server: reload model lists. */
+  'models.changed': z.object({ providerId: z.string() }),
   /** The Ollama servers' state changed (starting, running, stopped, error, unavailable). */
   'ollama.status': z.custom<OllamaStatus>(),
   'folders.changed': z.object({}),

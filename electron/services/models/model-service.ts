@@ -1,22 +1,60 @@
 /**
- * Models across providers: the combined, ordered model list with each backend's status, and
- * downloads (Ollama pulls) reported as 'models.pullProgress' events.
+ * Models across providers: the combined, ordered model list with each backend's status, and the
+ * Ollama model manager — installed models (with capabilities and a "fits this machine?" hint),
+ * details, delete, running models, unload, and downloads with progress and cancel.
+ *
+ * Public: list, pull, pullCancel, installed, show, delete, running, unload.
+ * Events: 'models.pullProgress' while a pull runs (the last one with done), 'models.changed' after a
+ * pull or delete changed what a server has installed.
  */
-import type { ModelList } from '../../../shared/types/domain';
+import { freemem, totalmem } from 'node:os';
+import type { InstalledModel, MachineMemory, ModelList, RunningModel } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
 import type { GenerationManager } from '../chats/generation';
 import type { EventHub } from '../events';
+import { OllamaProvider, type OllamaShow } from '../providers/ollama-provider';
 import { splitModelId } from '../providers/provider';
 import type { SettingsService } from '../settings-service';
+import { capabilitiesOf, contextLengthOf, detailsFromShow } from './model-details';
+import { fitsHint, PullTracker, type PullPayload } from './pull-progress';
+
+export interface ModelServiceOptions {
+  /** Free and total memory of this machine (default: node:os). */
+  memory?: () => MachineMemory;
+  /** Least time between two byte updates of a pull. */
+  progressIntervalMs?: number;
+}
+
+interface RunningPull {
+  model: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Ollama's own name for a model: a missing tag means `latest`. */
+function withTag(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return name.indexOf(':', slash + 1) === -1 ? `${name}:latest` : name;
+}
+
+const SHOW_CACHE_MAX = 500;
+/** Ollama reports "kept loaded" (keep_alive < 0) as a date centuries ahead. */
+const FOREVER_MS = 50 * 365 * 24 * 3600 * 1000;
 
 export class ModelService {
-  private readonly pulling = new Set<string>();
+  private readonly pulls = new Map<string, RunningPull>();
+  /** /api/show answers by server and manifest digest: the same digest is the same model. */
+  private readonly showCache = new Map<string, OllamaShow>();
+  private readonly memory: () => MachineMemory;
 
   constructor(
     private readonly settings: SettingsService,
     private readonly generation: GenerationManager,
     private readonly events: EventHub,
-  ) {}
+    private readonly options: ModelServiceOptions = {},
+  ) {
+    this.memory = options.memory ?? (() => ({ totalBytes: totalmem(), freeBytes: freemem() }));
+  }
 
   async list(): Promise<ModelList> {
     const result: ModelList = { models: [], providers: [] };
@@ -52,53 +90,160 @@ export class ModelService {
     return result;
   }
 
-  /** Download a model through its provider (Ollama); progress goes out as 'models.pullProgress'. */
-  pull(model: string): { started: boolean } {
-    const ref = splitModelId(model);
-    const provider =
-      (ref && this.settings.provider(ref.providerId)) || this.settings.providers().find((p) => p.kind === 'ollama');
-    const name = ref && this.settings.provider(ref.providerId) ? ref.model : model;
-    if (!provider?.pull) {
-      throw new AppError(
-        'invalid_input',
-        `Models can only be downloaded from Ollama; "${model}" is not an Ollama model.`,
-      );
+  /** The Ollama server with this provider id (default: the primary one). */
+  private server(providerId = 'ollama'): OllamaProvider {
+    const p = this.settings.provider(providerId);
+    if (!p) {
+      const known = this.settings
+        .providers()
+        .filter((x) => x instanceof OllamaProvider)
+        .map((x) => x.id);
+      throw new AppError('not_found', `There is no Ollama server "${providerId}". Configured: ${known.join(', ')}.`);
     }
-    const pull = provider.pull.bind(provider);
-    if (this.pulling.has(model)) return { started: false };
-    this.pulling.add(model);
-    void this.generation.runBackground(async (signal) => {
-      let last = 0;
+    if (!(p instanceof OllamaProvider)) {
+      throw new AppError('invalid_input', `"${p.label}" is not an Ollama server; only Ollama models are managed here.`);
+    }
+    return p;
+  }
+
+  /** `provider/name` or a bare Ollama name (which may itself contain slashes, e.g. hf.co/user/repo). */
+  private resolve(model: string): { server: OllamaProvider; name: string; key: string } {
+    const ref = splitModelId(model);
+    const known = ref ? this.settings.provider(ref.providerId) : undefined;
+    const server = known ? this.server(known.id) : this.server();
+    const name = known ? ref!.model : model;
+    return { server, name, key: `${server.id}/${withTag(name)}` };
+  }
+
+  /** Download a model (Ollama); progress goes out as 'models.pullProgress', the last one with done. */
+  pull(model: string): { started: boolean } {
+    const { server, name, key } = this.resolve(model);
+    if (this.pulls.has(key)) return { started: false };
+    const controller = new AbortController();
+    const tracker = new PullTracker({ intervalMs: this.options.progressIntervalMs });
+    const emit = (p: PullPayload) => this.events.emit('models.pullProgress', { model, ...p });
+    const entry: RunningPull = { model, controller, done: Promise.resolve() };
+    this.pulls.set(key, entry);
+    entry.done = this.generation.runBackground(async (signal) => {
+      const stop = AbortSignal.any([signal, controller.signal]);
       try {
-        await pull(
+        await server.pull(
           name,
           (p) => {
-            // Ollama reports every few KB; a few updates a second are plenty for a progress bar.
-            const now = Date.now();
-            if (now - last < 100 && p.completed !== p.total) return;
-            last = now;
-            this.events.emit('models.pullProgress', {
-              model,
-              status: p.status,
-              completed: p.completed,
-              total: p.total,
-              done: false,
-            });
+            // "success" is sent once, as the final event below.
+            if (p.status !== 'success') tracker.update(p).forEach(emit);
           },
-          signal,
+          stop,
         );
-        this.events.emit('models.pullProgress', { model, status: 'success', done: true });
+        emit(tracker.snapshot('success'));
+        this.events.emit('models.changed', { providerId: server.id });
       } catch (err) {
-        this.events.emit('models.pullProgress', {
-          model,
-          status: 'error',
-          done: true,
-          error: err instanceof Error ? err.message : String(err),
-        });
+        if (stop.aborted) emit({ ...tracker.snapshot('cancelled'), cancelled: true });
+        else emit({ ...tracker.snapshot('error'), error: err instanceof Error ? err.message : String(err) });
       } finally {
-        this.pulling.delete(model);
+        this.pulls.delete(key);
       }
     });
     return { started: true };
+  }
+
+  /** Stop a running download; resolves once its final (cancelled) event has gone out. */
+  async pullCancel(model: string): Promise<{ cancelled: boolean }> {
+    const { key } = this.resolve(model);
+    const entry = this.pulls.get(key);
+    if (!entry) return { cancelled: false };
+    entry.controller.abort();
+    await entry.done;
+    return { cancelled: true };
+  }
+
+  private async cachedShow(server: OllamaProvider, name: string, digest: string | undefined): Promise<OllamaShow> {
+    const key = digest ? `${server.baseUrl}|${digest}` : null;
+    const hit = key ? this.showCache.get(key) : undefined;
+    if (hit) return hit;
+    const show = await server.show(name);
+    if (key) {
+      if (this.showCache.size >= SHOW_CACHE_MAX) this.showCache.delete(this.showCache.keys().next().value!);
+      this.showCache.set(key, show);
+    }
+    return show;
+  }
+
+  /** Installed models of one Ollama server with size, details, context window, capabilities and fits. */
+  async installed(
+    providerId?: string,
+  ): Promise<{ providerId: string; models: InstalledModel[]; memory: MachineMemory }> {
+    const server = this.server(providerId);
+    const tags = await server.tags();
+    const memory = this.memory();
+    const models: InstalledModel[] = new Array(tags.length);
+    let next = 0;
+    // /api/show per model, a few at a time; answers are cached by digest.
+    const worker = async () => {
+      for (let i = next++; i < tags.length; i = next++) {
+        const m = tags[i]!;
+        let show: OllamaShow | null = null;
+        try {
+          show = await this.cachedShow(server, m.name, m.digest);
+        } catch {
+          // Listed but not readable (removed meanwhile, an odd model): shown without the extras.
+        }
+        models[i] = {
+          id: `${server.id}/${m.name}`,
+          providerId: server.id,
+          providerKind: 'ollama',
+          providerLabel: server.label,
+          name: m.name,
+          sizeBytes: m.size,
+          family: m.details?.family || undefined,
+          parameterSize: m.details?.parameter_size || undefined,
+          quantization: m.details?.quantization_level || undefined,
+          modifiedAt: m.modified_at ? new Date(m.modified_at).getTime() || undefined : undefined,
+          digest: m.digest,
+          contextLength: show ? contextLengthOf(show) : undefined,
+          capabilities: show ? capabilitiesOf(show) : [],
+          fits: fitsHint(m.size, memory.freeBytes),
+        };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, tags.length) }, worker));
+    models.sort((a, b) => a.name.localeCompare(b.name));
+    return { providerId: server.id, models, memory };
+  }
+
+  async show(model: string) {
+    const { server, name } = this.resolve(model);
+    return detailsFromShow(server.id, name, await server.show(name));
+  }
+
+  async delete(model: string): Promise<{ deleted: boolean }> {
+    const { server, name } = this.resolve(model);
+    await server.deleteModel(name);
+    this.events.emit('models.changed', { providerId: server.id });
+    return { deleted: true };
+  }
+
+  async running(providerId?: string): Promise<{ providerId: string; models: RunningModel[] }> {
+    const server = this.server(providerId);
+    const now = Date.now();
+    const models = (await server.running()).map((m): RunningModel => {
+      const expires = m.expires_at ? new Date(m.expires_at).getTime() : NaN;
+      return {
+        id: `${server.id}/${m.name}`,
+        providerId: server.id,
+        name: m.name,
+        sizeBytes: m.size,
+        vramBytes: m.size_vram ?? 0,
+        expiresAt: Number.isFinite(expires) && expires - now < FOREVER_MS ? expires : null,
+        contextLength: m.context_length || undefined,
+      };
+    });
+    return { providerId: server.id, models };
+  }
+
+  async unload(model: string): Promise<{ unloaded: boolean }> {
+    const { server, name } = this.resolve(model);
+    await server.unload(name);
+    return { unloaded: true };
   }
 }

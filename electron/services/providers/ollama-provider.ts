@@ -34,6 +34,77 @@ export function ollamaParams(
   return out;
 }
 
+/** A model as /api/tags lists it. */
+export interface OllamaTag {
+  name: string;
+  model?: string;
+  modified_at?: string;
+  size: number;
+  digest?: string;
+  details?: { family?: string; parameter_size?: string; quantization_level?: string };
+}
+
+/** /api/show's answer (fields missing on older servers are optional). */
+export interface OllamaShow {
+  license?: string;
+  modelfile?: string;
+  parameters?: string;
+  template?: string;
+  system?: string;
+  details?: { family?: string; parameter_size?: string; quantization_level?: string };
+  model_info?: Record<string, unknown>;
+  projector_info?: Record<string, unknown>;
+  capabilities?: string[];
+  modified_at?: string;
+}
+
+/** A model in memory, as /api/ps lists it. */
+export interface OllamaRunning {
+  name: string;
+  model?: string;
+  size: number;
+  size_vram?: number;
+  digest?: string;
+  expires_at?: string;
+  context_length?: number;
+}
+
+/**
+ * A failed pull in plain words: what happened and what to do. Ollama keeps what was downloaded, so
+ * the advice for a broken download is to pull again.
+ */
+export function pullError(model: string, message: string, baseUrl: string): AppError {
+  if (/file does not exist|manifest unknown|not found/i.test(message) && /manifest|model/i.test(message)) {
+    return new AppError(
+      'model_not_found',
+      `Ollama has no model called "${model}"; check the name on ollama.com/library (for example llama3.2:3b).`,
+    );
+  }
+  if (/no space left on device|disk full|not enough space/i.test(message)) {
+    return new AppError(
+      'backend_error',
+      `The disk is full: Ollama at ${baseUrl} could not save "${model}". Free some space (or move Ollama's models folder), then pull again; it resumes where it stopped.`,
+    );
+  }
+  if (
+    /max retries exceeded|dial tcp|no such host|connection reset|connection refused|i\/o timeout|TLS handshake|network is unreachable|unexpected EOF/i.test(
+      message,
+    )
+  ) {
+    return new AppError(
+      'backend_error',
+      `The download of "${model}" broke off: Ollama at ${baseUrl} lost its connection to the model registry. Check that machine's internet connection, then pull again; it resumes where it stopped.`,
+    );
+  }
+  if (/invalid model name/i.test(message)) {
+    return new AppError(
+      'invalid_input',
+      `"${model}" is not a valid model name; names look like llama3.2 or qwen2.5:7b.`,
+    );
+  }
+  return new AppError('backend_error', `Ollama could not pull "${model}": ${message}`);
+}
+
 export interface OllamaProviderOptions {
   id?: string;
   label?: string;
@@ -196,13 +267,82 @@ export class OllamaProvider implements Provider {
         });
       }
     } catch (err) {
-      if (isAbortError(err)) throw new AppError('aborted', 'Stopped.');
+      if (isAbortError(err) || signal?.aborted) throw new AppError('aborted', 'Stopped.');
       const status = (err as { status_code?: number }).status_code;
       const message = (err as Error)?.message ?? String(err);
+      if (/Did not receive done|terminated|other side closed/i.test(message)) {
+        throw new AppError(
+          'backend_error',
+          `Ollama at ${this.baseUrl} stopped answering before "${model}" was downloaded. If it is running again, pull again; it resumes where it stopped.`,
+        );
+      }
       if (status === undefined && isConnectionError(err)) throw this.translate(err);
-      throw new AppError('backend_error', `Ollama could not pull "${model}": ${message}`);
+      throw pullError(model, message, this.baseUrl);
     }
     this.contextLengths.delete(model);
+  }
+
+  /** GET /api/tags as Ollama answers it (digest and details included). */
+  async tags(signal?: AbortSignal): Promise<OllamaTag[]> {
+    try {
+      const res = (await this.client(signal ?? AbortSignal.timeout(10_000)).list()) as unknown as {
+        models?: OllamaTag[];
+      };
+      return res.models ?? [];
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** POST /api/show; an unknown model is a not_found error. */
+  async show(model: string, signal?: AbortSignal): Promise<OllamaShow> {
+    try {
+      return (await this.client(signal ?? AbortSignal.timeout(10_000)).show({ model })) as unknown as OllamaShow;
+    } catch (err) {
+      throw this.notFound(err, model, '') ?? this.translate(err, model);
+    }
+  }
+
+  /** DELETE /api/delete; an unknown model is a not_found error. */
+  async deleteModel(model: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client(signal ?? AbortSignal.timeout(30_000)).delete({ model });
+    } catch (err) {
+      throw this.notFound(err, model, ', so there was nothing to delete') ?? this.translate(err, model);
+    }
+    this.contextLengths.delete(model);
+  }
+
+  /** GET /api/ps: the models in memory. */
+  async running(signal?: AbortSignal): Promise<OllamaRunning[]> {
+    try {
+      const res = (await this.client(signal ?? AbortSignal.timeout(10_000)).ps()) as unknown as {
+        models?: OllamaRunning[];
+      };
+      return res.models ?? [];
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /** Unload a model from memory: a generate request with no prompt and keep_alive 0, as Ollama documents. */
+  async unload(model: string, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client(signal ?? AbortSignal.timeout(30_000)).generate({
+        model,
+        prompt: '',
+        keep_alive: 0,
+        stream: false,
+      });
+    } catch (err) {
+      throw this.notFound(err, model, '') ?? this.translate(err, model);
+    }
+  }
+
+  private notFound(err: unknown, model: string, consequence: string): AppError | null {
+    const status = (err as { status_code?: number }).status_code;
+    if (status !== 404) return null;
+    return new AppError('not_found', `Ollama at ${this.baseUrl} has no model called "${model}"${consequence}.`);
   }
 
   translate(err: unknown, model?: string): Error {

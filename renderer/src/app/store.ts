@@ -58,6 +58,7 @@ export function startStore(): void {
   });
   client.on('ollama.status', (status) => s().onOllamaStatus(status));
   client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
+  client.on('models.changed', () => void s().loadModels());
   client.on('folders.changed', () => s().onFoldersChanged());
   client.on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();

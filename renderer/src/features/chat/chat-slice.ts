@@ -361,7 +361,8 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
           },
         },
       }));
-      if (p.done && !p.error) {
+      // A cancelled pull ends without an error but installed nothing: no reload, no retry.
+      if (p.done && !p.error && !p.cancelled) {
         void get().loadModels();
         if (prev?.retryMessageId) void get().regenerate(prev.retryMessageId);
       }
