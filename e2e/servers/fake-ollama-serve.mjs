@@ -43,7 +43,8 @@ function parseHost(raw) {
   s = s.replace(/\/.*$/, '');
   const i = s.lastIndexOf(':');
   if (i < 0) return { host: s || '127.0.0.1', port: 11434 };
-  return { host: s.slice(0, i) || '127.0.0.1', port: Number(s.slice(i + 1)) || 11434 };
+  const port = Number(s.slice(i + 1));
+  return { host: s.slice(0, i) || '127.0.0.1', port: s.slice(i + 1) && Number.isInteger(port) ? port : 11434 };
 }
 
 let starts = 1;

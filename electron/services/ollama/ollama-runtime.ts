@@ -156,12 +156,10 @@ export class OllamaRuntime {
     const sup = this.supervisorFor();
     if (!sup) throw new AppError('not_found', this.noExecutableText());
     this.primaryKind = 'bundled';
-    if (action === 'stop') await sup.stop();
-    else {
-      const run = action === 'restart' ? sup.restart() : sup.start();
-      // Return once it is starting; 'ollama.status' events tell the rest.
-      void run.catch((err) => this.log.error(`Ollama ${action} failed`, err));
-      await Promise.resolve();
+    if (action === 'stop' || action === 'restart') await sup.stop();
+    if (action !== 'stop') {
+      // Returns once it is starting (the state is set synchronously); 'ollama.status' events tell the rest.
+      void sup.start().catch((err) => this.log.error(`Ollama ${action} failed`, err));
     }
     this.changed();
     return this.status();

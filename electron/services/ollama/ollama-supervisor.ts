@@ -343,7 +343,14 @@ export class OllamaSupervisor {
       } catch {
         child.kill('SIGTERM');
       }
-      const done = await Promise.race([exited.then(() => true), sleep(this.t.stopGraceMs).then(() => false)]);
+      // The grace timer is cleared once the child exits: a pending timer would keep `hearth serve`
+      // alive for the whole grace period after everything else has stopped.
+      let grace: NodeJS.Timeout | undefined;
+      const done = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((r) => (grace = setTimeout(() => r(false), this.t.stopGraceMs))),
+      ]);
+      clearTimeout(grace);
       if (!done) {
         this.log.warn(`Ollama (pid ${pid}) did not stop within ${this.t.stopGraceMs} ms; killing it`);
         killGroupRemnants(pid);

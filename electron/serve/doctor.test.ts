@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOllama } from '../../e2e/servers/fake-ollama';
+import type { AppServices } from '../services/app-services';
+import { fakeResources } from '../services/ollama/test-processes';
+import { makeTempDir, openServices, removeTempDirs } from '../services/test-helpers';
+import { formatDoctor, runDoctor } from './doctor';
+
+const open: AppServices[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  removeTempDirs();
+});
+
+describe.skipIf(process.platform === 'win32')('hearth doctor: the Ollama runtime', () => {
+  it('names the external server in use', async () => {
+    const fake = await startFakeOllama();
+    try {
+      const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });
+      open.push(s);
+      const text = formatDoctor(await runDoctor(s));
+      expect(text).toMatch(new RegExp(`✓ Ollama runtime\\s+mode auto: external at ${fake.url.replace(/\./g, '\\.')}`));
+      expect(text).toMatch(/Bundled Ollama\s+none shipped or configured/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('reports the bundled server it started, and an unavailable one with what to do', async () => {
+    const dir = makeTempDir();
+    const { resourcesDir, exe } = fakeResources(dir);
+    const dead = await startFakeOllama();
+    await dead.close();
+    const s = openServices(dir, { env: { OLLAMA_BASE_URL: dead.url }, resourcesDir, ollama: { home: dir } });
+    open.push(s);
+    const text = formatDoctor(await runDoctor(s));
+    expect(text).toMatch(
+      /✓ Ollama runtime\s+mode auto: bundled at http:\/\/127\.0\.0\.1:\d+\s+— running, version 0\.9\.0-fake, pid \d+/,
+    );
+    expect(text).toContain(`Bundled Ollama`);
+    expect(text).toContain(exe);
+    expect(text).toContain(join(dir, 'models'));
+
+    const none = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: dead.url } });
+    open.push(none);
+    const lines = await runDoctor(none);
+    const runtime = lines.find((l) => l.name === 'Ollama runtime')!;
+    expect(runtime.ok).toBe(false);
+    expect(runtime.detail).toMatch(/^unavailable: No Ollama was found.*https:\/\/ollama\.com\/download/);
+  });
+});
