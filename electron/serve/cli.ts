@@ -11,6 +11,7 @@ import { loadDotEnv, parsePort, resolveConfig, resolveDataDir, type Flags } from
 import { serveSecretsKey } from '../services/secrets/key-sources';
 import { createLogger } from '../services/util/logger';
 import { formatDoctor, runDoctor } from './doctor';
+import { modelsCommand } from './cli-models';
 import { ServeConfigError, startServer } from './server';
 
 export interface CliIo {
@@ -38,6 +39,9 @@ Commands:
   import FILE            Import a Hearth export, ChatGPT's conversations.json or an Open WebUI
                          chat export (already-imported chats are skipped, with a report)
   doctor                 Show data directory, schema version and whether endpoints answer
+  models list|pull NAME|rm NAME|ps|show NAME
+                         Ollama models: list, download with progress, delete, loaded in memory
+                         (hearth models --help for more)
 
 Every command takes --data-dir D (default $HEARTH_DATA_DIR or the OS's app-data folder).
 Environment: OLLAMA_BASE_URL, OPENAI_API_BASE_URL, OPENAI_API_KEY, WEBUI_SECRET_KEY, OPEN_WEBUI_PORT, …
@@ -126,6 +130,12 @@ export async function runCli(io: CliIo): Promise<number> {
             if (r.skipped.length > 50) io.stdout.write(`  … and ${r.skipped.length - 50} more\n`);
           }
           return 0;
+        });
+      case 'models':
+        return await modelsCommand(io, rest, {
+          parse,
+          open: (values) => openServices(io, flagsFrom(values), 'cli'),
+          usageError: (message) => new UsageError(message),
         });
       case 'doctor':
         return await withServices(io, rest, {}, async (s) => {
