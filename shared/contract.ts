@@ -328,7 +328,7 @@ export const events = {
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
   'chat.deleted': z.object({ id: z.string() }),
   /** A command from outside the page: the app menu, a tray item, a global shortcut. */
-  'app.command': z.object({ command: z.enum(['new-chat', 'open-settings']) }),
+  'app.command': z.object({ command: z.enum(['new-chat', 'open-settings', 'open-models']) }),
 } as const;
 
 export type Methods = typeof methods;

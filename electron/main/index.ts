@@ -2,10 +2,12 @@
  * Electron composition root. Thin by design: it hosts the plain-Node services, binds them to IPC,
  * and owns windows, the menu and the app lifecycle.
  */
+import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, screen, shell, type IpcMainInvokeEvent } from 'electron';
 import { createAppServices, type AppServices } from '../services/app-services';
 import { resolveDataDir } from '../services/config/config';
 import { createLogger } from '../services/util/logger';
+import { createCleanQuit } from './clean-quit';
 import { bindIpc } from './ipc-main';
 import { buildMenu } from './menu';
 import { electronNativeBinding } from './native-binding';
@@ -17,7 +19,14 @@ import { loadWindowState, trackWindowState } from './window-state';
 const log = createLogger();
 let services: AppServices | null = null;
 let mainWindow: BrowserWindow | null = null;
-let quitting = false;
+
+/**
+ * How long quitting waits for services.close(): generations to stop, the bundled Ollama to stop
+ * (SIGTERM, up to 5 s grace, then a kill of its process group) and the database to close. A hung
+ * child cannot keep the app alive past it; an Ollama left running then is found through its pid
+ * file and stopped at the next start.
+ */
+const QUIT_TIMEOUT_MS = 10_000;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -28,6 +37,12 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   app.whenReady().then(start, (err) => fatal(err));
+}
+
+/** Where the bundled Ollama is looked for (<resources>/ollama/<platform>-<arch>/): the packaged app's
+ * resources folder, or the repository's resources/ (filled by `npm run fetch-ollama`) when run from source. */
+function resourcesDir(): string {
+  return app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
 }
 
 function dataDir(): string {
@@ -45,6 +60,7 @@ async function start(): Promise<void> {
       env: process.env,
       secretsKey: desktopSecretsKey(dir),
       nativeBinding: electronNativeBinding(),
+      resourcesDir: resourcesDir(),
       log,
     });
   } catch (err) {
@@ -61,6 +77,7 @@ async function start(): Promise<void> {
     buildMenu({
       newChat: () => s.events.emit('app.command', { command: 'new-chat' }),
       settings: () => s.events.emit('app.command', { command: 'open-settings' }),
+      models: () => s.events.emit('app.command', { command: 'open-models' }),
     }),
   );
   hardenContents();
@@ -130,18 +147,23 @@ function openExternal(url: string): void {
   }
 }
 
-/** Clean quit: stop generations (partial answers are kept as interrupted) and close the database first. */
-app.on('before-quit', (event) => {
-  if (quitting || !services) return;
-  event.preventDefault();
-  quitting = true;
-  const s = services;
-  services = null;
-  const timeout = new Promise<void>((r) => setTimeout(r, 5000));
-  void Promise.race([s.close(), timeout])
-    .catch((err) => log.error('error while stopping services', err))
-    .finally(() => app.quit());
+/**
+ * Clean quit: stop generations (partial answers are kept as interrupted), stop the bundled Ollama
+ * (no orphan) and close the database first, waiting at most QUIT_TIMEOUT_MS.
+ */
+const cleanQuit = createCleanQuit({
+  services: () => services,
+  quit: () => app.quit(),
+  timeoutMs: QUIT_TIMEOUT_MS,
+  log,
 });
+app.on('before-quit', (event) => cleanQuit.onBeforeQuit(event));
+
+// Ctrl-C in the terminal of `npm start`, or the OS asking the app to end: the same clean quit
+// (Electron's default would exit at once and leave the bundled Ollama running).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => app.quit());
+}
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -1,7 +1,7 @@
-/** The standard application menu (Edit, View, Window roles), plus New chat wired to the renderer. */
+/** The standard application menu (Edit, View, Window roles), plus New chat, Settings and Models wired to the renderer. */
 import { Menu, app, type MenuItemConstructorOptions } from 'electron';
 
-export function buildMenu(actions: { newChat(): void; settings(): void }): Menu {
+export function buildMenu(actions: { newChat(): void; settings(): void; models(): void }): Menu {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
@@ -10,6 +10,7 @@ export function buildMenu(actions: { newChat(): void; settings(): void }): Menu 
       submenu: [
         { label: 'New Chat', accelerator: 'CmdOrCtrl+N', click: actions.newChat },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: actions.settings },
+        { label: 'Models…', accelerator: 'CmdOrCtrl+Shift+M', click: actions.models },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -9,6 +9,8 @@ runCli({
   stdout: process.stdout,
   stderr: process.stderr,
   staticDir: process.env.HEARTH_STATIC_DIR ?? join(__dirname, '../renderer'),
+  // This file runs as <package>/out/main/cli.js (from source and under `npx hearth` alike).
+  resourcesDir: join(__dirname, '../../resources'),
   onSignal(handler) {
     process.once('SIGINT', handler);
     process.once('SIGTERM', handler);

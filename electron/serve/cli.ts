@@ -21,6 +21,8 @@ export interface CliIo {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   staticDir: string;
+  /** Hearth's resources folder: the bundled Ollama is looked for in <resourcesDir>/ollama/<platform>-<arch>/. */
+  resourcesDir?: string;
   /** Resolves when the user asks to stop (Ctrl-C / SIGTERM). */
   onSignal(handler: () => void): void;
 }
@@ -178,6 +180,7 @@ function openServices(io: CliIo, flags: Flags, host: 'serve' | 'cli'): AppServic
     env: io.env,
     flags,
     secretsKey: serveSecretsKey(secretKey, join(dataDir, 'secret.key')),
+    resourcesDir: io.resourcesDir,
     log: createLogger((line) => io.stderr.write(line + '\n'), (io.env.HEARTH_LOG_LEVEL as 'info') || 'warn'),
   });
 }
@@ -230,6 +233,8 @@ async function serve(io: CliIo, args: string[], log: ReturnType<typeof createLog
   if (server.token) io.stdout.write(`Open the URL above once in a browser; it carries the access token.\n`);
   await new Promise<void>((resolve) => io.onSignal(resolve));
   io.stderr.write('Stopping Hearth…\n');
+  // A second Ctrl-C while the bundled Ollama stops is answered instead of cutting the stop short.
+  io.onSignal(() => io.stderr.write('Still stopping: waiting for Ollama to exit (a few seconds at most)…\n'));
   await server.close();
   await services.close();
   return 0;

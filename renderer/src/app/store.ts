@@ -63,6 +63,7 @@ export function startStore(): void {
   client.on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();
     if (command === 'open-settings') s().setView('settings');
+    if (command === 'open-models') s().setView('models');
   });
   let wasClosed = false;
   onConnectionChange((connection) => {
