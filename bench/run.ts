@@ -30,6 +30,7 @@ import { HearthEvents, closeAgent, directOnce, hearthOnce } from './lib/ttft';
 import { STORE_TARGETS, storeScaleBench } from './lib/store-scale';
 import { buildBaseline, streamBench, type StreamBench } from './lib/render-stream';
 import { memoryBench } from './lib/render-memory';
+import { supervisorBench } from './lib/supervisor';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'out', 'main', 'cli.js');
@@ -130,6 +131,10 @@ async function main(): Promise<void> {
 
   phase = 'measuring the initial bundle';
   const bundle = measureBundle(RENDERER);
+
+  phase = 'Ollama supervisor start/stop';
+  log(phase);
+  const supervisor = await supervisorBench({ fakeServe: join(ROOT, 'e2e', 'servers', 'fake-ollama-serve.mjs') });
 
   phase = 'launching Chromium';
   browser = await chromium.launch({
@@ -402,6 +407,18 @@ async function main(): Promise<void> {
     rows.push([`${label} p95`, ms(p95), `< ${target} ms`, p95 < target ? 'PASS' : 'FAIL']);
   }
 
+  rows.push('rule');
+  for (const [label, k] of [
+    ['Ollama supervisor: start → ready', 'startToReady'],
+    ['Ollama supervisor: stop → exit', 'stopToExit'],
+  ] as const) {
+    for (const p of ['p50', 'p95'] as const) {
+      const h = supervisor.supervisor[k][p];
+      const b = supervisor.baseline[k][p];
+      rows.push([`${label} ${p}`, ms(h), ms(b), ratio(h, b)]);
+    }
+  }
+
   const elapsedMs = performance.now() - tStart;
   const loadAtEnd = loadavg();
   const busy = Math.max(loadAtStart[0]!, loadAtEnd[0]!) > cpus().length * 0.75;
@@ -413,6 +430,7 @@ async function main(): Promise<void> {
     `Streaming render: the real UI (serve, Chromium ${chromiumVersion}) vs a naive page re-rendering the whole text with react-markdown + GFM once per animation frame (bench/baseline-markdown), fed the same chunks in-page on the wall clock; ${STREAM_PACED_TOKENS} tokens at 100 tok/s, then ${STREAM_FULL_TOKENS} unpaced (baseline fed ${STREAM_FULL_PER_TICK} chunks per timer tick). TaskDuration/ScriptDuration: CDP Performance.getMetrics, after − before.`,
     `Renderer memory: CDP Runtime.getHeapUsage after HeapProfiler.collectGarbage ×2, one chat, ${MEMORY_ANSWERS} answers of ${MEMORY_TOKENS} tokens (shorter than the streaming answer, to bound the bench's time); the answers' text itself is ${kb(memory.textBytes)} as UTF-16.`,
     `Store: ${store.chats.toLocaleString('en')} chats, ${store.messages.toLocaleString('en')} messages${store.scaledDown ? ' (SCALED DOWN from 1,000,000: the full build was projected too slow on this machine)' : ''}, built with the real migrations and FTS triggers in ${store.buildSeconds.toFixed(0)} s (${kb(store.dbBytes)}); each figure is ${store.search.n} runs through the router. Opening a chat: the 150 ms target is to first paint in the UI; this is the service part only.`,
+    `Ollama supervisor: N=${supervisor.runs} (+${supervisor.warmups} warm-up) with the test \`ollama serve\` (e2e/servers/fake-ollama-serve.mjs), interleaved with a baseline that spawns the same script with node, polls /api/version every 5 ms, then SIGTERMs it; the supervisor's side adds port choice, log and pid files, its own readiness polling and the process-group stop.`,
     `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
     `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
       (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),
@@ -461,6 +479,7 @@ async function main(): Promise<void> {
       },
     },
     storeScale: store,
+    ollamaSupervisor: supervisor,
     rendererMemory: { ...memory, growth: memGrowth, pass: memGrowth <= MEMORY_GROWTH_TARGET },
     timeToFirstToken: {
       hearth: { summary: tH, samplesMs: ttft.hearth },
