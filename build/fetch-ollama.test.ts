@@ -79,8 +79,11 @@ function makeZip(files: Record<string, string>): Buffer {
   return Buffer.concat([...locals, cd, end]);
 }
 
-/** A .tgz laid out like ollama-linux-amd64.tgz: bin/ollama and lib/ollama/. */
-function makeLinuxTgz(work: string): Buffer {
+/** Windows' own bsdtar (Git's GNU tar, when first on PATH, reads "C:" as a remote host). */
+const TAR = process.platform === 'win32' ? join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'tar.exe') : 'tar';
+
+/** An archive laid out like ollama-linux-<arch>.tgz / .tar.zst: bin/ollama and lib/ollama/. */
+function makeLinuxArchive(work: string, name: string, compress: string[]): Buffer {
   const src = join(work, 'linux-src');
   mkdirSync(join(src, 'bin'), { recursive: true });
   mkdirSync(join(src, 'lib', 'ollama'), { recursive: true });
@@ -91,8 +94,8 @@ function makeLinuxTgz(work: string): Buffer {
   );
   chmodSync(join(src, 'bin', 'ollama'), 0o755);
   writeFileSync(join(src, 'lib', 'ollama', 'libggml-base.so'), 'not really a library');
-  const file = join(work, 'ollama-linux-amd64.tgz');
-  const r = spawnSync('tar', ['-czf', file, '-C', src, 'bin', 'lib']);
+  const file = join(work, name);
+  const r = spawnSync(TAR, [...compress, '-cf', file, '-C', src, 'bin', 'lib']);
   if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
   return readFileSync(file);
 }
@@ -155,6 +158,8 @@ function runScript(
 }
 
 const hasUnzip = process.platform !== 'linux' || spawnSync('unzip', ['-v']).status === 0;
+/** GNU tar runs the zstd program for .tar.zst (Ollama's Linux format since v0.14). */
+const hasZstd = process.platform === 'linux' && spawnSync('zstd', ['--version']).status === 0;
 
 describe('build/fetch-ollama.mjs', () => {
   let work: string;
@@ -163,12 +168,14 @@ describe('build/fetch-ollama.mjs', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'hearth-fetch-ollama-'));
     const assets = new Map<string, Buffer>([
-      ['ollama-linux-amd64.tgz', makeLinuxTgz(work)],
+      ['ollama-linux-amd64.tgz', makeLinuxArchive(work, 'ollama-linux-amd64.tgz', ['-z'])],
+      ...(hasZstd
+        ? ([['ollama-linux-arm64.tar.zst', makeLinuxArchive(work, 'ollama-linux-arm64.tar.zst', ['--zstd'])]] as const)
+        : []),
       [
         'ollama-windows-amd64.zip',
         makeZip({ 'ollama.exe': 'MZ fake', 'lib/ollama/ggml-base.dll': 'fake dll', 'lib/ollama/cuda_v12/x.dll': 'x' }),
       ],
-      ['ollama-darwin.tgz', Buffer.from('never requested in these tests')],
     ]);
     release = await startRelease(assets);
   });
@@ -298,12 +305,25 @@ describe('build/fetch-ollama.mjs', () => {
     );
   });
 
+  it.skipIf(!hasZstd)('prefers the .tar.zst archive recent Linux releases publish', async () => {
+    const out = outDir('out-zst');
+    const r = await runScript(['--platform', 'linux', '--arch', 'arm64', '--version', VERSION, '--out', out], {
+      OLLAMA_RELEASE_BASE_URL: release.baseUrl,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(out, 'linux-arm64');
+    expect(JSON.parse(readFileSync(join(dir, 'hearth-ollama.json'), 'utf8')).asset).toBe('ollama-linux-arm64.tar.zst');
+    expect(existsSync(join(dir, 'lib', 'ollama', 'libggml-base.so'))).toBe(true);
+    const v = spawnSync(join(dir, 'ollama'), ['--version'], { encoding: 'utf8' });
+    expect(v.stdout.trim()).toBe('ollama version is 0.0.1');
+  });
+
   it('says so when the release has no archive for the platform', async () => {
-    const r = await runScript(['--platform', 'linux', '--arch', 'arm64', '--version', VERSION, '--out', outDir('x')], {
+    const r = await runScript(['--platform', 'darwin', '--arch', 'arm64', '--version', VERSION, '--out', outDir('x')], {
       OLLAMA_RELEASE_BASE_URL: release.baseUrl,
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('has no archive for linux-arm64');
-    expect(r.stderr).toContain('ollama-linux-arm64.tar.zst');
+    expect(r.stderr).toContain('has no archive for darwin-arm64');
+    expect(r.stderr).toContain('looked for ollama-darwin.tgz, ollama-darwin.tar.zst');
   });
 });
