@@ -153,11 +153,13 @@ export class OllamaRuntime {
         `Hearth is using the Ollama at ${this.primary.baseUrl}, which it does not run; start and stop it where it runs. To use Hearth's own server, choose "Bundled" in Settings › Ollama.`,
       );
     }
-    const sup = this.supervisorFor();
-    if (!sup) throw new AppError('not_found', this.noExecutableText());
+    if (!this.supervisorFor()) throw new AppError('not_found', this.noExecutableText());
     this.primaryKind = 'bundled';
-    if (action === 'stop' || action === 'restart') await sup.stop();
+    if (action === 'stop' || action === 'restart') await this.supervisor?.stop();
     if (action !== 'stop') {
+      // Asked again after a stop, so a changed path or models folder takes effect now.
+      const sup = this.supervisorFor();
+      if (!sup) throw new AppError('not_found', this.noExecutableText());
       // Returns once it is starting (the state is set synchronously); 'ollama.status' events tell the rest.
       void sup.start().catch((err) => this.log.error(`Ollama ${action} failed`, err));
     }

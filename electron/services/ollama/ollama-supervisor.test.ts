@@ -81,6 +81,17 @@ describe.skipIf(process.platform === 'win32')('Ollama supervisor (real child pro
     expect(sup.logs(50)).toMatch(/Listening on 127\.0\.0\.1:\d+ \(version 0\.9\.9\)/);
   });
 
+  it('waits for a slow server with backoff polling, and is ready as soon as it answers', async () => {
+    const { sup } = supervisor({ FAKE_OLLAMA_SERVE_MODE: 'slow-start', FAKE_OLLAMA_SERVE_DELAY_MS: '700' });
+    const t0 = Date.now();
+    const s = await sup.start();
+    const took = Date.now() - t0;
+    expect(s.state).toBe('running');
+    expect(took).toBeGreaterThanOrEqual(700);
+    // Polls back off to at most 500 ms apart, so readiness is seen within that of the answer.
+    expect(took).toBeLessThan(700 + 5000);
+  });
+
   it('uses a port the user chose, and says plainly when another program holds it', async () => {
     const taken = await new Promise<number>((resolve) => {
       const srv = createServer().listen(0, '127.0.0.1', () => {

@@ -36,4 +36,12 @@ describe('rotating log', () => {
     again.close();
     expect(tailLog(file, 10)).toBe('first\nsecond');
   });
+
+  it('never throws when the log cannot be written', () => {
+    const file = join(makeTempDir(), 'missing-folder', 'ollama.log');
+    const log = new RotatingLog(file);
+    expect(() => log.write('lost\n')).not.toThrow();
+    expect(log.failed?.message).toMatch(/ENOENT/);
+    log.close();
+  });
 });

@@ -25,16 +25,30 @@ export class RotatingLog {
     this.files = Math.max(1, o.files ?? 3);
   }
 
+  /** Never throws: a log that cannot be written (disk full, folder removed) must not take the app down. */
   write(chunk: string | Buffer): void {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (this.fd === null) this.open();
-    if (this.size > 0 && this.size + buf.length > this.maxBytes) {
-      this.rotate();
-      this.open();
+    try {
+      if (this.fd === null) this.open();
+      if (this.size > 0 && this.size + buf.length > this.maxBytes) {
+        this.rotate();
+        this.open();
+      }
+      writeSync(this.fd!, buf);
+      this.size += buf.length;
+      this.failed = null;
+    } catch (err) {
+      this.failed = err as Error;
+      try {
+        this.close();
+      } catch {
+        this.fd = null;
+      }
     }
-    writeSync(this.fd!, buf);
-    this.size += buf.length;
   }
+
+  /** The last write error, if the last write failed. */
+  failed: Error | null = null;
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
