@@ -58,8 +58,15 @@ export function startStore(): void {
   });
   client.on('ollama.status', (status) => s().onOllamaStatus(status));
   client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
-  client.on('models.changed', () => void s().loadModels());
+  client.on('models.changed', ({ providerId }) => {
+    void s().loadModels();
+    s().onModelsChanged(providerId);
+  });
   client.on('folders.changed', () => s().onFoldersChanged());
+  // A finished import (possibly from another window, or too big to announce chat by chat).
+  client.on('data.importProgress', (p) => {
+    if (p.phase === 'done' && p.done > 0) void s().loadChats();
+  });
   client.on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();
     if (command === 'open-settings') s().setView('settings');

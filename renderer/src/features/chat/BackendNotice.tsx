@@ -1,5 +1,6 @@
 import { useAppStore } from '../../app/store';
 import { NoOllama } from '../ollama/NoOllama';
+import { BundledDown } from '../ollama/BundledDown';
 
 /**
  * Explains, in plain words, why there are no models to pick, with a way to retry. When auto mode
@@ -11,6 +12,9 @@ export function BackendNotice() {
   const loading = useAppStore((s) => s.modelsLoading);
   const count = useAppStore((s) => s.models.length);
   const noOllama = useAppStore((s) => s.ollamaStatus?.servers[0]?.state === 'unavailable');
+  const bundled = useAppStore((s) =>
+    s.ollamaStatus?.servers[0]?.kind === 'bundled' ? s.ollamaStatus.servers[0] : null,
+  );
   const { loadModels, setView } = useAppStore.getState();
   const ollama = providers.find((p) => p.kind === 'ollama');
   const primary = providers.find((p) => p.providerId === 'ollama');
@@ -23,9 +27,13 @@ export function BackendNotice() {
       {screen}
       <div className={count === 0 ? 'banner banner-error' : 'banner banner-warn'} role="alert">
         {modelsError && <p>{modelsError}</p>}
-        {failing.map((p) => (
-          <p key={p.providerId}>{p.error}</p>
-        ))}
+        {failing.map((p) =>
+          p === primary && bundled && bundled.state !== 'running' ? (
+            <BundledDown key={p.providerId} server={bundled} />
+          ) : (
+            <p key={p.providerId}>{p.error}</p>
+          ),
+        )}
         {noOllamaModels && (
           <p>
             Ollama is running but has no models yet. Pull one on the Models page or with “ollama pull llama3.2”, then

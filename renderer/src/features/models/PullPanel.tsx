@@ -97,7 +97,7 @@ function PullCard({ pull: p, server }: { pull: ManagedPull; server: string | nul
       <progress
         className="pull-bar"
         max={100}
-        value={p.phase === 'success' ? 100 : (percent ?? undefined)}
+        value={p.phase === 'success' ? 100 : (percent ?? (p.done ? 0 : undefined))}
         aria-label={`Downloading ${p.name}`}
         aria-valuetext={percent === null ? phase : `${percent}%`}
       />
@@ -106,7 +106,7 @@ function PullCard({ pull: p, server }: { pull: ManagedPull; server: string | nul
         {p.phase === 'cancelled' && ' — cancelled; what was downloaded is kept, Resume continues from there.'}
         {p.phase === 'success' && ` — ${p.name} is installed and can be picked in chats.`}
       </div>
-      {p.layers.length > 1 && active && (
+      {p.layers.length > 0 && active && (
         <ul className="pull-layers" aria-label={`Layers of ${p.name}`}>
           {p.layers.map((l) => {
             const lp = l.total ? Math.floor((l.completed / l.total) * 100) : 0;

@@ -3,7 +3,8 @@
  * models, downloads in progress (several at once, each folded from 'models.pullProgress'), the
  * details panel, delete and unload.
  * Public: setManagerServer, refreshManager, loadInstalled, loadRunning, startManagedPull,
- * cancelPull, dismissPull, deleteModel, unloadModel, showDetails, closeDetails, onManagedPullProgress.
+ * cancelPull, dismissPull, deleteModel, unloadModel, showDetails, closeDetails, onManagedPullProgress,
+ * onModelsChanged.
  */
 import type { StateCreator } from 'zustand';
 import type { InstalledModel, MachineMemory, ModelDetails, RunningModel } from '../../../../shared/types/domain';
@@ -47,6 +48,8 @@ export interface ModelManagerSlice {
   showDetails(model: { id: string; name: string }): Promise<void>;
   closeDetails(): void;
   onManagedPullProgress(p: EventPayload<'models.pullProgress'>): void;
+  /** A pull or delete (from any window or the CLI) changed a server's models. */
+  onModelsChanged(providerId: string): void;
 }
 
 const errText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
@@ -190,9 +193,12 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
       managerPulls: { ...s.managerPulls, [p.model]: next },
       pullOrder: s.pullOrder.includes(p.model) ? s.pullOrder : [p.model, ...s.pullOrder],
     }));
-    if (p.done && !p.error && !p.cancelled) {
-      if (get().view === 'models' && next.providerId === get().managerServer) void get().loadInstalled();
-    }
+    if (p.done && !p.error && !p.cancelled) get().onModelsChanged(next.providerId);
+  },
+
+  onModelsChanged(providerId) {
+    if (get().view === 'models' && providerId === get().managerServer && !get().installedLoading)
+      void get().loadInstalled();
   },
 });
 

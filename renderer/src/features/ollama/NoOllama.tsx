@@ -13,15 +13,23 @@ export function NoOllama({ providerError }: { providerError?: string }) {
   const busy = useAppStore((s) => s.ollamaBusy === 'retry');
   const controlError = useAppStore((s) => s.ollamaControlError);
   const { controlOllama, setView } = useAppStore.getState();
+  // The technical cause, once: the provider's own words when the model list failed, else the runtime's.
+  const reason = server?.kind === 'bundled' ? server.error : (providerError ?? server?.error);
   return (
     <section className="no-ollama" role="alert" aria-labelledby="no-ollama-title">
       <h2 id="no-ollama-title">Hearth can’t find Ollama</h2>
-      <p>
-        Hearth chats through Ollama, which runs the models on your computer. It looked for one at{' '}
-        <code>{server?.baseUrl ?? configured}</code> and found none, and no bundled Ollama is installed with Hearth.
-      </p>
-      {server?.error && <p className="no-ollama-reason">{server.error}</p>}
-      {providerError && providerError !== server?.error && <p className="no-ollama-reason">{providerError}</p>}
+      {server?.kind === 'bundled' ? (
+        <p>
+          Hearth chats through Ollama, which runs the models on your computer. It is set to start its own Ollama, but
+          that program is not there.
+        </p>
+      ) : (
+        <p>
+          Hearth chats through Ollama, which runs the models on your computer. It looked for one at{' '}
+          <code>{server?.baseUrl ?? configured}</code> and found none, and this copy of Hearth has no Ollama of its own.
+        </p>
+      )}
+      {reason && <p className="no-ollama-reason">{reason}</p>}
       <ol className="no-ollama-steps">
         <li>
           <strong>Install Ollama</strong> from{' '}
@@ -34,6 +42,10 @@ export function NoOllama({ providerError }: { providerError?: string }) {
         <li>
           <strong>Or point Hearth at an Ollama you already run</strong> (another port, another machine): set its address
           under Settings → Ollama URL, or start Hearth with <code>OLLAMA_BASE_URL=http://host:11434</code>.
+        </li>
+        <li>
+          <strong>Or let Hearth run an Ollama program</strong> you already have: give its path under Settings → Bundled
+          Ollama executable (or <code>HEARTH_OLLAMA_PATH</code>).
         </li>
       </ol>
       {controlError && <p className="pull-error">{controlError}</p>}
