@@ -29,6 +29,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/serve/cli-entry.ts'),
+          // Imports run in a worker thread (DataService.importInBackground finds it beside the bundle).
+          'import-worker': resolve(__dirname, 'electron/services/chats/importers/import-worker.ts'),
         },
       },
     },

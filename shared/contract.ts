@@ -327,6 +327,16 @@ export const events = {
   'folders.changed': z.object({}),
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
   'chat.deleted': z.object({ id: z.string() }),
+  /**
+   * A data.import running in the background: reading the file, writing chats (`done` of `total`),
+   * then `done` once every chat is in (windows reload their chat list).
+   */
+  'data.importProgress': z.object({
+    filename: z.string(),
+    phase: z.enum(['reading', 'writing', 'done']),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
   /** A command from outside the page: the app menu, a tray item, a global shortcut. */
   'app.command': z.object({ command: z.enum(['new-chat', 'open-settings', 'open-models']) }),
 } as const;

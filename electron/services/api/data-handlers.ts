@@ -9,6 +9,6 @@ export function dataHandlers(
     'attachments.add': (input) => d.attachments.add(input),
     'attachments.get': ({ id }) => d.attachments.get(id),
     'data.export': (input) => d.data.export(input),
-    'data.import': ({ filename, content }) => d.data.import(filename, content),
+    'data.import': ({ filename, content }) => d.data.importInBackground(filename, content),
   };
 }

@@ -1,27 +1,26 @@
 /**
  * Import and export: Hearth JSON (all chats or one, with attachments), Markdown (one chat), and
  * imports from Hearth JSON v1/v2, ChatGPT's conversations.json and Open WebUI's chat export,
- * detected by content. An import parses once and writes in one transaction; nothing is half-imported.
+ * detected by content (import-job.ts: all or nothing, written in short batches).
+ *
+ * `import` runs inline (the CLI); `importInBackground` (the data.import method) parses and writes in
+ * a worker thread with its own SQLite connection, so the process keeps answering while a big file
+ * imports, and reports progress as 'data.importProgress' events.
  */
 import type { ImportReport } from '../../../../shared/types/domain';
-import { AppError } from '../../../../shared/types/errors';
+import { AppError, type ErrorCode } from '../../../../shared/types/errors';
 import type { AttachmentService } from '../../attachments/attachment-service';
 import type { EventHub } from '../../events';
 import type { ChatRepo } from '../../store/chat-repo';
 import type { Db } from '../../store/database';
 import type { HybridClock } from '../../util/hlc';
-import { looksLikeChatGpt, parseChatGpt } from './chatgpt';
-import {
-  exportHearth,
-  HEARTH_EXPORT_FORMAT,
-  importHearth,
-  parseHearthExport,
-  removeFiles,
-  type HearthExport,
-} from './hearth-json';
-import { writeImportedChats, type ParsedImport } from './imported-chat';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { exportHearth, type HearthExport } from './hearth-json';
+import { runImport, type ImportProgress, type ImportResult } from './import-job';
+import type { ImportWorkerInput, ImportWorkerMessage } from './import-worker';
 import { chatToMarkdown, slug } from './markdown-export';
-import { looksLikeOpenWebUi, parseOpenWebUi } from './openwebui';
 
 /** Imports of at most this many chats announce each one; bigger ones let the list reload. */
 const ANNOUNCE_LIMIT = 50;
@@ -32,7 +31,20 @@ export interface ExportFile {
   content: string;
 }
 
+/** Where the app's SQLite file is, so an import worker can open its own connection to it. */
+export interface ImportWorkerOptions {
+  dbFile: string;
+  nativeBinding?: string;
+  /** The worker script; found next to the built bundle or the source when not given. */
+  entry?: string;
+}
+
+/** At most one progress event per this many ms (the first and the last always go out). */
+const PROGRESS_EVERY_MS = 100;
+
 export class DataService {
+  private readonly workers = new Set<Worker>();
+
   constructor(
     private readonly db: Db,
     private readonly repo: ChatRepo,
@@ -42,6 +54,7 @@ export class DataService {
     private readonly events: EventHub,
     private readonly appVersion: string,
     private readonly now: () => number = Date.now,
+    private readonly worker?: ImportWorkerOptions,
   ) {}
 
   exportHearth(chatId?: string): HearthExport {
@@ -68,86 +81,106 @@ export class DataService {
     return { filename: `${name}.json`, mime: 'application/json', content: JSON.stringify(data, null, 2) + '\n' };
   }
 
-  /** Import a file's text; the format is detected from its content. */
+  /** Import a file's text here and now (the CLI); the format is detected from its content. */
   import(filename: string, text: string): ImportReport {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      throw new AppError(
-        'invalid_input',
-        `${filename ? `"${filename}"` : 'The file'} is not valid JSON (${(err as Error).message}). Hearth imports Hearth exports, ChatGPT's conversations.json and Open WebUI chat exports.`,
-      );
-    }
     const ctx = { db: this.db, clock: this.clock, deviceId: this.deviceId, attachments: this.attachments };
-    const written: string[] = [];
-    let report: ImportReport;
+    const result = runImport(ctx, filename, text, this.now());
+    this.announce(filename, result);
+    return result.report;
+  }
+
+  /**
+   * Import in a worker thread (falls back to inline when the database is in memory). Resolves with
+   * the same report as `import`; progress goes out as 'data.importProgress'.
+   */
+  async importInBackground(filename: string, text: string): Promise<ImportReport> {
+    if (!this.worker || this.db.memory) return this.import(filename, text);
+    const entry = this.worker.entry ?? importWorkerEntry();
+    const input: ImportWorkerInput = {
+      dbFile: this.worker.dbFile,
+      nativeBinding: this.worker.nativeBinding,
+      dataDir: this.attachments.dataDir,
+      deviceId: this.deviceId,
+      clockAfter: this.clock.tick(),
+      filename,
+      text,
+      now: this.now(),
+    };
+    const worker = entry.endsWith('.ts')
+      ? // From source (vitest, tsx): load the TypeScript through tsx's require hook.
+        new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: input })
+      : new Worker(entry, { workerData: input });
+    this.workers.add(worker);
+    let last = 0;
+    const progress = (p: ImportProgress) => {
+      const t = Date.now();
+      if (p.phase === 'writing' && p.done !== 0 && p.done !== p.total && t - last < PROGRESS_EVERY_MS) return;
+      last = t;
+      this.events.emit('data.importProgress', { filename, ...p });
+    };
     try {
-      if ((raw as { format?: unknown })?.format === HEARTH_EXPORT_FORMAT) {
-        let data: HearthExport;
-        try {
-          data = parseHearthExport(raw);
-        } catch (err) {
-          throw new AppError('invalid_input', (err as Error).message);
-        }
-        report = this.db.transaction(() => indexedInBulk(this.db, () => importHearth(ctx, data, written)))();
-      } else {
-        const parsed = this.detect(raw, filename);
-        report = this.db.transaction(() => indexedInBulk(this.db, () => writeImportedChats(ctx, parsed)))();
+      const result = await new Promise<ImportResult>((resolve, reject) => {
+        worker.on('message', (m: ImportWorkerMessage) => {
+          if (m.type === 'progress' && m.progress.phase !== 'done') progress(m.progress);
+          else if (m.type === 'result') {
+            this.clock.observe(m.lastVersion);
+            resolve(m.result);
+          } else if (m.type === 'error') reject(new AppError(m.code as ErrorCode, m.message));
+        });
+        worker.on('error', (err) =>
+          reject(new AppError('internal', `The import stopped unexpectedly (${err.message}). Nothing was imported.`)),
+        );
+        worker.on('exit', (code) =>
+          reject(new AppError('internal', `The import stopped unexpectedly (exit ${code}). Nothing was imported.`)),
+        );
+      });
+      this.announce(filename, result);
+      return result.report;
+    } finally {
+      this.workers.delete(worker);
+      void worker.terminate();
+    }
+  }
+
+  /** Stop imports still running (their current batch is rolled back by SQLite). */
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.terminate()));
+    this.workers.clear();
+  }
+
+  /**
+   * Tell open windows about new chats: each one for a small import, else only 'done', on which
+   * windows reload their list.
+   */
+  private announce(filename: string, { report, chatIds }: ImportResult): void {
+    if (chatIds.length <= ANNOUNCE_LIMIT) {
+      for (const id of chatIds) {
+        const chat = this.repo.getChat(id);
+        if (chat) this.events.emit('chat.updated', { chat });
       }
-    } catch (err) {
-      removeFiles(written);
-      throw err;
     }
-    this.announce(report);
-    return report;
-  }
-
-  private detect(raw: unknown, filename: string): ParsedImport {
-    if (Array.isArray(raw) && raw.length === 0) {
-      throw new AppError('invalid_input', `${filename ? `"${filename}"` : 'The file'} holds no chats (an empty list).`);
-    }
-    if (looksLikeChatGpt(raw)) return parseChatGpt(raw, this.now());
-    if (looksLikeOpenWebUi(raw)) return parseOpenWebUi(raw, this.now());
-    throw new AppError(
-      'invalid_input',
-      `${filename ? `"${filename}"` : 'The file'} is not a Hearth export, a ChatGPT conversations.json or an Open WebUI chat export, so Hearth cannot import it.`,
-    );
-  }
-
-  /** Tell open windows about new chats; a large import is announced by the list reloading instead. */
-  private announce(report: ImportReport): void {
-    if (report.chatsImported === 0 || report.chatsImported > ANNOUNCE_LIMIT) return;
-    const recent = this.db
-      .prepare('SELECT id FROM chats WHERE deleted = 0 ORDER BY rowid DESC LIMIT ?')
-      .all(report.chatsImported) as { id: string }[];
-    for (const { id } of recent.reverse()) {
-      const chat = this.repo.getChat(id);
-      if (chat) this.events.emit('chat.updated', { chat });
-    }
+    this.events.emit('data.importProgress', {
+      filename,
+      phase: 'done',
+      done: report.chatsImported,
+      total: report.chatsImported,
+    });
   }
 }
 
-/**
- * Run a large write with the full-text trigger on new messages set aside, then index the new rows
- * in one statement (about 20× faster than row by row). Call inside a transaction: the trigger comes
- * back in any case, and a failure rolls everything back together.
- */
-function indexedInBulk<T>(db: Db, write: () => T): T {
-  const trigger = db
-    .prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'`)
-    .get() as { sql: string } | undefined;
-  if (!trigger) return write();
-  const before = (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM messages').get() as { n: number }).n;
-  db.exec('DROP TRIGGER messages_fts_insert');
-  try {
-    const result = write();
-    db.prepare(
-      `INSERT INTO messages_fts (rowid, content) SELECT rowid, content FROM messages
-       WHERE rowid > ? AND deleted = 0 AND status != 'streaming'`,
-    ).run(before);
-    return result;
-  } finally {
-    db.exec(trigger.sql);
+/** The worker script: beside the built bundle (out/main, also from out/main/chunks), else the source. */
+export function importWorkerEntry(): string {
+  const candidates = [
+    join(__dirname, 'import-worker.js'),
+    join(__dirname, '..', 'import-worker.js'),
+    join(__dirname, 'import-worker.ts'),
+  ];
+  const found = candidates.find((f) => existsSync(f));
+  if (!found) {
+    throw new AppError(
+      'internal',
+      `The import worker is missing (looked for ${candidates.join(', ')}). Reinstall Hearth.`,
+    );
   }
+  return found;
 }

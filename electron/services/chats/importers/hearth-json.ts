@@ -205,6 +205,8 @@ export interface ImportContext {
   clock: HybridClock;
   deviceId: string;
   attachments: AttachmentService;
+  /** When given, the id of every chat created is appended (to undo an import that fails later). */
+  createdChats?: string[];
 }
 
 /** Import inside the caller's transaction; files written are listed in `written` for cleanup on failure. */
@@ -250,6 +252,7 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
       null,
     );
     report.chatsImported++;
+    ctx.createdChats?.push(chat.id);
     for (const name of new Set(chat.tags ?? [])) {
       let tag = findTag.get(name) as { id: string } | undefined;
       if (!tag) {

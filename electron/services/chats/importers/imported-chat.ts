@@ -79,6 +79,7 @@ export function writeImportedChats(ctx: ImportContext, parsed: ParsedImport): Im
       chat.archived ? 1 : 0,
     );
     report.chatsImported++;
+    ctx.createdChats?.push(chatId);
     const newIds = new Map<string, string>();
     for (const m of parentsFirst(chat.messages)) {
       const id = uuidv7(m.createdAt);

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import type { EventPayload } from '../../../../shared/contract';
 import type { ImportReport } from '../../../../shared/types/domain';
 import { client, ClientError } from '../../client';
 import { useAppStore } from '../../app/store';
@@ -18,6 +19,7 @@ export function DataPanel() {
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [exported, setExported] = useState<string | null>(null);
+  const [progress, setProgress] = useState<EventPayload<'data.importProgress'> | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const exportAll = async () => {
@@ -39,6 +41,10 @@ export function DataPanel() {
     setBusy('import');
     setError(null);
     setReport(null);
+    setProgress({ filename: file.name, phase: 'reading', done: 0, total: 0 });
+    const stop = client.on('data.importProgress', (p) => {
+      if (p.filename === file.name && p.phase !== 'done') setProgress(p);
+    });
     try {
       const content = await file.text();
       const r = await client.call('data.import', { filename: file.name, content });
@@ -47,6 +53,8 @@ export function DataPanel() {
     } catch (err) {
       setError(message(err, `"${file.name}" could not be imported.`));
     } finally {
+      stop();
+      setProgress(null);
       setBusy(null);
     }
   };
@@ -82,6 +90,7 @@ export function DataPanel() {
             }}
           />
         </div>
+        {progress && <ImportProgressBar progress={progress} />}
         {exported && !error && (
           <div className="banner banner-ok" role="status">
             Saved {exported}.
@@ -95,6 +104,24 @@ export function DataPanel() {
         {report && <ImportSummary report={report} />}
       </fieldset>
     </section>
+  );
+}
+
+/** While an import runs (in the background: the rest of the app keeps working): reading, then chats written of all. */
+function ImportProgressBar({ progress }: { progress: EventPayload<'data.importProgress'> }) {
+  const writing = progress.phase === 'writing' && progress.total > 0;
+  const label = writing
+    ? `Importing "${progress.filename}": ${progress.done.toLocaleString()} of ${progress.total.toLocaleString()} chats`
+    : `Reading "${progress.filename}"…`;
+  return (
+    <div className="import-progress">
+      <progress
+        aria-label="Import progress"
+        max={writing ? progress.total : undefined}
+        value={writing ? progress.done : undefined}
+      />
+      <span role="status">{label}</span>
+    </div>
   );
 }
 

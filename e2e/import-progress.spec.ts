@@ -1,0 +1,94 @@
+/**
+ * A big import runs in the background: Settings → Data shows a progress bar while chats are
+ * written, the app keeps answering (a search from the same page returns meanwhile), and another
+ * open window sees the imported chats when it is done.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from './fixtures/test';
+import { ChatPage } from './fixtures/chat-page';
+
+const CHATS = 600;
+const TURNS = 20;
+
+/** A ChatGPT conversations.json with CHATS conversations of TURNS question/answer pairs. */
+function bigChatGptExport(): string {
+  const words = 'the quick brown fox jumps over a lazy dog while streams of sourdough starters bubble'.split(' ');
+  const text = (seed: number, n: number) =>
+    Array.from({ length: n }, (_, i) => words[(seed * 7 + i) % words.length]).join(' ');
+  return JSON.stringify(
+    Array.from({ length: CHATS }, (_, c) => {
+      const mapping: Record<string, unknown> = {};
+      let parent: string | null = null;
+      for (let i = 0; i < TURNS * 2; i++) {
+        const id = `c${c}-${i}`;
+        mapping[id] = {
+          id,
+          message: {
+            id,
+            author: { role: i % 2 === 0 ? 'user' : 'assistant' },
+            create_time: 1_700_000_000 + c * 100 + i,
+            content: { content_type: 'text', parts: [text(c + i, i % 2 === 0 ? 15 : 60)] },
+          },
+          parent,
+          children: i + 1 < TURNS * 2 ? [`c${c}-${i + 1}`] : [],
+        };
+        parent = id;
+      }
+      return {
+        title: `Bulk chat ${c}`,
+        create_time: 1_700_000_000 + c * 100,
+        update_time: 1_700_000_000 + c * 100 + TURNS * 2,
+        mapping,
+        current_node: parent,
+        conversation_id: `bulk-${c}`,
+      };
+    }),
+  );
+}
+
+test('a big import shows its progress, the app keeps answering, and other windows see the chats', async ({
+  page,
+  chat,
+  hearth,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-import-'));
+  const file = join(dir, 'conversations.json');
+  writeFileSync(file, bigChatGptExport());
+  try {
+    const other = new ChatPage(await page.context().newPage(), hearth);
+    await other.open();
+    await chat.open();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByTestId('import-file').setInputFiles(file);
+
+    const bar = page.getByRole('progressbar', { name: 'Import progress' });
+    await expect(bar).toBeVisible();
+    await expect(
+      page.getByText(new RegExp(`Importing "conversations\\.json": [\\d,]+ of ${CHATS} chats`)),
+    ).toBeVisible();
+    // Meanwhile the app answers other calls at once.
+    const ms = await page.evaluate(async () => {
+      const t = performance.now();
+      const res = await fetch('/api/call/chats.list', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ limit: 50 }),
+      });
+      if (!(await res.json()).ok) throw new Error('chats.list failed');
+      return performance.now() - t;
+    });
+    expect(ms).toBeLessThan(500);
+
+    const report = page.getByRole('status', { name: 'Import report' });
+    await expect(report).toContainText(`ChatGPT export: imported ${CHATS} chats and ${CHATS * TURNS * 2} messages.`, {
+      timeout: 60_000,
+    });
+    await expect(bar).toHaveCount(0);
+    // The other window was told (one 'done' event) and reloaded its list.
+    await expect(other.chats.filter({ hasText: `Bulk chat ${CHATS - 1}` })).toHaveCount(1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
