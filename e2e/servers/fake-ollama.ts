@@ -74,6 +74,8 @@ export interface FakeOllamaBehavior {
   pullUnknown(name: string): boolean;
   /** After this many progress lines, an `{"error": pullErrorMessage}` line (HTTP 200 already sent). */
   pullErrorAfterLines: number | null;
+  /** After this many progress lines, drop the connection (Ollama stopped or crashed mid-pull). */
+  pullDropAfterLines: number | null;
   pullErrorMessage: string;
   /** /api/show without `capabilities` (Ollama before 0.6.4): clients must read model_info/projector_info. */
   showWithoutCapabilities: boolean;
@@ -172,6 +174,7 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     pullSize: () => 2_019_393_189,
     pullUnknown: (name) => name.startsWith('nosuch'),
     pullErrorAfterLines: null,
+    pullDropAfterLines: null,
     pullErrorMessage: NETWORK_ERROR,
     showWithoutCapabilities: false,
   });
@@ -433,6 +436,10 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       }
       for (const completed of points) {
         if (closed) return;
+        if (b.pullDropAfterLines !== null && progressLines >= b.pullDropAfterLines) {
+          res.destroy();
+          return;
+        }
         if (b.pullErrorAfterLines !== null && progressLines >= b.pullErrorAfterLines) {
           failure = b.pullErrorMessage;
           break;

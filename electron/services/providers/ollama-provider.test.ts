@@ -1,0 +1,117 @@
+/** OllamaProvider's model-manager calls against the test Ollama, and pull failures in plain words. */
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import type { AppError } from '../../../shared/types/errors';
+import { OllamaProvider, pullError } from './ollama-provider';
+import type { PullProgress } from './provider';
+
+let fake: FakeOllama;
+beforeAll(async () => {
+  fake = await startFakeOllama();
+});
+afterAll(async () => {
+  await fake.close();
+});
+afterEach(() => fake.reset());
+
+async function pullFails(p: OllamaProvider, model: string): Promise<{ error: AppError; seen: PullProgress[] }> {
+  const seen: PullProgress[] = [];
+  const error = await p
+    .pull(model, (x) => seen.push(x))
+    .then(
+      () => {
+        throw new Error('the pull should have failed');
+      },
+      (e: unknown) => e as AppError,
+    );
+  return { error, seen };
+}
+
+describe('OllamaProvider pulls', () => {
+  it("passes Ollama's lines through: manifest, layers with digest/total/completed, verifying, writing, success", async () => {
+    const p = new OllamaProvider({ baseUrl: fake.url });
+    const seen: PullProgress[] = [];
+    await p.pull('smollm2:135m', (x) => seen.push(x));
+    expect(seen[0]).toEqual({ status: 'pulling manifest' });
+    expect(seen.slice(-3).map((x) => x.status)).toEqual(['verifying sha256 digest', 'writing manifest', 'success']);
+    const layer = seen[1]!;
+    expect(layer.status).toMatch(/^pulling [0-9a-f]{12}$/);
+    expect(layer.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(layer.status).toBe(`pulling ${layer.digest!.slice(7, 19)}`);
+    expect(layer.completed).toBeUndefined(); // Ollama leaves it out until bytes arrive
+    expect(seen.filter((x) => x.digest).at(-1)).toMatchObject({ completed: 96, total: 96 });
+  });
+
+  it('turns each kind of failure into words that say what to do', async () => {
+    const p = new OllamaProvider({ baseUrl: fake.url });
+    const unknown = await pullFails(p, 'nosuch:1b');
+    expect(unknown.error).toMatchObject({ code: 'model_not_found' });
+    expect(unknown.error.message).toMatch(
+      /^Ollama has no model called "nosuch:1b"; check the name on ollama\.com\/library/,
+    );
+    expect(unknown.seen).toEqual([{ status: 'pulling manifest' }]);
+
+    fake.behavior.pullErrorAfterLines = 2;
+    fake.behavior.pullErrorMessage = NETWORK_ERROR;
+    const net = await pullFails(p, 'phi4');
+    expect(net.error.message).toContain('lost its connection to the model registry');
+    expect(net.seen.filter((x) => x.digest)).toHaveLength(2);
+
+    fake.behavior.pullErrorMessage = DISK_FULL_ERROR;
+    expect((await pullFails(p, 'phi4')).error.message).toMatch(/^The disk is full: Ollama at .* could not save "phi4"/);
+
+    fake.behavior.pullErrorAfterLines = null;
+    fake.behavior.pullDropAfterLines = 3;
+    expect((await pullFails(p, 'phi4')).error.message).toMatch(
+      /^Ollama at .* stopped answering before "phi4" was downloaded\. If it is running again, pull again; it resumes/,
+    );
+
+    expect((await pullFails(p, 'Bad Name!')).error).toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('says Ollama cannot be reached when nothing answers, and "Stopped." when aborted', async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as { port: number }).port;
+    await new Promise((r) => srv.close(r));
+    const gone = new OllamaProvider({ baseUrl: `http://127.0.0.1:${port}` });
+    expect((await pullFails(gone, 'phi4')).error).toMatchObject({ code: 'backend_unreachable' });
+
+    fake.behavior.pullDelayMs = 50;
+    const p = new OllamaProvider({ baseUrl: fake.url });
+    const ctl = new AbortController();
+    const pulling = p.pull('phi4', () => ctl.abort(), ctl.signal);
+    await expect(pulling).rejects.toMatchObject({ code: 'aborted' });
+  });
+
+  it('keeps unrecognised messages, prefixed with what failed', () => {
+    expect(pullError('x', 'something odd', 'http://h').message).toBe('Ollama could not pull "x": something odd');
+  });
+});
+
+describe('OllamaProvider model manager calls', () => {
+  it('tags, show, delete (404 is not_found), ps and unload', async () => {
+    const p = new OllamaProvider({ id: 'ollama-box', baseUrl: fake.url });
+    const tags = await p.tags();
+    expect(tags.map((t) => t.name)).toEqual(['llama3.2:1b', 'qwen2.5:0.5b']);
+    expect(tags[0]!.digest).toMatch(/^[0-9a-f]{64}$/);
+    const show = await p.show('llama3.2:1b');
+    expect(show.capabilities).toEqual(['completion']);
+    expect(show.model_info?.['llama.context_length']).toBe(131072);
+    await expect(p.show('nope')).rejects.toMatchObject({ code: 'not_found' });
+
+    await p.deleteModel('qwen2.5:0.5b');
+    await expect(p.deleteModel('qwen2.5:0.5b')).rejects.toMatchObject({
+      code: 'not_found',
+      message: `Ollama at ${fake.url} has no model called "qwen2.5:0.5b", so there was nothing to delete.`,
+    });
+
+    fake.loaded.push({ name: 'llama3.2:1b', expiresAt: Date.now() + 60_000, contextLength: 2048 });
+    const ps = await p.running();
+    expect(ps).toMatchObject([{ name: 'llama3.2:1b', context_length: 2048 }]);
+    expect(new Date(ps[0]!.expires_at!).getTime()).toBeGreaterThan(Date.now());
+    await p.unload('llama3.2:1b');
+    expect(await p.running()).toEqual([]);
+  });
+});
