@@ -8,7 +8,11 @@ export function appHandlers(
   return {
     'app.info': () => d.info(),
     'settings.get': () => d.settings.view(),
-    'settings.update': (input) => d.settings.update(input),
+    'settings.update': (input) => {
+      const view = d.settings.update(input);
+      d.ollama.reconsider(); // a new mode, URL, path or server list applies at once
+      return view;
+    },
     'models.list': () => d.models.list(),
   };
 }

@@ -207,6 +207,24 @@ describe.skipIf(process.platform === 'win32')('Ollama runtime', () => {
     expect(s.settings.primaryOllamaUrl()).toBe('http://127.0.0.1:11434');
   });
 
+  it('a mode change in Settings applies at once: bundled → external stops Hearth’s server', async () => {
+    const fake = await startFakeOllama();
+    fakes.push(fake);
+    const dir = makeTempDir();
+    const { resourcesDir } = fakeResources(dir);
+    // Polling slowed right down: only the settings change itself can explain a quick switch.
+    const s = services(dir, { env: { OLLAMA_BASE_URL: fake.url }, resourcesDir, ollama: { pollMs: 60_000 } });
+    await s.ollama.settled();
+    await callOk(s, 'settings.update', { ollamaMode: 'bundled' });
+    await until(() => primary(s).kind === 'bundled' && primary(s).state === 'running', 10_000, 'bundled running');
+    const pid = primary(s).pid!;
+    expect(s.settings.primaryOllamaUrl()).toBe(primary(s).baseUrl);
+    await callOk(s, 'settings.update', { ollamaMode: 'external' });
+    await until(() => primary(s).kind === 'external' && primary(s).state === 'running', 3000, 'external in use');
+    expect(await waitGone(pid, 3000)).toBe(true);
+    expect(s.settings.primaryOllamaUrl()).toBe(fake.url);
+  });
+
   it('bundled: a missing executable is explained', async () => {
     const dir = makeTempDir();
     const s = services(dir, { env: { HEARTH_OLLAMA_PATH: join(dir, 'nope', 'ollama') } });

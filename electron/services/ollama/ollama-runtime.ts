@@ -89,6 +89,7 @@ export class OllamaRuntime {
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private selecting: Promise<void> | null = null;
+  private selectGen = 0;
   private configKey = '';
   private lastEmitted = '';
   private closed = false;
@@ -167,6 +168,12 @@ export class OllamaRuntime {
     return this.status();
   }
 
+  /** Settings may have changed: choose again now if anything Ollama-related did (else the next poll would). */
+  reconsider(): void {
+    if (this.closed || !this.started || this.currentConfigKey() === this.configKey) return;
+    void this.select(true).catch((err) => this.log.warn('could not apply the new Ollama settings', err));
+  }
+
   logs(lines = 200): { file: string; text: string } {
     const file = this.logFile();
     return { file, text: tailLog(file, lines) };
@@ -190,17 +197,18 @@ export class OllamaRuntime {
 
   /* ─── choosing ─── */
 
+  /** Choose the server; a forced choice supersedes one in progress (which stops at its next step). */
   private select(force = false): Promise<void> {
     if (this.selecting && !force) return this.selecting;
-    const run = (this.selecting ?? Promise.resolve()).then(() => this.doSelect());
-    const p = run.finally(() => {
+    const gen = ++this.selectGen;
+    const p = this.doSelect(gen).finally(() => {
       if (this.selecting === p) this.selecting = null;
     });
     this.selecting = p;
     return p;
   }
 
-  private async doSelect(): Promise<void> {
+  private async doSelect(gen: number): Promise<void> {
     if (this.closed) return;
     const settings = this.o.settings;
     const mode = settings.ollamaMode();
@@ -218,7 +226,7 @@ export class OllamaRuntime {
       this.primaryKind = 'external';
       this.changed();
       const ext = await this.probe(url);
-      if (this.closed) return;
+      if (this.closed || gen !== this.selectGen) return;
       if (ext.ok) await this.useExternal(url, ext.version);
       else if (this.executable().available) await this.useBundled();
       else {
@@ -229,7 +237,7 @@ export class OllamaRuntime {
       }
     }
     await extrasChecked;
-    this.changed();
+    if (gen === this.selectGen) this.changed();
   }
 
   private async useExternal(url: string, version?: string | null): Promise<void> {
