@@ -97,7 +97,9 @@ export class OllamaRuntime {
 
   constructor(private readonly o: OllamaRuntimeOptions) {
     this.log = o.log ?? silentLogger;
-    this.pollMs = o.pollMs ?? 3000;
+    // HEARTH_OLLAMA_POLL_MS: how often external servers are checked (default 3 s; e2e tests shorten it).
+    const envPoll = Number(o.env.HEARTH_OLLAMA_POLL_MS);
+    this.pollMs = o.pollMs ?? (Number.isInteger(envPoll) && envPoll >= 100 ? envPoll : 3000);
     this.probeTimeoutMs = o.probeTimeoutMs ?? 1500;
     this.fetchImpl = o.fetch ?? fetch;
     this.primary = this.newExternal('ollama', 'Ollama', o.settings.config().ollamaBaseUrl.value);
