@@ -37,6 +37,9 @@ describe.skipIf(process.platform === 'win32')('hearth doctor: the Ollama runtime
     expect(text).toMatch(
       /✓ Ollama runtime\s+mode auto: bundled at http:\/\/127\.0\.0\.1:\d+\s+— running, version 0\.9\.0-fake, pid \d+/,
     );
+    expect(text).toMatch(
+      /✓ Ollama\s+http:\/\/127\.0\.0\.1:\d+ \(Hearth's own server\)\s+— answers, version 0\.9\.0-fake/,
+    );
     expect(text).toContain(`Bundled Ollama`);
     expect(text).toContain(exe);
     expect(text).toContain(join(dir, 'models'));
@@ -46,6 +49,7 @@ describe.skipIf(process.platform === 'win32')('hearth doctor: the Ollama runtime
     const lines = await runDoctor(none);
     const runtime = lines.find((l) => l.name === 'Ollama runtime')!;
     expect(runtime.ok).toBe(false);
+    expect(runtime.value).toBe('mode auto: none found');
     expect(runtime.detail).toMatch(/^unavailable: No Ollama was found.*https:\/\/ollama\.com\/download/);
   });
 });

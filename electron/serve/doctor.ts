@@ -49,7 +49,7 @@ export async function runDoctor(
   for (const p of services.settings.providers()) {
     const line: DoctorLine = {
       name: p.label,
-      value: `${p.baseUrl} (${sourceName(p.kind === 'ollama' ? c.ollamaBaseUrl.source : c.openaiBaseUrl.source)})`,
+      value: `${p.baseUrl} (${providerSource(p.id, runtime, c)})`,
       ok: false,
     };
     lines.push(line);
@@ -126,7 +126,8 @@ function runtimeLines(st: OllamaStatus): DoctorLine[] {
     const pid = primary.pid ? `, pid ${primary.pid}` : '';
     out.push({
       name: 'Ollama runtime',
-      value: `mode ${st.mode}: ${primary.kind}${where}`,
+      value:
+        primary.state === 'unavailable' ? `mode ${st.mode}: none found` : `mode ${st.mode}: ${primary.kind}${where}`,
       ok: STATE_OK[primary.state],
       detail: `${primary.state}${version}${pid}${primary.error ? `: ${primary.error.split('\n')[0]}` : ''}`,
     });
@@ -138,6 +139,17 @@ function runtimeLines(st: OllamaStatus): DoctorLine[] {
     detail: `models in ${st.bundled.modelsDir}; log ${st.bundled.logFile}`,
   });
   return out;
+}
+
+/** Where a provider's address comes from: Hearth's own server, a flag, the environment, settings or the default. */
+function providerSource(id: string, runtime: OllamaStatus, c: ReturnType<AppServices['settings']['config']>): string {
+  if (id === 'ollama') {
+    return runtime.servers[0]?.kind === 'bundled' && runtime.servers[0].state === 'running'
+      ? "Hearth's own server"
+      : sourceName(c.ollamaBaseUrl.source);
+  }
+  if (id === 'openai') return sourceName(c.openaiBaseUrl.source);
+  return 'from settings';
 }
 
 function sourceName(s: string): string {
