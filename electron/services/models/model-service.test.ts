@@ -109,6 +109,18 @@ describe('models.pull', () => {
     expect(fake.pulls).toHaveLength(2);
   });
 
+  it('a second pull of the same model joins the first: one download, progress under both names', async () => {
+    const s = services();
+    const rec = recordEvents(s);
+    fake.behavior.pullSteps = 10;
+    expect(await callOk(s, 'models.pull', { model: 'ollama/phi4' })).toEqual({ started: true });
+    expect(await callOk(s, 'models.pull', { model: 'phi4:latest' })).toEqual({ started: false });
+    expect((await finished(rec, 'ollama/phi4')).status).toBe('success');
+    expect((await finished(rec, 'phi4:latest')).status).toBe('success');
+    expect(progressOf(rec, 'phi4:latest').at(-1)!.overallCompleted).toBeGreaterThan(2_000_000_000);
+    expect(fake.pulls).toHaveLength(1);
+  });
+
   it('an error line mid-stream (HTTP 200) ends the pull in plain words, keeping the progress so far', async () => {
     const s = services();
     const rec = recordEvents(s);

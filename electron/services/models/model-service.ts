@@ -26,7 +26,8 @@ export interface ModelServiceOptions {
 }
 
 interface RunningPull {
-  model: string;
+  /** Every way callers named this download ('ollama/x:latest', 'x'…): events go out under each. */
+  names: Set<string>;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -118,11 +119,18 @@ export class ModelService {
   /** Download a model (Ollama); progress goes out as 'models.pullProgress', the last one with done. */
   pull(model: string): { started: boolean } {
     const { server, name, key } = this.resolve(model);
-    if (this.pulls.has(key)) return { started: false };
+    const running = this.pulls.get(key);
+    if (running) {
+      // Already downloading: this caller hears its progress too, under the name it used.
+      running.names.add(model);
+      return { started: false };
+    }
     const controller = new AbortController();
     const tracker = new PullTracker({ intervalMs: this.options.progressIntervalMs });
-    const emit = (p: PullPayload) => this.events.emit('models.pullProgress', { model, ...p });
-    const entry: RunningPull = { model, controller, done: Promise.resolve() };
+    const entry: RunningPull = { names: new Set([model]), controller, done: Promise.resolve() };
+    const emit = (p: PullPayload) => {
+      for (const m of entry.names) this.events.emit('models.pullProgress', { model: m, ...p });
+    };
     this.pulls.set(key, entry);
     entry.done = this.generation.runBackground(async (signal) => {
       const stop = AbortSignal.any([signal, controller.signal]);
