@@ -188,6 +188,14 @@ export const methods = {
   /** Soft delete: the chat can be restored (Undo) until it is purged. */
   'chats.delete': { input: z.object({ id }).strict(), output: out<{ ok: true }>() },
   'chats.restore': { input: z.object({ id }).strict(), output: out<Chat>() },
+  /**
+   * Remove for good the chats deleted more than `olderThanDays` ago (default 30; also done at
+   * start-up): messages, attachment rows and the attachment files. Counts what went.
+   */
+  'chats.purgeDeleted': {
+    input: z.object({ olderThanDays: z.number().min(0).max(36_500).optional() }).strict(),
+    output: out<{ chats: number; messages: number; attachments: number; files: number }>(),
+  },
   'chats.update': {
     input: z
       .object({

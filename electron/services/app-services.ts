@@ -88,6 +88,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   const attachments = new AttachmentService(db, clock, deviceId, o.dataDir);
   const purged = attachments.purgeUnsent();
   if (purged) log.info(`${purged} attached file(s) never sent were removed`);
+  const gone = attachments.purgeDeletedChats();
+  if (gone.chats) log.info(`${gone.chats} chat(s) deleted 30+ days ago purged, ${gone.files} file(s) removed`);
   const chats = new ChatService(chatRepo, settings, generation, events, attachments);
   const models = new ModelService(settings, generation, events);
   const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION, Date.now, {

@@ -304,3 +304,113 @@ describe('sending attachments', () => {
     }
   });
 });
+
+describe('purging deleted chats', () => {
+  /** A chat with a sent image and text file, an unsent file, a long message chain and a tag. */
+  async function chatWithFiles(s: AppServices) {
+    fake.behavior.tokenDelayMs = 0;
+    const chat = await callOk(s, 'chats.create', {});
+    const img = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'dot.png',
+      mime: 'image/png',
+      dataBase64: b64(tinyPng()),
+    });
+    const txt = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'n.txt',
+      mime: 'text/plain',
+      dataBase64: b64('x'),
+    });
+    const unsent = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'u.txt',
+      mime: 'text/plain',
+      dataBase64: b64('u'),
+    });
+    const rec = recordEvents(s);
+    const sent = await callOk(s, 'messages.send', {
+      chatId: chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'purgeable words',
+      attachmentIds: [img.id, txt.id],
+    });
+    await rec.done(sent.assistantMessage.id);
+    rec.stop();
+    // 1,200 more messages in one parent chain: deleting by cascade would nest a trigger level each.
+    const insert = s.db.prepare(
+      `INSERT INTO messages (id, chat_id, parent_id, role, content, status, created_at, updated_at, version, device_id)
+       VALUES (?, ?, ?, 'user', 'chain purgeable', 'done', 1, 1, 'v', 'd')`,
+    );
+    s.db.transaction(() => {
+      let parent = sent.assistantMessage.id;
+      for (let i = 0; i < 1_200; i++) {
+        const id = `${chat.id}-chain-${i}`;
+        insert.run(id, chat.id, parent);
+        parent = id;
+      }
+    })();
+    await callOk(s, 'chats.update', { id: chat.id, tags: ['keepme'] });
+    return { chat, files: [`${img.id}.png`, `${txt.id}.txt`, `${unsent.id}.txt`] };
+  }
+
+  const count = (s: AppServices, sql: string, ...args: unknown[]) =>
+    (s.db.prepare(sql).get(...args) as { n: number }).n;
+
+  it('removes chats deleted longer ago than the window, with messages, attachment rows and files; others stay', async () => {
+    const s = services();
+    const gone = await chatWithFiles(s);
+    const kept = await chatWithFiles(s);
+    const recent = await chatWithFiles(s);
+    const dir = join(s.info().dataDir, 'attachments');
+    expect(readdirSync(dir).sort()).toEqual([...gone.files, ...kept.files, ...recent.files].sort());
+    await callOk(s, 'chats.delete', { id: gone.chat.id });
+    await callOk(s, 'chats.delete', { id: recent.chat.id });
+
+    // Within 30 days nothing goes, and the chat can still be restored.
+    expect(await callOk(s, 'chats.purgeDeleted', {})).toEqual({ chats: 0, messages: 0, attachments: 0, files: 0 });
+    expect(readdirSync(dir)).toHaveLength(9);
+
+    // Deleted 31 days ago (the deletion time is the version's wall clock).
+    const old = `${String(Date.now() - 31 * 86_400_000).padStart(13, '0')}-0000-dev`;
+    s.db.prepare('UPDATE chats SET version = ? WHERE id = ?').run(old, gone.chat.id);
+    const indexed = () => count(s, `SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH 'purgeable'`);
+    const indexedBefore = indexed();
+    const report = await callOk(s, 'chats.purgeDeleted', {});
+    expect(report).toEqual({ chats: 1, messages: 1_202, attachments: 3, files: 3 });
+    expect(readdirSync(dir).sort()).toEqual([...kept.files, ...recent.files].sort());
+    expect(count(s, 'SELECT count(*) AS n FROM chats WHERE id = ?', gone.chat.id)).toBe(0);
+    expect(count(s, 'SELECT count(*) AS n FROM messages WHERE chat_id = ?', gone.chat.id)).toBe(0);
+    expect(count(s, 'SELECT count(*) AS n FROM attachments WHERE chat_id = ?', gone.chat.id)).toBe(0);
+    expect(count(s, 'SELECT count(*) AS n FROM chat_tags WHERE chat_id = ?', gone.chat.id)).toBe(0);
+    // Their words are out of the search index too (the kept chat is still found).
+    expect(indexed()).toBe(indexedBefore - 1_202);
+    const { hits } = await callOk(s, 'search.query', { query: 'purgeable words' });
+    expect([...new Set(hits.map((h) => h.chatId))]).toEqual([kept.chat.id]);
+    const r = await s.router.call('chats.restore', { id: gone.chat.id });
+    expect(!r.ok && r.error.code).toBe('not_found');
+
+    // The recent one is still restorable with its files; an explicit window of 0 days purges it.
+    await callOk(s, 'chats.restore', { id: recent.chat.id });
+    await callOk(s, 'chats.delete', { id: recent.chat.id });
+    expect(await callOk(s, 'chats.purgeDeleted', { olderThanDays: 0 })).toMatchObject({ chats: 1, files: 3 });
+    expect(readdirSync(dir).sort()).toEqual([...kept.files].sort());
+    expect((await callOk(s, 'chats.get', { id: kept.chat.id })).messages.length).toBeGreaterThan(1_000);
+  }, 60_000);
+
+  it('runs at start-up', async () => {
+    const dataDir = makeTempDir();
+    const s = openServices(dataDir, { env: { OLLAMA_BASE_URL: fake.url } });
+    const gone = await chatWithFiles(s);
+    await callOk(s, 'chats.delete', { id: gone.chat.id });
+    const old = `${String(Date.now() - 40 * 86_400_000).padStart(13, '0')}-0000-dev`;
+    s.db.prepare('UPDATE chats SET version = ? WHERE id = ?').run(old, gone.chat.id);
+    await s.close();
+    expect(readdirSync(join(dataDir, 'attachments'))).toHaveLength(3);
+    const again = openServices(dataDir, { env: { OLLAMA_BASE_URL: fake.url } });
+    open.push(again);
+    expect(readdirSync(join(dataDir, 'attachments'))).toEqual([]);
+    expect(count(again, 'SELECT count(*) AS n FROM chats')).toBe(0);
+    expect(count(again, 'SELECT count(*) AS n FROM messages')).toBe(0);
+  }, 60_000);
+});

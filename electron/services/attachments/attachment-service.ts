@@ -2,13 +2,23 @@
  * Attachments: files a user sends with a message. The bytes live as files under
  * `<dataDir>/attachments/<id>.<ext>` (never base64 in SQLite); a row in `attachments` describes each.
  *
- * Public: add, get, pending, link, duplicate, toTurn, readBase64, purgeUnsent, store (imports), rowsForChat (exports).
+ * Public: add, get, pending, link, duplicate, toTurn, readBase64, purgeUnsent, purgeDeletedChats, store (imports),
+ * rowsForChat (exports).
  *
  * An attachment belongs to a chat from the start (the schema's chat_id is NOT NULL), so the
  * renderer creates the chat (chats.create) before attaching to a new conversation. It is linked to
  * its message when that message is sent (messages.send's attachmentIds).
  */
-import { copyFileSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Attachment, Message } from '../../../shared/types/domain';
@@ -24,6 +34,19 @@ import { IMAGE_EXT, isUtf8Text, sniffImage, textExtension, textMime } from './fi
 export const TEXT_LIMIT_BYTES = 256 * 1024;
 /** Images arrive downscaled by the renderer; this bounds what any client may send. */
 export const IMAGE_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** Deleted chats can be restored (chats.restore) for this long; then they are purged with their files. */
+export const PURGE_DELETED_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+/** Chats removed per transaction when purging, so other writers wait only briefly. */
+const PURGE_BATCH = 200;
+
+export interface PurgeReport {
+  chats: number;
+  messages: number;
+  attachments: number;
+  /** Files removed from <dataDir>/attachments. */
+  files: number;
+}
 
 export interface AddAttachment {
   chatId?: string;
@@ -290,6 +313,48 @@ export class AttachmentService {
     return rows.length;
   }
 
+  /**
+   * Chats deleted longer than `olderThanMs` ago are removed for good: the chat row, its messages
+   * (and their search entries), tags links, attachment rows, and the attachment files. When a chat
+   * was deleted is read from its version (a hybrid-clock stamp starting with the wall-clock ms of
+   * its last change, which for a deleted chat is the deletion). Runs at start-up and from
+   * chats.purgeDeleted.
+   */
+  purgeDeletedChats(olderThanMs = PURGE_DELETED_AFTER_MS): PurgeReport {
+    const cutoff = this.now() - olderThanMs;
+    const ids = (
+      this.db
+        .prepare(`SELECT id FROM chats WHERE deleted = 1 AND CAST(substr(version, 1, 13) AS INTEGER) <= ?`)
+        .all(cutoff) as { id: string }[]
+    ).map((r) => r.id);
+    const report: PurgeReport = { chats: 0, messages: 0, attachments: 0, files: 0 };
+    for (let i = 0; i < ids.length; i += PURGE_BATCH) {
+      const batch = JSON.stringify(ids.slice(i, i + PURGE_BATCH));
+      const paths = this.db.transaction(() => {
+        const inBatch = `SELECT value FROM json_each(@batch)`;
+        // Files no row outside these chats points at (each row has its own file; this only guards).
+        const files = this.db
+          .prepare(
+            `SELECT DISTINCT path FROM attachments WHERE chat_id IN (${inBatch})
+             AND path NOT IN (SELECT path FROM attachments WHERE chat_id NOT IN (${inBatch}))`,
+          )
+          .all({ batch }) as { path: string }[];
+        report.attachments += (
+          this.db.prepare(`SELECT count(*) AS n FROM attachments WHERE chat_id IN (${inBatch})`).get({ batch }) as {
+            n: number;
+          }
+        ).n;
+        // Unlink the message tree first: a cascade down a long parent chain nests one trigger level per message.
+        this.db.prepare(`UPDATE messages SET parent_id = NULL WHERE chat_id IN (${inBatch})`).run({ batch });
+        report.messages += this.db.prepare(`DELETE FROM messages WHERE chat_id IN (${inBatch})`).run({ batch }).changes;
+        report.chats += this.db.prepare(`DELETE FROM chats WHERE id IN (${inBatch})`).run({ batch }).changes;
+        return files;
+      })();
+      for (const f of paths) if (removeQuietly(join(this.dataDir, f.path))) report.files++;
+    }
+    return report;
+  }
+
   /** Rows (with paths) for the given messages, for exports. */
   rowsForChat(chatId: string): Row[] {
     return this.db
@@ -364,10 +429,14 @@ function diskError(err: unknown, name: string, dir: string): AppError {
   return new AppError('internal', `Could not save "${name}" in ${dir}: ${(err as Error).message}`);
 }
 
-function removeQuietly(path: string): void {
+/** Remove a file if it is there; true when one was removed. */
+function removeQuietly(path: string): boolean {
   try {
+    if (!existsSync(path)) return false;
     rmSync(path, { force: true });
+    return true;
   } catch {
-    // nothing there to remove, or the folder itself is the problem (reported by the caller)
+    // the folder itself is the problem (reported by the caller)
+    return false;
   }
 }
