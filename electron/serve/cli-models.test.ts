@@ -182,6 +182,23 @@ describe('hearth models pull on a terminal', () => {
     expect(out).toMatch(/^Pulled phi4 \(2\.0 GB, /);
   });
 
+  it('says how to start Ollama when nothing answers (exit 1)', async () => {
+    let err = '';
+    const code = await runCli({
+      argv: ['models', 'list', '--data-dir', makeTempDir(), '--ollama-base-url', 'http://127.0.0.1:9'],
+      env: {},
+      cwd: makeTempDir(),
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (err += s) },
+      staticDir: makeTempDir(),
+      onSignal: () => {},
+    });
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'hearth: Can\'t reach Ollama at http://127.0.0.1:9. Is it running? Start it with "ollama serve"',
+    );
+  });
+
   it('formats bytes, durations and the bar', () => {
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(2_019_393_189)).toBe('2.0 GB');
