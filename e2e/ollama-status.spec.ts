@@ -86,6 +86,44 @@ test.describe('Ollama status', () => {
     });
   });
 
+  test.describe('switching modes in Settings', () => {
+    test.use({ serveEnv: { HEARTH_OLLAMA_PATH: FAKE_SERVE, FAKE_OLLAMA_SERVE_MODELS: 'tinyllama:1.1b' } });
+
+    test('Auto uses the running Ollama; Bundled starts Hearth’s own; locked fields say why', async ({
+      chat,
+      ollama,
+      page,
+    }) => {
+      await chat.open();
+      await expect(pill(page)).toContainText(`external · 127.0.0.1:${ollama.port}`);
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await expect(page.getByRole('radio', { name: 'Auto' })).toBeChecked();
+      await expect(page.getByText('Use an Ollama that is already running')).toBeVisible();
+      const exe = page.getByRole('textbox', { name: 'Bundled Ollama executable' });
+      await expect(exe).toBeDisabled();
+      await expect(page.getByText('Set by HEARTH_OLLAMA_PATH; change it there.')).toBeVisible();
+      await expect(page.getByRole('textbox', { name: 'Ollama URL' })).toBeDisabled();
+      await expect(page.getByText('Set by OLLAMA_BASE_URL; change it there.')).toBeVisible();
+
+      await page.getByRole('radio', { name: 'Bundled' }).check();
+      await page.getByRole('textbox', { name: 'Models folder' }).fill('/tmp/hearth-e2e-models');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+      await expect(pill(page)).toContainText('bundled · 127.0.0.1:', { timeout: 15_000 });
+      await expect(pill(page)).toContainText('Ollama running', { timeout: 15_000 });
+      await expect(pill(page)).not.toContainText(String(ollama.port));
+
+      await page.reload();
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await expect(page.getByRole('radio', { name: 'Bundled' })).toBeChecked();
+      await expect(page.getByRole('textbox', { name: 'Models folder' })).toHaveValue('/tmp/hearth-e2e-models');
+      await page.getByRole('radio', { name: 'External' }).check();
+      await page.getByRole('textbox', { name: 'Models folder' }).fill('');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await expect(pill(page)).toContainText(`external · 127.0.0.1:${ollama.port}`, { timeout: 15_000 });
+    });
+  });
+
   test.describe('with no Ollama anywhere', () => {
     test.use({ ollamaDown: true });
 

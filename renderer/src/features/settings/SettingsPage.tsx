@@ -56,15 +56,14 @@ export function SettingsPage() {
       return;
     }
     Object.assign(patch, o.patch);
-    const ollamaChanged = Object.keys(o.patch).length > 0;
     if (!locked.openaiBaseUrl && openaiBaseUrl !== settings.openaiBaseUrl) patch.openaiBaseUrl = openaiBaseUrl;
     if (!locked.openaiApiKey && apiKey) patch.openaiApiKey = apiKey;
     if (await updateSettings(patch)) {
       setApiKey('');
       setSaved(true);
-      // A new mode, address or executable: look for Ollama again (this also reloads the models).
-      if (ollamaChanged) void useAppStore.getState().controlOllama('retry');
-      else void loadModels();
+      // A new Ollama mode, address or executable is applied by the app at once; its 'ollama.status'
+      // events reload the models again when the server changes.
+      void loadModels();
     }
   };
 
