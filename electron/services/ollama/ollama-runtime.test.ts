@@ -162,7 +162,9 @@ describe.skipIf(process.platform === 'win32')('Ollama runtime', () => {
     fakes.push(a);
     const dir = makeTempDir();
     const s = services(dir, { env: { OLLAMA_BASE_URL: a.url } });
-    s.settings.update({
+    await s.ollama.settled();
+    const rec = recordEvents(s, { ollamaStatus: true });
+    await callOk(s, 'settings.update', {
       ollamaServers: [
         { label: 'GPU box', baseUrl: a.url },
         { label: 'Laptop', baseUrl: await deadUrl() },
@@ -177,6 +179,9 @@ describe.skipIf(process.platform === 'win32')('Ollama runtime', () => {
     expect(gpu).toMatchObject({ providerId: 'ollama-gpu-box', label: 'GPU box', state: 'running', kind: 'external' });
     expect(laptop).toMatchObject({ providerId: 'ollama-laptop', state: 'error' });
     expect(laptop!.error).toMatch(/Nothing answers at/);
+    // The primary server was not looked for again: it never left 'running'.
+    expect(rec.seen.map((e) => (e.payload as OllamaStatus).servers[0]!.state)).not.toContain('starting');
+    expect(rec.seen.length).toBeGreaterThan(0);
   });
 
   it('bundled: stop, start and restart through the contract; a crash is seen at once', async () => {

@@ -90,6 +90,7 @@ export class OllamaRuntime {
   private polling = false;
   private selecting: Promise<void> | null = null;
   private selectGen = 0;
+  private primaryKey = '';
   private configKey = '';
   private lastEmitted = '';
   private closed = false;
@@ -199,18 +200,22 @@ export class OllamaRuntime {
 
   /* ─── choosing ─── */
 
-  /** Choose the server; a forced choice supersedes one in progress (which stops at its next step). */
+  /**
+   * Choose the server; a forced choice supersedes one in progress (which stops at its next step).
+   * When only the extra servers changed, the primary is left as it is (no flicker, no restart).
+   */
   private select(force = false): Promise<void> {
     if (this.selecting && !force) return this.selecting;
     const gen = ++this.selectGen;
-    const p = this.doSelect(gen).finally(() => {
+    const primaryToo = force || this.primaryKind === 'none' || this.primaryConfigKey() !== this.primaryKey;
+    const p = this.doSelect(gen, primaryToo).finally(() => {
       if (this.selecting === p) this.selecting = null;
     });
     this.selecting = p;
     return p;
   }
 
-  private async doSelect(gen: number): Promise<void> {
+  private async doSelect(gen: number, primaryToo: boolean): Promise<void> {
     if (this.closed) return;
     const settings = this.o.settings;
     const mode = settings.ollamaMode();
@@ -218,15 +223,23 @@ export class OllamaRuntime {
     this.configKey = this.currentConfigKey();
     this.syncExtras();
     const extrasChecked = Promise.all(this.extras.map((e) => this.check(e)));
+    if (!primaryToo) {
+      await extrasChecked;
+      this.changed();
+      return;
+    }
+    this.primaryKey = this.primaryConfigKey();
     this.unavailableError = null;
     if (mode === 'external') {
       await this.useExternal(url);
     } else if (mode === 'bundled') {
       await this.useBundled();
     } else {
-      this.primary = { ...this.newExternal('ollama', 'Ollama', url), state: 'starting' };
-      this.primaryKind = 'external';
-      this.changed();
+      // While looking, a server in use stays as it is; with none yet, the pill says "starting".
+      if (this.primaryKind === 'none') {
+        this.primary = this.newExternal('ollama', 'Ollama', url);
+        this.changed();
+      }
       const ext = await this.probe(url);
       if (this.closed || gen !== this.selectGen) return;
       if (ext.ok) await this.useExternal(url, ext.version);
@@ -395,6 +408,12 @@ export class OllamaRuntime {
     e.error = e.seen
       ? `${e.label} at ${e.baseUrl} stopped answering (${r.error}). Start it again; Hearth notices within a few seconds.`
       : `Nothing answers at ${e.baseUrl} (${r.error}). Start Ollama there, or correct the address in Settings › Ollama.`;
+  }
+
+  /** What decides the primary server (not the extra ones). */
+  private primaryConfigKey(): string {
+    const s = this.o.settings;
+    return JSON.stringify([s.ollamaMode(), s.config().ollamaBaseUrl.value, s.ollamaPath(), s.ollamaModelsDir()]);
   }
 
   private currentConfigKey(): string {
