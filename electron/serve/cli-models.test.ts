@@ -85,7 +85,10 @@ describe('hearth models (child process)', { timeout: 60_000 }, () => {
     expect(lines.slice(-2)).toEqual(['mistral:7b: verifying sha256 digest', 'mistral:7b: writing manifest']);
     const bars = lines.filter((l) => l.includes('%'));
     expect(bars.length).toBeGreaterThanOrEqual(3);
-    expect(bars.some((l) => /\] 100%\s+2\.0 GB \/ 2\.0 GB/.test(l))).toBe(true);
+    expect(bars.some((l) => /\] 99%\s+2\.0 GB \/ 2\.0 GB/.test(l))).toBe(true);
+    // The bar never steps back when the small layers after the big one are announced.
+    const pcts = bars.map((l) => Number(/\] (\d+)%/.exec(l)![1]));
+    expect(pcts).toEqual([...pcts].sort((a, b) => a - b));
     expect(bars.some((l) => /\d+(\.\d)? [KMG]?B\/s\s+ETA \d+:\d\d$/.test(l))).toBe(true);
     expect(r.stderr).not.toContain('\r');
     expect((await run(['models', 'list', '--data-dir', dataDir])).stdout).toMatch(/^mistral:7b\s+2\.0 GB/m);
@@ -219,5 +222,19 @@ describe('hearth models pull on a terminal', () => {
       80,
     );
     expect(line).toBe('llama3.2 [##############..............] 50%  500 B / 1.0 KB  100 B/s  ETA 0:05');
+    const full = progressLine(
+      'x',
+      {
+        model: 'x',
+        status: 'pulling abc',
+        done: false,
+        overallCompleted: 1000,
+        overallTotal: 1000,
+        bytesPerSec: 100,
+        etaSec: 0,
+      },
+      80,
+    );
+    expect(full).toMatch(/\] 99% {2}1\.0 KB \/ 1\.0 KB {2}100 B\/s$/);
   });
 });

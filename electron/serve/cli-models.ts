@@ -214,12 +214,14 @@ export function progressLine(name: string, p: EventPayload<'models.pullProgress'
   const total = p.overallTotal ?? 0;
   if (!total) return `${name}: ${p.status}`;
   const done = p.overallCompleted ?? 0;
-  const pct = Math.min(100, Math.floor((done / total) * 100));
+  // Ollama announces layers one after another, so the total grows as small layers follow the big one;
+  // 100% is kept for the end, or the bar would step back from 100% to 99% each time.
+  const pct = Math.min(99, Math.floor((done / total) * 100));
   const parts = [
     `${pct}%`,
     `${formatBytes(done)} / ${formatBytes(total)}`,
     p.bytesPerSec !== undefined ? `${formatBytes(p.bytesPerSec)}/s` : '',
-    p.etaSec !== undefined && pct < 100 ? `ETA ${formatDuration(p.etaSec)}` : '',
+    p.etaSec !== undefined && done < total ? `ETA ${formatDuration(p.etaSec)}` : '',
   ].filter(Boolean);
   const tail = parts.join('  ');
   const room = width - name.length - tail.length - 6;
