@@ -272,6 +272,13 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       fake.models.find((m) => m.name === body.model || m.name === `${body.model}:latest`)!,
       body,
     );
+    if (Array.isArray(body.messages) && body.messages.length === 0) {
+      // Documented: no messages loads the model; with keep_alive 0 it unloads it.
+      const reason = keepAliveMs(body.keep_alive) === 0 ? 'unload' : 'load';
+      const created_at = new Date().toISOString();
+      const message = { role: 'assistant', content: '' };
+      return json(res, 200, { model: body.model, created_at, message, done_reason: reason, done: true });
+    }
     const started = process.hrtime.bigint();
     if (b.loadDelayMs) await sleep(b.loadDelayMs);
     const chunks = chunkText(title ? b.titleReply(body) : b.reply(body));

@@ -1,5 +1,6 @@
 /** OllamaProvider's model-manager calls against the test Ollama, and pull failures in plain words. */
 import { createServer } from 'node:net';
+import { Ollama } from 'ollama';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
 import type { AppError } from '../../../shared/types/errors';
@@ -112,6 +113,14 @@ describe('OllamaProvider model manager calls', () => {
     expect(ps).toMatchObject([{ name: 'llama3.2:1b', context_length: 2048 }]);
     expect(new Date(ps[0]!.expires_at!).getTime()).toBeGreaterThan(Date.now());
     await p.unload('llama3.2:1b');
+    expect(await p.running()).toEqual([]);
+
+    // The documented chat form does the same: no messages loads, keep_alive 0 unloads.
+    const client = new Ollama({ host: fake.url });
+    expect(await client.chat({ model: 'llama3.2:1b', messages: [] })).toMatchObject({ done_reason: 'load' });
+    expect((await p.running()).map((m) => m.name)).toEqual(['llama3.2:1b']);
+    const unloaded = await client.chat({ model: 'llama3.2:1b', messages: [], keep_alive: 0 });
+    expect(unloaded).toMatchObject({ done_reason: 'unload', done: true, message: { content: '' } });
     expect(await p.running()).toEqual([]);
   });
 });
