@@ -119,6 +119,18 @@ describe('models.pull', () => {
     expect((await finished(rec, 'phi4:latest')).status).toBe('success');
     expect(progressOf(rec, 'phi4:latest').at(-1)!.overallCompleted).toBeGreaterThan(2_000_000_000);
     expect(fake.pulls).toHaveLength(1);
+
+    // The pull has ended by the time its last event is heard: pulling again from that event starts anew.
+    const again = new Promise<unknown>((resolve) =>
+      s.events.subscribe((e) => {
+        if (e.event === 'models.pullProgress' && e.payload.done && e.payload.model === 'ollama/phi4') {
+          resolve(s.router.call('models.pull', { model: 'ollama/phi4' }));
+        }
+      }),
+    );
+    fake.models = fake.models.filter((m) => m.name !== 'phi4:latest');
+    await callOk(s, 'models.pull', { model: 'ollama/phi4' });
+    expect(await again).toEqual({ ok: true, value: { started: true } });
   });
 
   it('an error line mid-stream (HTTP 200) ends the pull in plain words, keeping the progress so far', async () => {

@@ -134,6 +134,7 @@ export class ModelService {
     this.pulls.set(key, entry);
     entry.done = this.generation.runBackground(async (signal) => {
       const stop = AbortSignal.any([signal, controller.signal]);
+      let final: PullPayload;
       try {
         await server.pull(
           name,
@@ -143,14 +144,16 @@ export class ModelService {
           },
           stop,
         );
-        emit(tracker.snapshot('success'));
-        this.events.emit('models.changed', { providerId: server.id });
+        final = tracker.snapshot('success');
       } catch (err) {
-        if (stop.aborted) emit({ ...tracker.snapshot('cancelled'), cancelled: true });
-        else emit({ ...tracker.snapshot('error'), error: err instanceof Error ? err.message : String(err) });
-      } finally {
-        this.pulls.delete(key);
+        final = stop.aborted
+          ? { ...tracker.snapshot('cancelled'), cancelled: true }
+          : { ...tracker.snapshot('error'), error: err instanceof Error ? err.message : String(err) };
       }
+      // Ended before anyone hears so: a listener may pull the same model again at once.
+      this.pulls.delete(key);
+      if (!final.error && !final.cancelled) this.events.emit('models.changed', { providerId: server.id });
+      emit(final);
     });
     return { started: true };
   }
