@@ -210,6 +210,14 @@ test.describe('the model manager', () => {
       await page.getByRole('textbox', { name: 'Server URL' }).fill(gpu.url);
       await page.getByRole('textbox', { name: 'Server URL' }).press('Enter');
       await expect(page.getByRole('list', { name: 'Extra Ollama servers' })).toContainText('GPU box');
+      // The status pill counts it, and its popover lists it with its state.
+      const pill = page.getByRole('button', { name: /^Ollama status:/ });
+      await expect(pill).toContainText('+1 server');
+      await pill.click();
+      await expect(
+        page.getByRole('dialog', { name: 'Ollama status' }).getByRole('listitem', { name: 'GPU box: Running' }),
+      ).toContainText(gpu.url);
+      await page.keyboard.press('Escape');
 
       await page.getByRole('button', { name: 'Models', exact: true }).click();
       const server = page.getByRole('combobox', { name: 'Ollama server' });

@@ -8,7 +8,7 @@ import type { OllamaServerStatus } from '../../../../shared/types/domain';
 import { useAppStore } from '../../app/store';
 import { OllamaLog } from './OllamaLog';
 import { primaryServer } from './ollama-slice';
-import { describeServer, kindText, shortUrl, sinceText, STATE_TEXT } from './status-text';
+import { describeServer, extrasText, kindText, shortUrl, sinceText, STATE_TEXT } from './status-text';
 
 export function StatusPill() {
   const status = useAppStore((s) => s.ollamaStatus);
@@ -35,7 +35,10 @@ export function StatusPill() {
   };
 
   const state = primary?.state ?? 'unknown';
-  const label = primary ? describeServer(primary) : `Ollama status unknown${statusError ? `: ${statusError}` : ''}`;
+  const extras = status ? extrasText(status.servers) : '';
+  const label = primary
+    ? describeServer(primary) + (extras ? `; ${extras}` : '')
+    : `Ollama status unknown${statusError ? `: ${statusError}` : ''}`;
   return (
     <div className="ollama-pill-wrap">
       <button
@@ -60,6 +63,7 @@ export function StatusPill() {
         </span>
         <span className="ollama-pill-sub muted">
           {primary ? `${kindText(primary)} · ${shortUrl(primary.baseUrl)}` : 'status not available'}
+          {extras && ` · ${extras}`}
         </span>
       </button>
       {open && (

@@ -42,3 +42,12 @@ export function sinceText(ms: number, now = Date.now()): string {
   if (h < 48) return `${h} h ago`;
   return new Date(ms).toLocaleString();
 }
+
+/** "+2 servers" / "+2 servers, 1 down" for the extra servers beside the primary one; '' when none. */
+export function extrasText(servers: OllamaServerStatus[]): string {
+  const extras = servers.slice(1);
+  if (extras.length === 0) return '';
+  const down = extras.filter((s) => s.state !== 'running' && s.state !== 'starting').length;
+  const n = `+${extras.length} server${extras.length === 1 ? '' : 's'}`;
+  return down ? `${n}, ${down} down` : n;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { OllamaServerStatus } from '../../../../shared/types/domain';
+import { describeServer, extrasText, shortUrl, sinceText } from './status-text';
+
+const server = (p: Partial<OllamaServerStatus>): OllamaServerStatus => ({
+  providerId: 'ollama',
+  label: 'Ollama',
+  kind: 'external',
+  state: 'running',
+  baseUrl: 'http://127.0.0.1:11434',
+  version: '0.12.6',
+  error: null,
+  pid: null,
+  restarts: 0,
+  since: 0,
+  ...p,
+});
+
+describe('Ollama status in words', () => {
+  it('names state, version, kind and address for screen readers', () => {
+    expect(describeServer(server({}))).toBe('Ollama running, version 0.12.6, external, http://127.0.0.1:11434');
+    expect(describeServer(server({ state: 'unavailable', version: null, baseUrl: null, kind: 'bundled' }))).toBe(
+      'Ollama not found, bundled',
+    );
+  });
+
+  it('counts the extra servers and those that are down', () => {
+    expect(extrasText([server({})])).toBe('');
+    expect(extrasText([server({}), server({ providerId: 'ollama-gpu' })])).toBe('+1 server');
+    expect(extrasText([server({}), server({ providerId: 'a' }), server({ providerId: 'b', state: 'error' })])).toBe(
+      '+2 servers, 1 down',
+    );
+  });
+
+  it('shortens addresses and times', () => {
+    expect(shortUrl('http://127.0.0.1:11434/')).toBe('127.0.0.1:11434');
+    expect(shortUrl('https://gpu.lan/ollama/')).toBe('gpu.lan/ollama');
+    expect(shortUrl(null)).toBe('no address');
+    expect(sinceText(0, 30_000)).toBe('just now');
+    expect(sinceText(0, 5 * 60_000)).toBe('5 min ago');
+  });
+});
