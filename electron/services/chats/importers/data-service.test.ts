@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type FakeOllama } from '../../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../../app-services';
 import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../test-helpers';
-import { HEARTH_EXPORT_FORMAT } from './hearth-json';
+import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
 import { tinyPng } from '../../attachments/test-images';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
@@ -187,7 +187,7 @@ describe('Hearth JSON v2 and Markdown', () => {
     expect(file.mime).toBe('application/json');
     expect(file.filename).toMatch(/^hearth-export-\d{4}-\d{2}-\d{2}\.json$/);
     const parsed = JSON.parse(file.content);
-    expect(parsed.version).toBe(2);
+    expect(parsed.version).toBe(HEARTH_EXPORT_VERSION);
     const user = parsed.chats[0].messages.find((m: { role: string }) => m.role === 'user');
     expect(user.attachments.map((a: { name: string }) => a.name)).toEqual(['dot.png', 'notes.md']);
     expect(user.attachments[0].dataBase64).toBe(png.toString('base64'));

@@ -152,7 +152,8 @@ export class DataService {
    * Tell open windows about new chats: each one for a small import, else only 'done', on which
    * windows reload their list.
    */
-  private announce(filename: string, { report, chatIds }: ImportResult): void {
+  private announce(filename: string, { report, chatIds, foldersCreated }: ImportResult): void {
+    if (foldersCreated) this.events.emit('folders.changed', {});
     if (chatIds.length <= ANNOUNCE_LIMIT) {
       for (const id of chatIds) {
         const chat = this.repo.getChat(id);

@@ -176,3 +176,83 @@ describe('Hearth JSON export/import', () => {
     expect(countRows(target)).toEqual({ chats: 0, messages: 0 });
   });
 });
+
+describe('folders in Hearth JSON (version 3)', () => {
+  async function chatIn(s: AppServices, folderId: string | null, text: string) {
+    const sent = await ask(s, text);
+    if (folderId) await callOk(s, 'chats.update', { id: sent.chat.id, folderId });
+    return sent.chat.id;
+  }
+
+  it('exports every folder (empty ones too) and each chat’s folder by name, and recreates them on import', async () => {
+    const source = services();
+    const work = await callOk(source, 'folders.create', { name: 'Work' });
+    const recipes = await callOk(source, 'folders.create', { name: 'Recipes' });
+    await callOk(source, 'folders.create', { name: 'Empty for now' });
+    const a = await chatIn(source, work.id, 'quarterly plan');
+    const b = await chatIn(source, recipes.id, 'lentil soup');
+    const c = await chatIn(source, null, 'loose chat');
+    const file = await callOk(source, 'data.export', { format: 'hearth' });
+    const data = JSON.parse(file.content);
+    expect(data.version).toBe(3);
+    expect(data.folders.map((f: { name: string }) => f.name)).toEqual(['Work', 'Recipes', 'Empty for now']);
+    const folderOf = (id: string) => data.chats.find((x: { id: string }) => x.id === id).folder;
+    expect([folderOf(a), folderOf(b), folderOf(c)]).toEqual(['Work', 'Recipes', null]);
+    // One chat alone carries only its folder.
+    const one = JSON.parse((await callOk(source, 'data.export', { format: 'hearth', chatId: b })).content);
+    expect(one.folders).toEqual([expect.objectContaining({ name: 'Recipes' })]);
+
+    // Into a data dir that already has a "work" folder (other case): no duplicate, the rest created.
+    const target = services();
+    const existing = await callOk(target, 'folders.create', { name: 'work' });
+    const events = recordEvents(target);
+    const report = await callOk(target, 'data.import', { filename: file.filename, content: file.content });
+    expect(report.chatsImported).toBe(3);
+    expect(events.seen.some((e) => e.event === 'folders.changed')).toBe(true);
+    const folders = await callOk(target, 'folders.list', {});
+    expect(folders.map((f) => [f.name, f.chatCount])).toEqual([
+      ['work', 1],
+      ['Recipes', 1],
+      ['Empty for now', 0],
+    ]);
+    const chats = await callOk(target, 'chats.list', { limit: 50 });
+    const byId = new Map(chats.chats.map((x) => [x.id, x.folderId]));
+    expect(byId.get(a)).toBe(existing.id);
+    expect(byId.get(b)).toBe(folders[1]!.id);
+    expect(byId.get(c)).toBeNull();
+
+    // Again: nothing new, no second set of folders.
+    await callOk(target, 'data.import', { filename: file.filename, content: file.content });
+    expect((await callOk(target, 'folders.list', {})).map((f) => f.name)).toEqual(['work', 'Recipes', 'Empty for now']);
+  });
+
+  it('still imports version 2 files (no folders) and creates a folder named only on a chat', async () => {
+    const source = services();
+    const id = await chatIn(source, null, 'old export');
+    const data = JSON.parse((await callOk(source, 'data.export', { format: 'hearth' })).content);
+    const v2 = {
+      ...data,
+      version: 2,
+      folders: undefined,
+      chats: data.chats.map((x: object) => ({ ...x, folder: undefined })),
+    };
+    const target = services();
+    expect(target.data.import('v2.json', JSON.stringify(v2)).chatsImported).toBe(1);
+    expect(await callOk(target, 'folders.list', {})).toEqual([]);
+    expect((await callOk(target, 'chats.get', { id })).chat.folderId).toBeNull();
+
+    const v3 = {
+      ...data,
+      folders: undefined,
+      chats: data.chats.map((x: object) => ({ ...x, id: 'other', folder: 'Travel' })),
+    };
+    v3.chats[0].messages = v3.chats[0].messages.map((m: { id: string; parentId: string | null }) => ({
+      ...m,
+      id: `x-${m.id}`,
+      parentId: m.parentId && `x-${m.parentId}`,
+    }));
+    expect(target.data.import('v3.json', JSON.stringify(v3)).chatsImported).toBe(1);
+    const [travel] = await callOk(target, 'folders.list', {});
+    expect(travel).toMatchObject({ name: 'Travel', chatCount: 1 });
+  });
+});

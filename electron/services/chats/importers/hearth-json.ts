@@ -1,7 +1,9 @@
 /**
  * Hearth JSON: a versioned, full-fidelity export of chats with every message (branches included,
  * through parent ids) and, from version 2, chat settings, thinking and attachments (embedded as
- * base64). Reads versions 1 and 2. Importing keeps ids, so importing the same file twice adds nothing.
+ * base64); from version 3, folders (the list, and each chat's folder by name). Reads versions 1 to 3.
+ * Importing keeps ids, so importing the same file twice adds nothing; a folder is matched by name
+ * (case-insensitive) and created only when no folder has that name.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import type { HybridClock } from '../../util/hlc';
 import { uuidv7 } from '../../util/uuidv7';
 
 export const HEARTH_EXPORT_FORMAT = 'hearth-export';
-export const HEARTH_EXPORT_VERSION = 2;
+export const HEARTH_EXPORT_VERSION = 3;
 
 const idSchema = z.string().min(1).max(64);
 
@@ -61,14 +63,20 @@ const chatSchema = z.object({
   params: z.record(z.string(), z.unknown()).nullable().optional(),
   currentLeafId: idSchema.nullable().optional(),
   tags: z.array(z.string().min(1).max(40)).optional(),
+  // version 3: the folder's name (folders are flat; names are unique, case-insensitive)
+  folder: z.string().trim().min(1).max(200).nullable().optional(),
   messages: z.array(messageSchema),
 });
+
+const folderSchema = z.object({ name: z.string().trim().min(1).max(200), sort: z.number().optional() });
 
 export const hearthExportSchema = z.object({
   format: z.literal(HEARTH_EXPORT_FORMAT),
   version: z.number().int().min(1),
   exportedAt: z.number().int(),
   app: z.string().optional(),
+  // version 3: every folder (also empty ones) in the exporting app's order
+  folders: z.array(folderSchema).optional(),
   chats: z.array(chatSchema),
 });
 
@@ -86,6 +94,7 @@ interface ChatRow {
   system_prompt: string | null;
   params: string | null;
   current_leaf_id: string | null;
+  folder: string | null;
 }
 
 const parse = (text: string | null) => {
@@ -106,8 +115,10 @@ export function exportHearth(
 ): HearthExport {
   const chats = db
     .prepare(
-      `SELECT id, title, model, created_at, updated_at, pinned, archived, system_prompt, params, current_leaf_id
-       FROM chats WHERE deleted = 0 ${opts.chatId ? 'AND id = ?' : ''} ORDER BY created_at, id`,
+      `SELECT c.id, c.title, c.model, c.created_at, c.updated_at, c.pinned, c.archived, c.system_prompt, c.params,
+         c.current_leaf_id, f.name AS folder
+       FROM chats c LEFT JOIN folders f ON f.id = c.folder_id AND f.deleted = 0
+       WHERE c.deleted = 0 ${opts.chatId ? 'AND c.id = ?' : ''} ORDER BY c.created_at, c.id`,
     )
     .all(...(opts.chatId ? [opts.chatId] : [])) as ChatRow[];
   const msgStmt = db.prepare(
@@ -118,11 +129,19 @@ export function exportHearth(
     `SELECT t.name FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id
      WHERE ct.chat_id = ? AND ct.deleted = 0 AND t.deleted = 0 ORDER BY t.name`,
   );
+  // All folders for a full export (empty ones too); for one chat, only its own.
+  const folders = (
+    db.prepare(`SELECT name, sort FROM folders WHERE deleted = 0 ORDER BY sort, name COLLATE NOCASE, id`).all() as {
+      name: string;
+      sort: number;
+    }[]
+  ).filter((f) => !opts.chatId || f.name === chats[0]?.folder);
   return {
     format: HEARTH_EXPORT_FORMAT,
     version: HEARTH_EXPORT_VERSION,
     exportedAt: opts.now ?? Date.now(),
     app: `Hearth ${appVersion}`,
+    folders,
     chats: chats.map((c) => {
       const files = new Map<string, HearthExport['chats'][number]['messages'][number]['attachments']>();
       for (const a of attachments.rowsForChat(c.id)) {
@@ -158,6 +177,7 @@ export function exportHearth(
         params: parse(c.params) ?? {},
         currentLeafId: c.current_leaf_id,
         tags,
+        folder: c.folder,
         messages: (msgStmt.all(c.id) as Record<string, unknown>[]).map((m) => ({
           id: m.id as string,
           parentId: (m.parent_id as string | null) ?? null,
@@ -207,6 +227,8 @@ export interface ImportContext {
   attachments: AttachmentService;
   /** When given, the id of every chat created is appended (to undo an import that fails later). */
   createdChats?: string[];
+  /** When given, the id of every folder created is appended. */
+  createdFolders?: string[];
 }
 
 /** Import inside the caller's transaction; files written are listed in `written` for cleanup on failure. */
@@ -232,6 +254,31 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
   const insertChatTag = db.prepare(
     'INSERT OR IGNORE INTO chat_tags (chat_id, tag_id, version, device_id) VALUES (?, ?, ?, ?)',
   );
+  const folderIds = new Map<string, string>();
+  const findFolder = db.prepare('SELECT id FROM folders WHERE deleted = 0 AND name = ? COLLATE NOCASE');
+  const insertFolder = db.prepare(
+    `INSERT INTO folders (id, name, sort, created_at, updated_at, version, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  /** The id of the live folder with this name (any case), created after the others when there is none. */
+  const folderId = (name: string, sort?: number): string => {
+    const key = name.toLowerCase();
+    let id = folderIds.get(key) ?? (findFolder.get(name) as { id: string } | undefined)?.id;
+    if (!id) {
+      id = uuidv7();
+      const next =
+        sort ??
+        (db.prepare('SELECT coalesce(max(sort), 0) + 1 AS n FROM folders WHERE deleted = 0').get() as { n: number }).n;
+      const t = Date.now();
+      insertFolder.run(id, name, next, t, t, clock.tick(), deviceId);
+      ctx.createdFolders?.push(id);
+    }
+    folderIds.set(key, id);
+    return id;
+  };
+  // Folders in the file's order (empty ones too), placed after the folders already here.
+  const base = (db.prepare('SELECT coalesce(max(sort), 0) AS n FROM folders WHERE deleted = 0').get() as { n: number })
+    .n;
+  (data.folders ?? []).forEach((f, i) => folderId(f.name.trim(), base + i + 1));
   for (const chat of data.chats) {
     if (chatExists.get(chat.id)) {
       report.skipped.push({ what: `chat "${chat.title}"`, why: 'already in Hearth (same id)' });
@@ -251,6 +298,9 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
       chat.params ? JSON.stringify(chat.params) : null,
       null,
     );
+    if (chat.folder) {
+      db.prepare('UPDATE chats SET folder_id = ? WHERE id = ?').run(folderId(chat.folder.trim()), chat.id);
+    }
     report.chatsImported++;
     ctx.createdChats?.push(chat.id);
     for (const name of new Set(chat.tags ?? [])) {

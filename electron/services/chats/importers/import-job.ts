@@ -38,6 +38,8 @@ export interface ImportResult {
   report: ImportReport;
   /** Ids of the chats created, in the order written. */
   chatIds: string[];
+  /** Folders created (Hearth exports from version 3 carry them). */
+  foldersCreated: number;
 }
 
 /** Parse `text` (named `filename` in messages) and write it; `onProgress` hears each phase and batch. */
@@ -61,7 +63,8 @@ export function runImport(
   }
   const chatIds: string[] = [];
   const written: string[] = [];
-  const batchCtx: ImportContext = { ...ctx, createdChats: chatIds };
+  const folderIds: string[] = [];
+  const batchCtx: ImportContext = { ...ctx, createdChats: chatIds, createdFolders: folderIds };
   let report: ImportReport;
   try {
     if ((raw as { format?: unknown })?.format === HEARTH_EXPORT_FORMAT) {
@@ -82,11 +85,11 @@ export function runImport(
     }
   } catch (err) {
     removeFiles(written);
-    undo(ctx, chatIds);
+    undo(ctx, chatIds, folderIds);
     throw err;
   }
   onProgress({ phase: 'done', done: report.chatsImported, total: report.chatsImported });
-  return { report, chatIds };
+  return { report, chatIds, foldersCreated: folderIds.length };
 }
 
 function detect(raw: unknown, name: string, now: number): ParsedImport {
@@ -128,9 +131,9 @@ function inBatches<C extends { messages: unknown[] }>(
   }
 }
 
-/** Delete chats written by earlier batches of an import that failed later (rows cascade; files removed). */
-function undo({ db, attachments }: ImportContext, chatIds: string[]): void {
-  if (!chatIds.length) return;
+/** Delete chats and folders written by earlier batches of an import that failed later (rows cascade; files removed). */
+function undo({ db, attachments }: ImportContext, chatIds: string[], folderIds: string[]): void {
+  if (!chatIds.length && !folderIds.length) return;
   const ids = JSON.stringify(chatIds);
   const files = db.transaction(() => {
     const paths = db
@@ -140,6 +143,7 @@ function undo({ db, attachments }: ImportContext, chatIds: string[]): void {
     db.prepare(`UPDATE messages SET parent_id = NULL WHERE chat_id IN (SELECT value FROM json_each(?))`).run(ids);
     db.prepare(`UPDATE chats SET current_leaf_id = NULL WHERE id IN (SELECT value FROM json_each(?))`).run(ids);
     db.prepare(`DELETE FROM chats WHERE id IN (SELECT value FROM json_each(?))`).run(ids);
+    db.prepare(`DELETE FROM folders WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(folderIds));
     return paths;
   })();
   removeFiles(files.map((f) => join(attachments.dataDir, f.path)));
