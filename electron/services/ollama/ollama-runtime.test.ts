@@ -170,7 +170,7 @@ describe.skipIf(process.platform === 'win32')('Ollama runtime', () => {
         { label: 'Laptop', baseUrl: await deadUrl() },
       ],
     });
-    // The runtime notices the settings change at its next poll.
+    // Through the router, the runtime applies the settings change at once.
     await until(() => {
       const list = s.ollama.status().servers;
       return list.length === 3 && list.every((x) => x.state !== 'starting');

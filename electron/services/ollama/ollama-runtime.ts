@@ -147,7 +147,7 @@ export class OllamaRuntime {
 
   async control(action: Action): Promise<OllamaStatus> {
     if (action === 'retry') {
-      await this.select(true);
+      await this.select({ supersede: true, lookAgain: true });
       return this.status();
     }
     const mode = this.o.settings.ollamaMode();
@@ -174,7 +174,7 @@ export class OllamaRuntime {
   /** Settings may have changed: choose again now if anything Ollama-related did (else the next poll would). */
   reconsider(): void {
     if (this.closed || !this.started || this.currentConfigKey() === this.configKey) return;
-    void this.select(true).catch((err) => this.log.warn('could not apply the new Ollama settings', err));
+    void this.select({ supersede: true }).catch((err) => this.log.warn('could not apply the new Ollama settings', err));
   }
 
   logs(lines = 200): { file: string; text: string } {
@@ -204,10 +204,10 @@ export class OllamaRuntime {
    * Choose the server; a forced choice supersedes one in progress (which stops at its next step).
    * When only the extra servers changed, the primary is left as it is (no flicker, no restart).
    */
-  private select(force = false): Promise<void> {
-    if (this.selecting && !force) return this.selecting;
+  private select(o: { supersede?: boolean; lookAgain?: boolean } = {}): Promise<void> {
+    if (this.selecting && !o.supersede) return this.selecting;
     const gen = ++this.selectGen;
-    const primaryToo = force || this.primaryKind === 'none' || this.primaryConfigKey() !== this.primaryKey;
+    const primaryToo = o.lookAgain || this.primaryKind === 'none' || this.primaryConfigKey() !== this.primaryKey;
     const p = this.doSelect(gen, primaryToo).finally(() => {
       if (this.selecting === p) this.selecting = null;
     });
@@ -396,7 +396,13 @@ export class OllamaRuntime {
     e.seen = true;
   }
 
+  /** Probe one external server and publish what changed at once (each server's pill updates on its own). */
   private async check(e: External): Promise<void> {
+    await this.checkQuietly(e);
+    this.changed();
+  }
+
+  private async checkQuietly(e: External): Promise<void> {
     const r = await this.probe(e.baseUrl);
     if (r.ok) {
       this.markUp(e, r.version);
