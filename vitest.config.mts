@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'services',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'build/**/*.test.ts'],
+          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'build/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           // better-sqlite3 is a native addon: run its tests in forked processes.
           pool: 'forks',

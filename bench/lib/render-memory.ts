@@ -4,6 +4,8 @@
  * the real UI. Flat memory means finished answers keep no per-delta closures or parsed trees
  * beyond the rows on screen.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { FakeOllama } from '../../e2e/servers/fake-ollama';
 import { freePort, makeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
@@ -18,6 +20,20 @@ export interface MemoryBench {
   samples: { answer: number; usedBytes: number }[];
   /** Content bytes the store must hold anyway (all answers' text, UTF-16). */
   textBytes: number;
+}
+
+/** A heap snapshot of the page (after the GC `heap` forces), written to `file` (BENCH_HEAP_SNAPSHOTS). */
+async function snapshot(page: Page, file: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const chunks: string[] = [];
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', (c) => chunks.push(c.chunk));
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    writeFileSync(file, chunks.join(''));
+  } finally {
+    await cdp.detach();
+  }
 }
 
 async function heap(page: Page): Promise<number> {
@@ -78,8 +94,11 @@ export async function memoryBench(o: {
       );
       // Let the composer settle (Send enabled again) before the next question.
       await page.getByRole('button', { name: 'Send' }).waitFor();
-      if (n === 1 || n === o.answers || n % o.sampleEvery === 0)
+      if (n === 1 || n === o.answers || n % o.sampleEvery === 0) {
         samples.push({ answer: n, usedBytes: await heap(page) });
+        const dir = process.env.BENCH_HEAP_SNAPSHOTS;
+        if (dir) await snapshot(page, join(dir, `answer-${n}.heapsnapshot`));
+      }
       o.onProgress?.(n);
     }
   } finally {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chunkText, type FakeOllama } from '../../e2e/servers/fake-ollama';
 import { freePort, makeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
+import { breakdown, TRACE_CATEGORIES, type Breakdown, type TraceEvent } from './trace-breakdown';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -23,6 +24,8 @@ export interface RenderRun {
   scriptDurationMs: number;
   /** Style recalculation and layout time (CDP RecalcStyleDuration, LayoutDuration), in ms. */
   styleLayoutMs: number;
+  /** With BENCH_TRACE=1: main-thread self time by kind from a devtools.timeline trace. */
+  trace?: Breakdown;
 }
 
 export const END_MARKER = 'Thatisalltheanswerhas';
@@ -71,8 +74,32 @@ async function metrics(page: Page) {
   return { read, detach: () => cdp.detach() };
 }
 
+/** Record a devtools.timeline trace of the page until the returned function is called. */
+async function startTrace(page: Page): Promise<() => Promise<Breakdown>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { categories: TRACE_CATEGORIES, transferMode: 'ReportEvents' });
+  return async () => {
+    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    if (process.env.BENCH_TRACE_FILE) writeFileSync(process.env.BENCH_TRACE_FILE, JSON.stringify(events));
+    return breakdown(events);
+  };
+}
+
 async function measure(page: Page, start: () => Promise<void>, tokens: number, timeoutMs: number): Promise<RenderRun> {
   await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
+  const stopTrace = process.env.BENCH_TRACE ? await startTrace(page) : null;
+  // With BENCH_CPUPROFILE=<file>: a V8 CPU profile of the page over the run (open it in DevTools).
+  const prof = process.env.BENCH_CPUPROFILE ? await page.context().newCDPSession(page) : null;
+  if (prof) {
+    await prof.send('Profiler.enable');
+    await prof.send('Profiler.setSamplingInterval', { interval: 200 });
+    await prof.send('Profiler.start');
+  }
   const m = await metrics(page);
   const before = await m.read();
   const t0 = performance.now();
@@ -88,7 +115,14 @@ async function measure(page: Page, start: () => Promise<void>, tokens: number, t
     console.log(Object.fromEntries(Object.keys(after.all).map((k) => [k, (after.all[k] ?? 0) - (before.all[k] ?? 0)])));
   await m.detach();
   const lt = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+  const trace = stopTrace ? await stopTrace() : undefined;
+  if (prof) {
+    const { profile } = await prof.send('Profiler.stop');
+    writeFileSync(process.env.BENCH_CPUPROFILE!, JSON.stringify(profile));
+    await prof.detach();
+  }
   return {
+    ...(trace ? { trace } : {}),
     tokens,
     finalTextMs,
     longTasks: { count: lt.length, totalMs: lt.reduce((a, b) => a + b, 0), maxMs: lt.length ? Math.max(...lt) : 0 },
