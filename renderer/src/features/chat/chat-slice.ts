@@ -54,8 +54,8 @@ export interface ChatSlice {
   resync(): Promise<void>;
 }
 
-/** How long streamed deltas are gathered before they reach the store. */
-const DELTA_BATCH_MS = 50;
+/** How long streamed deltas are gathered before they reach the store (10 updates a second). */
+const DELTA_BATCH_MS = 100;
 
 type EarlyEvent =
   { kind: 'delta'; payload: EventPayload<'message.delta'> } | { kind: 'done'; payload: EventPayload<'message.done'> };
@@ -142,9 +142,11 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
 
   let pendingDeltas: EventPayload<'message.delta'>[] = [];
   let deltaTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastFlush = -Infinity;
   const flushDeltas = (): void => {
     if (deltaTimer) clearTimeout(deltaTimer);
     deltaTimer = null;
+    lastFlush = performance.now();
     const batch = pendingDeltas;
     pendingDeltas = [];
     for (const p of batch) applyDelta(p);
@@ -307,10 +309,14 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     },
 
     onDelta(p) {
-      // Deltas arrive about once a frame; the answer re-renders at most every 100 ms anyway, so
-      // apply them to the store in batches instead of re-rendering the list for each one.
+      // Deltas arrive about once a frame: apply them to the store (and re-render the answer) ten
+      // times a second, which still reads as smooth streaming, instead of once per delta.
+      // The first delta after a pause lands at once (the first token is not held back).
       pendingDeltas.push(p);
-      deltaTimer ??= setTimeout(flushDeltas, DELTA_BATCH_MS);
+      if (deltaTimer) return;
+      const wait = lastFlush + DELTA_BATCH_MS - performance.now();
+      if (wait <= 0) flushDeltas();
+      else deltaTimer = setTimeout(flushDeltas, wait);
     },
 
     onDone(p) {

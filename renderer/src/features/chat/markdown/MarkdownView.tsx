@@ -2,9 +2,9 @@
  * Model output as markdown (GFM, math, highlighted code, on-demand mermaid), loaded lazily as its
  * own chunk. Untrusted: raw HTML is shown as text, links are limited to http/https/mailto and open
  * outside the app, images wait for consent. While streaming, finished blocks are memoised and only
- * the last block is re-parsed per delta.
+ * the last block is re-parsed per update.
  */
-import { memo, startTransition, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import Markdown, { type Components, type UrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
@@ -13,7 +13,13 @@ import { CodeBlock } from './CodeBlock';
 import { MathNode } from './MathNode';
 import { MermaidBlock } from './MermaidBlock';
 import { OutputImage } from './RemoteImage';
-import { closeOpenMarkers, normalizeMathDelimiters, splitIncremental, type SplitResult } from './split-blocks';
+import {
+  closeOpenMarkers,
+  isBigJump,
+  normalizeMathDelimiters,
+  splitIncremental,
+  type SplitResult,
+} from './split-blocks';
 import { linkTextShowsUrl, safeLinkHref } from './url-safety';
 
 interface MdNode {
@@ -137,28 +143,28 @@ const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string
   );
 });
 
-/** While streaming, the growing text is re-rendered at most this often (deltas come once a frame). */
-export const STREAM_RENDER_INTERVAL_MS = 100;
-
 /**
- * `text`, but while `streaming` updated at most every `intervalMs` (the latest text always lands:
- * a trailing update is scheduled). Updates render as a transition, so a large jump (many new
- * blocks at once) is rendered in time slices instead of one long task.
+ * `text` as it should be rendered now. Streamed text reaches the store about ten times a second in
+ * small steps, rendered at once (one render per update, no timer); a large jump (many new blocks at
+ * once, e.g. an unpaced stream or a long reply replayed) is rendered as a transition, in time slices
+ * instead of one long task, while the previous text stays on screen.
  */
-function useThrottledText(text: string, streaming: boolean, intervalMs: number): string {
-  const [state, setState] = useState(() => ({ text, at: 0 }));
-  const due = state.at + intervalMs;
+function useStreamedText(text: string): string {
+  const shown = useRef(text);
+  const [slow, setSlow] = useState<string | null>(null);
+  const big = isBigJump(shown.current, text);
+  const current = big && slow !== text ? shown.current : text;
+  useLayoutEffect(() => {
+    shown.current = current;
+  });
   useEffect(() => {
-    if (state.text === text) return;
-    const wait = streaming ? Math.max(0, due - performance.now()) : 0;
-    const t = setTimeout(() => startTransition(() => setState({ text, at: performance.now() })), wait);
-    return () => clearTimeout(t);
-  }, [text, streaming, due, state.text]);
-  return state.text;
+    if (big && slow !== text) startTransition(() => setSlow(text));
+  }, [big, slow, text]);
+  return current;
 }
 
 export function MarkdownView({ text: latest, streaming }: { text: string; streaming: boolean }): ReactNode {
-  const text = useThrottledText(latest, streaming, STREAM_RENDER_INTERVAL_MS);
+  const text = useStreamedText(latest);
   // The previous split lives in state (a holder object) so the next delta re-scans only the tail.
   const [holder] = useState<{ last: SplitResult | null }>(() => ({ last: null }));
   const split = useMemo(() => {

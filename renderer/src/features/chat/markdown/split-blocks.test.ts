@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { closeOpenMarkers, hashText, normalizeMathDelimiters, splitBlocks, splitIncremental } from './split-blocks';
+import {
+  BIG_JUMP_CHARS,
+  closeOpenMarkers,
+  hashText,
+  isBigJump,
+  normalizeMathDelimiters,
+  splitBlocks,
+  splitIncremental,
+} from './split-blocks';
 
 const DOC = [
   '# Title',
@@ -107,5 +115,20 @@ describe('hashText', () => {
     expect(hashText('abc')).toBe(hashText('abc'));
     expect(hashText('abc')).not.toBe(hashText('abd'));
     expect(hashText('')).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('isBigJump', () => {
+  it('treats a streaming step as small and a burst of many blocks as big', () => {
+    const shown = 'x'.repeat(10_000);
+    expect(isBigJump(shown, shown)).toBe(false);
+    expect(isBigJump(shown, shown + 'y'.repeat(200))).toBe(false);
+    expect(isBigJump(shown, shown + 'y'.repeat(BIG_JUMP_CHARS))).toBe(false);
+    expect(isBigJump(shown, shown + 'y'.repeat(BIG_JUMP_CHARS + 1))).toBe(true);
+    expect(isBigJump('', 'y'.repeat(BIG_JUMP_CHARS + 1))).toBe(true);
+  });
+
+  it('never defers a shorter text (a reset or an edit shows at once)', () => {
+    expect(isBigJump('x'.repeat(50_000), 'short')).toBe(false);
   });
 });
