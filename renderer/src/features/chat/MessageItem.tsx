@@ -11,11 +11,23 @@ const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
   interrupted: 'Interrupted — the answer was cut off before it finished',
 };
 
+/** The message `id` of the branch on screen, found at `index` without a scan when the list is current. */
+function messageAt(messages: Message[], id: string, index: number): Message | undefined {
+  const m = messages[index];
+  return m?.id === id ? m : messages.find((x) => x.id === id);
+}
+
 /**
- * One message. Text is rendered as text (React escapes it): model output is untrusted and no HTML
- * from it ever reaches the DOM.
+ * One message of the branch on screen, by id: it subscribes to its own message, so a streaming
+ * answer re-renders only itself, not the list. Text is rendered as text (React escapes it): model
+ * output is untrusted and no HTML from it ever reaches the DOM.
  */
-export const MessageItem = memo(function MessageItem({ message: m }: { message: Message }) {
+export const MessageItem = memo(function MessageItem({ id, index }: { id: string; index: number }) {
+  const m = useAppStore((s) => messageAt(s.messages, id, index));
+  return m ? <MessageView message={m} /> : null;
+});
+
+function MessageView({ message: m }: { message: Message }) {
   const model = useAppStore((s) =>
     m.model ? (s.models.find((x) => x.id === m.model)?.name ?? m.model.split('/').slice(1).join('/')) : null,
   );
@@ -29,7 +41,7 @@ export const MessageItem = memo(function MessageItem({ message: m }: { message: 
     >
       <div className="message-meta">
         <span className="message-author">{m.role === 'user' ? 'You' : (model ?? 'Assistant')}</span>
-        {streaming && <span className="typing" aria-label="Answering" />}
+        {streaming && <span className={m.content ? 'typing' : 'typing typing-waiting'} aria-label="Answering" />}
       </div>
       <TrimNotice message={m} />
       <MessageAttachments message={m} />
@@ -50,4 +62,4 @@ export const MessageItem = memo(function MessageItem({ message: m }: { message: 
       )}
     </article>
   );
-});
+}

@@ -4,8 +4,9 @@
  * answer while the user is at the bottom and leaves them alone when they scroll up. Scrolls to and
  * highlights `focusMessageId` (search "jump to message"); every row carries data-message-id.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useShallow } from 'zustand/react/shallow';
 import type { Message } from '../../../../shared/types/domain';
 import { useAppStore, type AppState } from '../../app/store';
 import { MessageItem } from './MessageItem';
@@ -25,8 +26,12 @@ function estimateHeight(m: Message | undefined): number {
   return Math.min(4000, 70 + lines * 22) + ROW_GAP_PX;
 }
 
+/** The ids of the branch on screen: the list re-renders when messages come or go, not when one streams. */
+const selectIds = (s: AppState) => s.messages.map((m) => m.id);
+const estimateAt = (i: number) => estimateHeight(useAppStore.getState().messages[i]);
+
 export function MessageList() {
-  const messages = useAppStore((s) => s.messages);
+  const ids = useAppStore(useShallow(selectIds));
   const activeChatId = useAppStore((s) => s.activeChatId);
   const focusMessageId = useAppStore((s) => (s as AppState & FocusFields).focusMessageId ?? null);
   const ref = useRef<HTMLDivElement>(null);
@@ -37,14 +42,29 @@ export function MessageList() {
   };
   const [highlighted, setHighlighted] = useState<string | null>(null);
 
+  const getItemKey = useCallback((i: number) => ids[i] ?? i, [ids]);
+  const followedSize = useRef(0);
   const virtualizer = useVirtualizer({
-    count: messages.length,
+    count: ids.length,
     getScrollElement: () => ref.current,
-    estimateSize: (i) => estimateHeight(messages[i]),
-    getItemKey: (i) => messages[i]?.id ?? i,
+    estimateSize: estimateAt,
+    getItemKey,
     overscan: 3,
     paddingStart: 16,
     paddingEnd: 16,
+    // Row positions and the total height are written to the DOM by the virtualizer itself: a row
+    // that grows (a streaming answer) re-renders nothing; React renders when the range changes.
+    directDomUpdates: true,
+    directDomUpdatesMode: 'position',
+    onChange: (v) => {
+      // Follow a growing answer in the same frame as its re-measure (no extra render, no scroll
+      // jump a frame later). Only a change of size follows: a scroll alone leaves the user be.
+      const size = v.getTotalSize();
+      if (size === followedSize.current) return;
+      followedSize.current = size;
+      const el = ref.current;
+      if (el && stick.current) el.scrollTop = el.scrollHeight;
+    },
   });
   const totalSize = virtualizer.getTotalSize();
 
@@ -53,22 +73,23 @@ export function MessageList() {
     stick.current = true;
   }, [activeChatId]);
 
-  // Follow the answer (and re-measured rows) while the user is at the bottom.
+  // Stay at the end when messages come or the list re-renders while the user is at the bottom
+  // (a growing row is followed in onChange above).
   useLayoutEffect(() => {
     const el = ref.current;
-    if (el && stick.current && messages.length > 0) el.scrollTop = el.scrollHeight;
-  }, [messages, totalSize]);
+    if (el && stick.current && ids.length > 0) el.scrollTop = el.scrollHeight;
+  }, [ids, totalSize]);
 
   // Jump to a message (search hit): scroll it into view once it is loaded, highlight it briefly.
   useEffect(() => {
     if (!focusMessageId) return;
-    const index = messages.findIndex((m) => m.id === focusMessageId);
+    const index = ids.indexOf(focusMessageId);
     if (index < 0) return;
     stick.current = false;
     virtualizer.scrollToIndex(index, { align: 'center' });
     setHighlighted(focusMessageId);
     (useAppStore.getState() as AppState & FocusFields).clearFocusMessage?.();
-  }, [focusMessageId, messages, virtualizer]);
+  }, [focusMessageId, ids, virtualizer]);
   useEffect(() => {
     if (!highlighted) return;
     const t = setTimeout(() => setHighlighted(null), 2000);
@@ -95,25 +116,24 @@ export function MessageList() {
         else if (performance.now() - lastUserInput.current < USER_SCROLL_WINDOW_MS) stick.current = false;
       }}
     >
-      {messages.length === 0 && (
+      {ids.length === 0 && (
         <div className="empty-chat">
           <p>Ask anything. Your conversations stay on this machine.</p>
         </div>
       )}
-      {messages.length > 0 && (
-        <div className="message-list-inner" style={{ height: totalSize }}>
+      {ids.length > 0 && (
+        <div className="message-list-inner" ref={virtualizer.containerRef}>
           {items.map((row) => {
-            const m = messages[row.index]!;
+            const id = ids[row.index]!;
             return (
               <div
                 key={row.key}
-                className={`message-row${highlighted === m.id ? ' message-row-focus' : ''}`}
+                className={`message-row${highlighted === id ? ' message-row-focus' : ''}`}
                 data-index={row.index}
-                data-message-id={m.id}
+                data-message-id={id}
                 ref={virtualizer.measureElement}
-                style={{ transform: `translateY(${row.start}px)` }}
               >
-                <MessageItem message={m} />
+                <MessageItem id={id} index={row.index} />
               </div>
             );
           })}
