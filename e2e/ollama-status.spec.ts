@@ -150,6 +150,10 @@ test.describe('Ollama status', () => {
       await expect(page.getByRole('radio', { name: 'Auto' })).toBeChecked();
       await page.getByRole('button', { name: 'Back to chat' }).click();
 
+      // Retry with still nothing there says it looked.
+      await screen.getByRole('button', { name: 'Retry' }).click();
+      await expect(screen).toContainText('still no Ollama');
+
       const revived = await startFakeOllama({ port: ollama.port });
       try {
         await screen.getByRole('button', { name: 'Retry' }).click();

@@ -11,7 +11,10 @@ export function BackendNotice() {
   const modelsError = useAppStore((s) => s.modelsError);
   const loading = useAppStore((s) => s.modelsLoading);
   const count = useAppStore((s) => s.models.length);
-  const noOllama = useAppStore((s) => s.ollamaStatus?.servers[0]?.state === 'unavailable');
+  // While a retry from the no-Ollama screen runs, the screen stays (the server passes through 'starting').
+  const noOllama = useAppStore(
+    (s) => s.ollamaStatus?.servers[0]?.state === 'unavailable' || s.ollamaRetryingFrom === 'unavailable',
+  );
   const bundled = useAppStore((s) =>
     s.ollamaStatus?.servers[0]?.kind === 'bundled' ? s.ollamaStatus.servers[0] : null,
   );

@@ -13,6 +13,7 @@ export function NoOllama({ providerError }: { providerError?: string }) {
   const busy = useAppStore((s) => s.ollamaBusy === 'retry');
   const controlError = useAppStore((s) => s.ollamaControlError);
   const { controlOllama, setView } = useAppStore.getState();
+  const checkedAt = useAppStore((s) => (s.ollamaControlError ? null : s.ollamaRetriedAt));
   // The technical cause, once: the provider's own words when the model list failed, else the runtime's.
   const reason = server?.kind === 'bundled' ? server.error : (providerError ?? server?.error);
   return (
@@ -49,6 +50,12 @@ export function NoOllama({ providerError }: { providerError?: string }) {
         </li>
       </ol>
       {controlError && <p className="pull-error">{controlError}</p>}
+      {checkedAt && !busy && (
+        <p className="muted">
+          Looked again at {new Date(checkedAt).toLocaleTimeString()}: still no Ollama. Retry once it is installed and
+          running.
+        </p>
+      )}
       <div className="banner-actions">
         <button type="button" className="btn btn-primary" onClick={() => void controlOllama('retry')} disabled={busy}>
           {busy ? 'Looking for Ollama…' : 'Retry'}

@@ -66,6 +66,10 @@ export function StatusPill() {
           {extras && ` · ${extras}`}
         </span>
       </button>
+      {/* Changes are announced without stealing focus (no role, so it is not one more "status"). */}
+      <span className="sr-only" aria-live="polite">
+        {primary ? `Ollama ${STATE_TEXT[primary.state].toLowerCase()}` : ''}
+      </span>
       {open && (
         <div
           ref={popover}
@@ -81,14 +85,14 @@ export function StatusPill() {
             }
           }}
         >
-          <OllamaDetails />
+          <OllamaDetails onNavigate={() => setOpen(false)} />
         </div>
       )}
     </div>
   );
 }
 
-function OllamaDetails() {
+function OllamaDetails({ onNavigate }: { onNavigate(): void }) {
   const status = useAppStore((s) => s.ollamaStatus);
   const statusError = useAppStore((s) => s.ollamaStatusError);
   const controlError = useAppStore((s) => s.ollamaControlError);
@@ -133,10 +137,24 @@ function OllamaDetails() {
         )
       )}
       <div className="ollama-popover-actions">
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setView('models')}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          onClick={() => {
+            onNavigate();
+            setView('models');
+          }}
+        >
           Manage models
         </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setView('settings')}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          onClick={() => {
+            onNavigate();
+            setView('settings');
+          }}
+        >
           Ollama settings
         </button>
       </div>

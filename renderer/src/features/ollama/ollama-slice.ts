@@ -5,7 +5,7 @@
  * Public: loadOllamaStatus, controlOllama, onOllamaStatus.
  */
 import type { StateCreator } from 'zustand';
-import type { OllamaServerStatus, OllamaStatus } from '../../../../shared/types/domain';
+import type { OllamaServerStatus, OllamaState, OllamaStatus } from '../../../../shared/types/domain';
 import type { MethodInput } from '../../../../shared/contract';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
@@ -18,6 +18,10 @@ export interface OllamaSlice {
   ollamaStatusError: string | null;
   ollamaBusy: OllamaAction | null;
   ollamaControlError: string | null;
+  /** The primary server's state when a retry began (the screen it was shown from stays while it runs). */
+  ollamaRetryingFrom: OllamaState | null;
+  /** When the last retry finished. */
+  ollamaRetriedAt: number | null;
   loadOllamaStatus(): Promise<void>;
   controlOllama(action: OllamaAction): Promise<boolean>;
   onOllamaStatus(status: OllamaStatus): void;
@@ -34,6 +38,8 @@ export const createOllamaSlice: StateCreator<AppState, [], [], OllamaSlice> = (s
   ollamaStatusError: null,
   ollamaBusy: null,
   ollamaControlError: null,
+  ollamaRetryingFrom: null,
+  ollamaRetriedAt: null,
 
   async loadOllamaStatus() {
     try {
@@ -46,6 +52,7 @@ export const createOllamaSlice: StateCreator<AppState, [], [], OllamaSlice> = (s
 
   async controlOllama(action) {
     set({ ollamaBusy: action, ollamaControlError: null });
+    if (action === 'retry') set({ ollamaRetryingFrom: primaryServer(get().ollamaStatus)?.state ?? null });
     try {
       get().onOllamaStatus(await client.call('ollama.control', { action }));
       set({ ollamaStatusError: null });
@@ -56,7 +63,10 @@ export const createOllamaSlice: StateCreator<AppState, [], [], OllamaSlice> = (s
       return false;
     } finally {
       set({ ollamaBusy: null });
-      if (action === 'retry') void get().loadModels();
+      if (action === 'retry') {
+        set({ ollamaRetryingFrom: null, ollamaRetriedAt: Date.now() });
+        void get().loadModels();
+      }
     }
   },
 
