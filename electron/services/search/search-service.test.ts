@@ -108,15 +108,16 @@ describe('SearchService', () => {
     expect(search.query('banana')[1]).toMatchObject({ chatId: old.chat.id, messageId: again.id });
   });
 
-  it('keeps message hits in view when many titles match (at most TITLE_HITS titles first)', () => {
-    for (let i = 0; i < 15; i++) chatWith(`kiwi chat ${i}`, `message ${i}`);
-    const withMessage = chatWith('other', 'kiwi in a message');
-    const hits = search.query('kiwi');
-    expect(hits.slice(0, TITLE_HITS).every((h) => h.messageId === null)).toBe(true);
-    expect(hits[TITLE_HITS]).toMatchObject({ chatId: withMessage.chat.id, messageId: withMessage.ids[0] });
-    expect(hits).toHaveLength(TITLE_HITS + 1);
+  it('keeps message hits in view when many titles match (titles take at most TITLE_HITS places from them)', () => {
+    const chats = Array.from({ length: 15 }, (_, i) => chatWith(`kiwi chat ${i}`, `kiwi message ${i}`));
+    const few = search.query('kiwi', 12);
+    expect(few.map((h) => h.messageId === null)).toEqual([...Array(TITLE_HITS).fill(true), false, false]);
+    expect(few[TITLE_HITS]).toMatchObject({ chatId: chats[14]!.chat.id, messageId: chats[14]!.ids[0] });
+    // With room for all: 15 titles, then 15 messages.
+    const all = search.query('kiwi');
+    expect(all.map((h) => h.messageId === null)).toEqual([...Array(15).fill(true), ...Array(15).fill(false)]);
     // With no message hit, titles fill the list.
-    expect(search.query('chat')).toHaveLength(15);
+    expect(search.query('chat', 12)).toHaveLength(12);
   });
 
   it('finds chat titles too (messageId null) and leaves out deleted chats and deleted messages', () => {

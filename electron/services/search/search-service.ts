@@ -6,8 +6,9 @@
  * so `"`, `*`, `(`, `NEAR`, `AND`, `-` … are just text (a one-letter last word is matched whole).
  * Hits are joined to live rows (message not deleted, chat not deleted).
  *
- * Order: chats whose TITLE matches come first (at most TITLE_HITS of them while messages match too),
- * then matching messages, each most recently written first (FTS rowid = the row's insertion order).
+ * Order: chats whose TITLE matches come first, then matching messages, each most recently written
+ * first (FTS rowid = the row's insertion order). Titles never push messages out beyond TITLE_HITS
+ * places: with many of both, the first TITLE_HITS hits are titles and the rest messages.
  * Walking the index backwards by rowid lets FTS5 stop after `limit` live hits: the cost no longer
  * grows with how many messages match. Ranking by bm25 could not stop early (it needs statistics of
  * every match: a common prefix on 1,000,000 messages cost ~70 ms), and recent first is what people
@@ -16,7 +17,7 @@
 import { SNIPPET_END, SNIPPET_START, type MessageRole, type SearchHit } from '../../../shared/types/domain';
 import type { Db } from '../store/database';
 
-/** Title hits shown ahead of message hits, when messages match too. */
+/** Places titles may take from matching messages (titles fill any room messages leave). */
 export const TITLE_HITS = 10;
 const SNIPPET_TOKENS = 12;
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
@@ -70,7 +71,8 @@ export class SearchService {
     const params = { q, limit, s: SNIPPET_START, e: SNIPPET_END };
     const titles = this.titles.all(params) as Row[];
     const messages = this.messages.all(params) as Row[];
-    const shownTitles = titles.slice(0, messages.length ? Math.min(TITLE_HITS, limit) : limit);
+    // Messages are sure of every place but TITLE_HITS; titles take the rest.
+    const shownTitles = titles.slice(0, limit - Math.min(messages.length, Math.max(0, limit - TITLE_HITS)));
     return [...shownTitles, ...messages].slice(0, limit);
   }
 }
