@@ -20,6 +20,8 @@ function where(m: RunningModel): string {
 export function RunningModels({ serverLabel }: { serverLabel: string }) {
   const running = useAppStore((s) => s.running);
   const error = useAppStore((s) => s.runningError);
+  // The same failure as the installed list above (the server is down): said once, there.
+  const sameAsAbove = useAppStore((s) => !!s.runningError && s.runningError === s.installedError);
   const server = useAppStore((s) => s.managerServer);
   const { loadRunning, unloadModel } = useAppStore.getState();
   const [now, setNow] = useState(() => Date.now());
@@ -45,11 +47,14 @@ export function RunningModels({ serverLabel }: { serverLabel: string }) {
         <h2 id="running-title">Running on {serverLabel}</h2>
         <span className="muted">refreshed every few seconds</span>
       </div>
-      {error && (
-        <p className="pull-error" role="alert">
-          {error}
-        </p>
-      )}
+      {error &&
+        (sameAsAbove ? (
+          <p className="models-empty">Shown once {serverLabel} answers again.</p>
+        ) : (
+          <p className="pull-error" role="alert">
+            {error}
+          </p>
+        ))}
       {running === null ? (
         !error && <p className="models-empty">Checking which models are loaded…</p>
       ) : running.length === 0 ? (
