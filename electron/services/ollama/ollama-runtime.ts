@@ -335,7 +335,8 @@ export class OllamaRuntime {
 
   private onSupervisor(s: SupervisorStatus): void {
     if (this.primaryKind === 'bundled') {
-      this.o.settings.setRuntimeOllamaUrl(s.state === 'running' ? s.url : null);
+      // An unresponsive server that still runs keeps its URL: chats fail with its own error meanwhile.
+      this.o.settings.setRuntimeOllamaUrl(s.state === 'running' || (s.state === 'error' && s.pid) ? s.url : null);
     }
     this.changed();
   }
@@ -447,7 +448,8 @@ export class OllamaRuntime {
       else {
         const list = [...this.extras];
         if (this.primaryKind === 'external') list.push(this.primary);
-        await Promise.all(list.map((e) => this.check(e)));
+        const bundled = this.primaryKind === 'bundled' ? this.supervisor?.checkHealth() : undefined;
+        await Promise.all([...list.map((e) => this.check(e)), bundled]);
         this.changed();
       }
     } catch (err) {

@@ -242,6 +242,28 @@ describe.skipIf(process.platform === 'win32')('Ollama supervisor (real child pro
     expect(sup.status().error).toMatch(/was ended by SIGKILL/);
   });
 
+  it('reports a running server that stops answering, and clears it when it answers again', async () => {
+    const { sup, stateFile } = supervisor({}, { timings: { probeTimeoutMs: 300 } });
+    await sup.start();
+    const pid = readState(stateFile)!.pid;
+    await sup.checkHealth();
+    expect(sup.status().state).toBe('running');
+    process.kill(pid, 'SIGSTOP'); // frozen: the port is open but nothing answers
+    try {
+      await sup.checkHealth();
+      expect(sup.status().state).toBe('running'); // one miss may be a busy moment
+      await sup.checkHealth();
+      const s = sup.status();
+      expect(s).toMatchObject({ state: 'error', pid });
+      expect(s.url).not.toBeNull();
+      expect(s.error).toMatch(/is running but stopped answering at http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await sup.checkHealth();
+    expect(sup.status()).toMatchObject({ state: 'running', error: null, pid });
+  });
+
   it('writes a pid file; a left-behind server is stopped, an unrelated process with that pid is not', async () => {
     const { sup, dir, stateFile } = supervisor({ FAKE_OLLAMA_SERVE_MODE: 'spawn-child' });
     await sup.start();

@@ -108,6 +108,9 @@ export class OllamaSupervisor {
   private crashes: number[] = [];
   private restartTimer: NodeJS.Timeout | null = null;
   private launching: Promise<void> | null = null;
+  /** Failed health checks in a row while running, and whether that has been reported. */
+  private misses = 0;
+  private unresponsive = false;
   /** The last lines of output, for error messages. */
   private recent: string[] = [];
 
@@ -159,6 +162,36 @@ export class OllamaSupervisor {
     if (child) await this.end(child);
     if (this.launching) await this.launching;
     if (this.st.state !== 'stopped') this.set({ state: 'stopped', error: null, pid: null, url: null, port: null });
+  }
+
+  /**
+   * A health check while it runs (the runtime calls it every few seconds): a server that stops
+   * answering twice in a row is reported as an error with its log tail (it is not restarted behind
+   * the user's back, since it may only be busy); it is 'running' again as soon as it answers.
+   */
+  async checkHealth(): Promise<void> {
+    const child = this.child;
+    const url = this.st.url;
+    if (!child || !url || this.launching || !(this.st.state === 'running' || this.unresponsive)) return;
+    const version = await this.probe(url);
+    if (this.child !== child || this.launching) return;
+    if (version !== undefined) {
+      this.misses = 0;
+      if (this.unresponsive) {
+        this.unresponsive = false;
+        this.set({ state: 'running', error: null, version });
+      }
+      return;
+    }
+    this.misses++;
+    if (this.misses >= 2 && !this.unresponsive) {
+      this.unresponsive = true;
+      const tail = this.recent.slice(-10).join('\n') || '(nothing)';
+      this.set({
+        state: 'error',
+        error: `Ollama (pid ${child.pid}) is running but stopped answering at ${url}. It may be overloaded or stuck; it is marked running again as soon as it answers, or press Restart. Last lines of its log:\n${tail}`,
+      });
+    }
   }
 
   async restart(): Promise<SupervisorStatus> {
@@ -293,6 +326,8 @@ export class OllamaSupervisor {
       const version = await this.probe(base);
       if (this.child !== child || !this.want) return;
       if (version !== undefined) {
+        this.misses = 0;
+        this.unresponsive = false;
         this.set({ state: 'running', url: base, version, error: null });
         this.log.info(`Ollama ${version ?? ''} is running at ${base} (pid ${child.pid})`);
         return;
