@@ -1,7 +1,8 @@
 /**
  * Renderer memory after many long answers: the JS heap (CDP Runtime.getHeapUsage after
- * HeapProfiler.collectGarbage) once the first answer is done vs once the N-th is, in one chat of
- * the real UI. Flat memory means finished answers keep no per-delta closures or parsed trees
+ * HeapProfiler.collectGarbage) once the first answer is done and rendered vs once the N-th is, in
+ * one chat of the real UI; each sample also reports how much of the heap is compiled code.
+ * Flat memory means finished answers keep no per-delta closures or parsed trees
  * beyond the rows on screen.
  */
 import { writeFileSync } from 'node:fs';
@@ -16,21 +17,47 @@ export interface MemoryBench {
   tokensPerAnswer: number;
   afterFirstBytes: number;
   afterLastBytes: number;
+  /** Compiled code in those heaps (from a heap snapshot): grows while V8 warms up, not per answer. */
+  afterFirstCodeBytes: number;
+  afterLastCodeBytes: number;
   /** Heap after each answer (bytes), sampled every `sampleEvery` answers. */
-  samples: { answer: number; usedBytes: number }[];
+  samples: { answer: number; usedBytes: number; codeBytes: number }[];
   /** Content bytes the store must hold anyway (all answers' text, UTF-16). */
   textBytes: number;
 }
 
-/** A heap snapshot of the page (after the GC `heap` forces), written to `file` (BENCH_HEAP_SNAPSHOTS). */
-async function snapshot(page: Page, file: string): Promise<void> {
+/** Sum of the self sizes of the snapshot's nodes of type 'code' (bytecode, JIT-compiled code, feedback). */
+export function codeBytesOf(snapshotJson: string): number {
+  const snap = JSON.parse(snapshotJson) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+    nodes: number[];
+  };
+  const { node_fields: fields, node_types: types } = snap.snapshot.meta;
+  const width = fields.length;
+  const typeAt = fields.indexOf('type');
+  const sizeAt = fields.indexOf('self_size');
+  const code = types[0].indexOf('code');
+  let bytes = 0;
+  for (let i = 0; i < snap.nodes.length; i += width)
+    if (snap.nodes[i + typeAt] === code) bytes += snap.nodes[i + sizeAt]!;
+  return bytes;
+}
+
+/**
+ * A heap snapshot of the page: its compiled-code bytes (code that V8 compiles as the app warms up,
+ * which is not data kept per answer), and the snapshot itself written to BENCH_HEAP_SNAPSHOTS/<name>.
+ */
+async function snapshot(page: Page, name: string): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   const chunks: string[] = [];
   cdp.on('HeapProfiler.addHeapSnapshotChunk', (c) => chunks.push(c.chunk));
   try {
     await cdp.send('HeapProfiler.enable');
     await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-    writeFileSync(file, chunks.join(''));
+    const json = chunks.join('');
+    const dir = process.env.BENCH_HEAP_SNAPSHOTS;
+    if (dir) writeFileSync(join(dir, `${name}.heapsnapshot`), json);
+    return codeBytesOf(json);
   } finally {
     await cdp.detach();
   }
@@ -47,6 +74,18 @@ async function heap(page: Page): Promise<number> {
   } finally {
     await cdp.detach();
   }
+}
+
+/** Let rendering settle (pending transitions, effects, two frames, an idle period) before a sample. */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => requestIdleCallback(() => resolve(), { timeout: 500 })),
+        ),
+      ),
+  );
 }
 
 export async function memoryBench(o: {
@@ -95,9 +134,9 @@ export async function memoryBench(o: {
       // Let the composer settle (Send enabled again) before the next question.
       await page.getByRole('button', { name: 'Send' }).waitFor();
       if (n === 1 || n === o.answers || n % o.sampleEvery === 0) {
-        samples.push({ answer: n, usedBytes: await heap(page) });
-        const dir = process.env.BENCH_HEAP_SNAPSHOTS;
-        if (dir) await snapshot(page, join(dir, `answer-${n}.heapsnapshot`));
+        await settle(page);
+        const usedBytes = await heap(page);
+        samples.push({ answer: n, usedBytes, codeBytes: await snapshot(page, `answer-${n}`) });
       }
       o.onProgress?.(n);
     }
@@ -111,6 +150,8 @@ export async function memoryBench(o: {
     tokensPerAnswer: o.tokensPerAnswer,
     afterFirstBytes: samples[0]!.usedBytes,
     afterLastBytes: samples.at(-1)!.usedBytes,
+    afterFirstCodeBytes: samples[0]!.codeBytes,
+    afterLastCodeBytes: samples.at(-1)!.codeBytes,
     samples,
     textBytes: o.answers * text.length * 2,
   };

@@ -49,7 +49,7 @@ export function MessageList() {
     getScrollElement: () => ref.current,
     estimateSize: estimateAt,
     getItemKey,
-    overscan: 3,
+    overscan: 1,
     paddingStart: 16,
     paddingEnd: 16,
     // Row positions and the total height are written to the DOM by the virtualizer itself: a row
