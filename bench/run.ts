@@ -386,6 +386,14 @@ async function main(): Promise<void> {
       ratio(memory.afterLastBytes, at10.usedBytes),
     ]);
   }
+  const dataFirst = memory.afterFirstBytes - memory.afterFirstCodeBytes;
+  const dataLast = memory.afterLastBytes - memory.afterLastCodeBytes;
+  rows.push([
+    `Renderer JS heap without compiled code, answer 1 → ${MEMORY_ANSWERS}`,
+    kb(dataLast),
+    kb(dataFirst),
+    ratio(dataLast, dataFirst),
+  ]);
   rows.push([
     `Target: heap growth ≤ ${MEMORY_GROWTH_TARGET * 100}%`,
     memGrowth <= MEMORY_GROWTH_TARGET ? 'PASS' : 'FAIL',
