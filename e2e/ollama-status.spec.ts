@@ -3,7 +3,9 @@
  * going away and coming back, the bundled server (a stand-in for `ollama serve`) stopped and started
  * from the pill's popover with its log, and auto mode with nothing to find, then Retry.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures/test';
 import { startFakeOllama } from './servers/fake-ollama';
@@ -83,6 +85,33 @@ test.describe('Ollama status', () => {
       await expect(log).toHaveCSS('font-family', /mono/i);
       await popover.getByRole('button', { name: 'Refresh log' }).click();
       await expect(log).toContainText('GET "/api/version"');
+    });
+  });
+
+  test.describe('with a bundled server that crashes once', () => {
+    test.use({
+      ollamaDown: true,
+      serveEnv: async ({}, use) => {
+        const dir = mkdtempSync(join(tmpdir(), 'hearth-crash-'));
+        await use({
+          HEARTH_OLLAMA_PATH: FAKE_SERVE,
+          FAKE_OLLAMA_SERVE_MODE: 'crash',
+          FAKE_OLLAMA_SERVE_CRASH_TIMES: '1',
+          FAKE_OLLAMA_SERVE_COUNTER_FILE: join(dir, 'starts'),
+          FAKE_OLLAMA_SERVE_FATAL_LINE: 'panic: runtime error: index out of range [3] with length 3',
+        });
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
+
+    test('the popover counts the restart and the log keeps the crash', async ({ chat, page }) => {
+      await chat.open();
+      await expect(pill(page)).toContainText('Ollama running', { timeout: 15_000 });
+      await pill(page).click();
+      const popover = page.getByRole('dialog', { name: 'Ollama status' });
+      await expect(popover).toContainText('Restarts1 after crashes in the last 2 minutes');
+      await popover.getByRole('button', { name: 'View log' }).click();
+      await expect(popover.getByLabel('Ollama log')).toContainText('panic: runtime error: index out of range');
     });
   });
 
