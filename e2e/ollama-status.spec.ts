@@ -167,6 +167,7 @@ test.describe('Ollama status', () => {
         .filter({ has: page.getByRole('heading', { name: 'Hearth can’t find Ollama' }) });
       await expect(screen).toBeVisible();
       await expect(pill(page)).toContainText('Ollama not found');
+      await expect(pill(page)).toContainText(`looked at 127.0.0.1:${ollama.port}`);
       await expect(screen).toContainText(`http://127.0.0.1:${ollama.port}`);
       const link = screen.getByRole('link', { name: 'ollama.com/download' });
       await expect(link).toHaveAttribute('href', 'https://ollama.com/download');

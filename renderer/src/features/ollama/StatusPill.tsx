@@ -62,7 +62,13 @@ export function StatusPill() {
           {primary?.version && <span className="muted"> · {primary.version}</span>}
         </span>
         <span className="ollama-pill-sub muted">
-          {primary ? `${kindText(primary)} · ${shortUrl(primary.baseUrl)}` : 'status not available'}
+          {primary
+            ? primary.state === 'unavailable'
+              ? primary.baseUrl
+                ? `looked at ${shortUrl(primary.baseUrl)}`
+                : 'not installed'
+              : `${kindText(primary)} · ${shortUrl(primary.baseUrl)}`
+            : 'status not available'}
           {extras && ` · ${extras}`}
         </span>
       </button>
