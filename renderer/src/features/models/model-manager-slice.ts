@@ -106,6 +106,8 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
 
   async startManagedPull(name, providerId = get().managerServer) {
     const key = `${providerId}/${name}`;
+    // Already downloading: the service would not start it twice, and its bar keeps going.
+    if (get().managerPulls[key]?.done === false) return;
     set((s) => ({
       managerPulls: { ...s.managerPulls, [key]: { ...startPull(key), ...keepBytes(s.managerPulls[key]) } },
       pullOrder: [key, ...s.pullOrder.filter((k) => k !== key)],
