@@ -3,7 +3,7 @@
  * list, pull with progress lines, Ctrl-C then resume, rm, ps, errors and exit codes.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,12 +35,12 @@ interface Child {
   code: Promise<number | null>;
 }
 
-function hearth(args: string[]): Child {
+function hearth(args: string[], extraEnv: Record<string, string> = {}): Child {
   let out = '';
   let err = '';
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'electron/serve/cli-entry.ts'), ...args], {
     cwd: makeTempDir(),
-    env: { PATH: process.env.PATH, HOME: makeTempDir(), OLLAMA_BASE_URL: fake.url, NO_COLOR: '1' },
+    env: { PATH: process.env.PATH, HOME: makeTempDir(), OLLAMA_BASE_URL: fake.url, NO_COLOR: '1', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -49,8 +49,8 @@ function hearth(args: string[]): Child {
   return { stdout: () => out, stderr: () => err, interrupt: () => child.kill('SIGINT'), code };
 }
 
-async function run(args: string[]) {
-  const c = hearth(args);
+async function run(args: string[], extraEnv: Record<string, string> = {}) {
+  const c = hearth(args, extraEnv);
   const code = await c.code;
   return { code, stdout: c.stdout(), stderr: c.stderr() };
 }
@@ -71,6 +71,23 @@ describe('hearth models (child process)', { timeout: 60_000 }, () => {
     expect(lines[2]).toMatch(/^qwen2\.5:0\.5b\s+398 MB\s+494\.03M\s+Q4_K_M/);
     expect(r.stdout).toMatch(/Free memory: [\d.]+ [KMGT]?B of [\d.]+ [KMGT]?B/);
     expect(existsSync(join(dataDir, 'hearth.db'))).toBe(true);
+  });
+
+  it('in auto mode with no external Ollama, list starts the bundled server, lists its models and stops it', async () => {
+    const dataDir = makeTempDir();
+    const stateFile = join(makeTempDir(), 'serve-state.json');
+    const r = await run(['models', 'list', '--data-dir', dataDir], {
+      OLLAMA_BASE_URL: 'http://127.0.0.1:9', // nothing listens on the discard port
+      HEARTH_OLLAMA_PATH: join(ROOT, 'e2e/servers/fake-ollama-serve.mjs'),
+      FAKE_OLLAMA_SERVE_MODELS: 'phi3:mini',
+      FAKE_OLLAMA_SERVE_STATE_FILE: stateFile,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^phi3:mini\s/m);
+    const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number };
+    expect(() => process.kill(pid, 0)).toThrow(); // the bundled server is gone with the command
+    expect(existsSync(join(dataDir, 'ollama.pid'))).toBe(false);
   });
 
   it('pull prints progress lines (not a TTY), ends with the size, and the model is then listed', async () => {

@@ -59,6 +59,8 @@ export async function modelsCommand(io: CliIo, args: string[], deps: ModelsCliDe
   const ref = needsName ? (provider ? `${provider}/${names[0]}` : names[0]!) : '';
   const s = deps.open(values);
   try {
+    // In auto mode the first choice (an external Ollama, else the bundled one) comes before any call.
+    await s.ollama.settled();
     switch (sub) {
       case 'list':
       case 'ls':

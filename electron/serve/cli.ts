@@ -256,6 +256,7 @@ async function chat(io: CliIo, args: string[]): Promise<number> {
   if (!prompt) throw new UsageError('chat needs a prompt: hearth chat --model M "your question"');
   const services = openServices(io, flagsFrom(values), 'cli');
   try {
+    await services.ollama.settled();
     const provider = (values.provider as string | undefined) ?? 'ollama';
     if (!services.settings.provider(provider)) {
       const known = services.settings
