@@ -126,8 +126,14 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
   async cancelPull(key) {
     try {
       const { cancelled } = await client.call('models.pullCancel', { model: key });
-      // Nothing to cancel: the download already ended; its last event says how.
-      if (!cancelled) return;
+      // Nothing running under that name (its last event was missed, e.g. while offline): show it
+      // as stopped, so Resume is offered instead of a Cancel that does nothing.
+      if (!cancelled && get().managerPulls[key]?.done === false) {
+        set((s) => {
+          const p = s.managerPulls[key]!;
+          return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'cancelled', done: true } } };
+        });
+      }
     } catch (err) {
       set({ managerNotice: { kind: 'error', text: errText(err, 'Could not cancel the download.') } });
     }
