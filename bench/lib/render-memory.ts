@@ -12,22 +12,35 @@ import type { FakeOllama } from '../../e2e/servers/fake-ollama';
 import { freePort, makeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
 import { markdownAnswer } from './render-stream';
 
+export interface MemorySample {
+  answer: number;
+  /** Runtime.getHeapUsage after HeapProfiler.collectGarbage ×2. */
+  usedBytes: number;
+  /** From a heap snapshot: the V8 heap's objects, and of those the compiled code. */
+  jsBytes: number;
+  codeBytes: number;
+}
+
 export interface MemoryBench {
   answers: number;
   tokensPerAnswer: number;
   afterFirstBytes: number;
   afterLastBytes: number;
-  /** Compiled code in those heaps (from a heap snapshot): grows while V8 warms up, not per answer. */
-  afterFirstCodeBytes: number;
-  afterLastCodeBytes: number;
+  /** The first and last samples, with the snapshot figures (jsBytes: V8 heap after a full GC; codeBytes: its compiled code). */
+  first: MemorySample;
+  last: MemorySample;
   /** Heap after each answer (bytes), sampled every `sampleEvery` answers. */
-  samples: { answer: number; usedBytes: number; codeBytes: number }[];
+  samples: MemorySample[];
   /** Content bytes the store must hold anyway (all answers' text, UTF-16). */
   textBytes: number;
 }
 
-/** Sum of the self sizes of the snapshot's nodes of type 'code' (bytecode, JIT-compiled code, feedback). */
-export function codeBytesOf(snapshotJson: string): number {
+/**
+ * From a heap snapshot (taken after a full collection, so no floating garbage): the V8 heap's
+ * objects (every node but Blink's native ones) and, of those, compiled code (bytecode, JIT code,
+ * feedback), which grows while V8 warms up rather than per answer.
+ */
+export function snapshotBytes(snapshotJson: string): { jsBytes: number; codeBytes: number } {
   const snap = JSON.parse(snapshotJson) as {
     snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
     nodes: number[];
@@ -37,17 +50,25 @@ export function codeBytesOf(snapshotJson: string): number {
   const typeAt = fields.indexOf('type');
   const sizeAt = fields.indexOf('self_size');
   const code = types[0].indexOf('code');
-  let bytes = 0;
-  for (let i = 0; i < snap.nodes.length; i += width)
-    if (snap.nodes[i + typeAt] === code) bytes += snap.nodes[i + sizeAt]!;
-  return bytes;
+  const native = types[0].indexOf('native');
+  const synthetic = types[0].indexOf('synthetic');
+  let jsBytes = 0;
+  let codeBytes = 0;
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = snap.nodes[i + typeAt];
+    const size = snap.nodes[i + sizeAt]!;
+    if (type === native || type === synthetic) continue;
+    jsBytes += size;
+    if (type === code) codeBytes += size;
+  }
+  return { jsBytes, codeBytes };
 }
 
 /**
  * A heap snapshot of the page: its compiled-code bytes (code that V8 compiles as the app warms up,
  * which is not data kept per answer), and the snapshot itself written to BENCH_HEAP_SNAPSHOTS/<name>.
  */
-async function snapshot(page: Page, name: string): Promise<number> {
+async function snapshot(page: Page, name: string): Promise<{ jsBytes: number; codeBytes: number }> {
   const cdp = await page.context().newCDPSession(page);
   const chunks: string[] = [];
   cdp.on('HeapProfiler.addHeapSnapshotChunk', (c) => chunks.push(c.chunk));
@@ -57,7 +78,7 @@ async function snapshot(page: Page, name: string): Promise<number> {
     const json = chunks.join('');
     const dir = process.env.BENCH_HEAP_SNAPSHOTS;
     if (dir) writeFileSync(join(dir, `${name}.heapsnapshot`), json);
-    return codeBytesOf(json);
+    return snapshotBytes(json);
   } finally {
     await cdp.detach();
   }
@@ -136,7 +157,7 @@ export async function memoryBench(o: {
       if (n === 1 || n === o.answers || n % o.sampleEvery === 0) {
         await settle(page);
         const usedBytes = await heap(page);
-        samples.push({ answer: n, usedBytes, codeBytes: await snapshot(page, `answer-${n}`) });
+        samples.push({ answer: n, usedBytes, ...(await snapshot(page, `answer-${n}`)) });
       }
       o.onProgress?.(n);
     }
@@ -150,8 +171,8 @@ export async function memoryBench(o: {
     tokensPerAnswer: o.tokensPerAnswer,
     afterFirstBytes: samples[0]!.usedBytes,
     afterLastBytes: samples.at(-1)!.usedBytes,
-    afterFirstCodeBytes: samples[0]!.codeBytes,
-    afterLastCodeBytes: samples.at(-1)!.codeBytes,
+    first: samples[0]!,
+    last: samples.at(-1)!,
     samples,
     textBytes: o.answers * text.length * 2,
   };
