@@ -11,6 +11,7 @@ import { createCleanQuit } from './clean-quit';
 import { bindIpc } from './ipc-main';
 import { buildMenu } from './menu';
 import { electronNativeBinding } from './native-binding';
+import { decideNavigation, decideRedirect, decideWindowOpen, type NavigationDecision } from './navigation-policy';
 import { isOwnUrl, rendererEntry } from './renderer-url';
 import { desktopSecretsKey } from './secrets-key';
 import { secureWindowOptions } from './window-options';
@@ -116,35 +117,23 @@ function createMainWindow(dir: string): void {
 
 /** Every web contents: no navigation away from the app, no new windows; http(s) links go to the OS browser. */
 function hardenContents(): void {
+  const follow = (e: { preventDefault(): void }, d: NavigationDecision) => {
+    if (!d.allow) e.preventDefault();
+    if (d.openExternal) void shell.openExternal(d.openExternal);
+  };
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (e, url) => {
-      if (!isOwnUrl(url)) {
-        e.preventDefault();
-        openExternal(url);
-      }
-    });
-    contents.on('will-redirect', (e, url) => {
-      if (!isOwnUrl(url)) e.preventDefault();
-    });
+    contents.on('will-navigate', (e, url) => follow(e, decideNavigation(url, isOwnUrl)));
+    contents.on('will-redirect', (e, url) => follow(e, decideRedirect(url, isOwnUrl)));
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      openExternal(url);
+      const d = decideWindowOpen(url);
+      if (d.openExternal) void shell.openExternal(d.openExternal);
       return { action: 'deny' };
     });
     contents.session.setPermissionRequestHandler((_wc, permission, callback) => {
       callback(permission === 'clipboard-sanitized-write');
     });
   });
-}
-
-function openExternal(url: string): void {
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'mailto:')
-      void shell.openExternal(u.toString());
-  } catch {
-    // not a URL: ignore
-  }
 }
 
 /**
