@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useAppStore } from './store';
 import { Sidebar } from '../features/sidebar/Sidebar';
 import { ChatView } from '../features/chat/ChatView';
 import { SettingsPage } from '../features/settings/SettingsPage';
-import { ModelsPage } from '../features/models/ModelsPage';
 import { useGlobalShortcuts } from './use-global-shortcuts';
+
+// The model manager is a page of its own: loaded when first opened, not with the chat.
+const ModelsPage = lazy(() => import('../features/models/ModelsPage').then((m) => ({ default: m.ModelsPage })));
 
 export function App() {
   const view = useAppStore((s) => s.view);
@@ -27,7 +29,15 @@ export function App() {
             Lost the connection to Hearth. Reconnecting…
           </div>
         )}
-        {view === 'settings' ? <SettingsPage /> : view === 'models' ? <ModelsPage /> : <ChatView />}
+        {view === 'settings' ? (
+          <SettingsPage />
+        ) : view === 'models' ? (
+          <Suspense fallback={<p className="settings-loading">Loading the model manager…</p>}>
+            <ModelsPage />
+          </Suspense>
+        ) : (
+          <ChatView />
+        )}
       </main>
     </div>
   );
