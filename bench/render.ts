@@ -1,7 +1,7 @@
 /**
  * Only the renderer parts of `npm run bench` (streaming render at 100 tok/s against the naive
  * baseline, renderer heap over many answers), for working on them: `npm run build` first, then
- * `npx tsx bench/render.ts`. Env: RENDER_PARTS=stream,memory (default both), RENDER_TOKENS (3000),
+ * `npx tsx bench/render.ts`. Env: RENDER_PARTS=stream,memory (default both), RENDER_TOKENS (3000), RENDER_DELAY_MS (10; 0 = unpaced),
  * RENDER_ANSWERS (50), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_TRACE=1 (main-thread time
  * by kind from a devtools.timeline trace). Prints JSON.
  */
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const parts = (process.env.RENDER_PARTS ?? 'stream,memory').split(',');
   const tokens = Number(process.env.RENDER_TOKENS ?? 3000);
   const answers = Number(process.env.RENDER_ANSWERS ?? 50);
+  const delayMs = Number(process.env.RENDER_DELAY_MS ?? 10);
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', PATH: process.env.PATH, HOME: process.env.HOME };
   const hearthArgs = (port: number, dataDir: string) => [CLI, 'serve', '--port', String(port), '--data-dir', dataDir];
   const fake = await startFakeOllama();
@@ -43,9 +44,10 @@ async function main(): Promise<void> {
         baselineDir,
         model: 'llama3.2:1b',
         tokens,
-        tokenDelayMs: 10,
-        baselinePerTick: 1,
-        baselineIntervalMs: 10,
+        tokenDelayMs: delayMs,
+        // Unpaced, the baseline is fed 1,000 chunks per timer tick, as in `npm run bench`.
+        baselinePerTick: delayMs > 0 ? 1 : 1000,
+        baselineIntervalMs: delayMs,
         timeoutMs: 150_000,
       });
       out.stream = { ...r, ratio: r.baseline.taskDurationMs / r.hearth.taskDurationMs };
