@@ -84,7 +84,7 @@ function PullCard({ pull: p, server }: { pull: ManagedPull; server: string | nul
   const bytes = p.total ? `${formatBytes(p.completed)} of ${formatBytes(p.total)}` : '';
   const phase = p.phase === 'downloading' ? (percent === null ? 'Downloading…' : 'Downloading') : PHASE_TEXT[p.phase];
   const summary = [percent !== null && p.phase !== 'success' ? `${percent}%` : null, bytes || null]
-    .concat(active ? [formatSpeed(p.bytesPerSec) || null, formatEta(p.etaSec) || null] : [])
+    .concat(p.phase === 'downloading' ? [formatSpeed(p.bytesPerSec) || null, formatEta(p.etaSec) || null] : [])
     .filter(Boolean)
     .join(' · ');
   return (
