@@ -170,6 +170,11 @@ test.describe('the model manager', () => {
     await page.keyboard.press('Escape');
     await expect(panel).toBeHidden();
     await expect(row.getByRole('button', { name: 'Details of llama3.2:1b' })).toBeFocused();
+
+    // The shortcut is shown on the sidebar button and takes you back to the chat too.
+    await expect(page.getByRole('button', { name: 'Models', exact: true })).toHaveAttribute('title', /Ctrl\+Shift\+M/);
+    await page.keyboard.press('Control+Shift+M');
+    await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   });
 
   test('running models show memory and expiry, refresh by themselves, and unload', async ({ page, hearth, ollama }) => {
