@@ -359,8 +359,9 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
           ...s.pulls,
           [p.model]: {
             status: p.status,
-            completed: p.completed,
-            total: p.total,
+            // The whole download (every layer) when Ollama's lines allow it, else the current layer.
+            completed: p.overallTotal ? p.overallCompleted : p.completed,
+            total: p.overallTotal ?? p.total,
             done: p.done,
             error: p.error,
             retryMessageId: prev?.retryMessageId,
