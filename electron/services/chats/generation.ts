@@ -45,6 +45,13 @@ interface Running {
   done: Promise<void>;
 }
 
+/**
+ * How often streamed text goes out to windows: 10 times a second, the rate the renderer paints
+ * answers at anyway (the first token goes out at once). Fewer IPC/WebSocket messages, less work on
+ * the renderer's main thread per second of streaming.
+ */
+export const DELTA_INTERVAL_MS = 100;
+
 export class GenerationManager {
   private readonly running = new Map<string, Running>();
   private readonly background = new Set<{ controller: AbortController; done: Promise<void> }>();
@@ -144,7 +151,7 @@ export class GenerationManager {
       });
       sent += d.content.length;
       sentThinking += d.thinking.length;
-    }, this.options.coalesceMs ?? 16);
+    }, this.options.coalesceMs ?? DELTA_INTERVAL_MS);
 
     try {
       for await (const chunk of job.provider.chat({

@@ -54,8 +54,12 @@ export interface ChatSlice {
   resync(): Promise<void>;
 }
 
-/** How long streamed deltas are gathered before they reach the store (10 updates a second). */
-const DELTA_BATCH_MS = 100;
+/**
+ * Streamed deltas reach the store at most about 10 times a second. Hearth's own main process sends
+ * them every 100 ms (DELTA_INTERVAL_MS), so each one normally lands at once; the 80 ms window only
+ * gathers bursts (several answers at once, a backlog after a stall).
+ */
+const DELTA_BATCH_MS = 80;
 
 type EarlyEvent =
   { kind: 'delta'; payload: EventPayload<'message.delta'> } | { kind: 'done'; payload: EventPayload<'message.done'> };
