@@ -30,6 +30,11 @@ async function add(s: AppServices, chatId: string | undefined, name: string, mim
   return s.router.call('attachments.add', { chatId, name, mime, dataBase64: b64(data) });
 }
 
+/** attachments.add that must succeed: the stored attachment. */
+function attach(s: AppServices, chatId: string | undefined, name: string, mime: string, data: Buffer | string) {
+  return callOk(s, 'attachments.add', { chatId, name, mime, dataBase64: b64(data) });
+}
+
 describe('attachments.add', () => {
   it('recognises images by their magic bytes and stores them as files under attachments/, not in SQLite', async () => {
     const s = services();
@@ -67,12 +72,7 @@ describe('attachments.add', () => {
   it('accepts UTF-8 text up to 256 KB and refuses larger, binary and fake images with messages naming the file', async () => {
     const s = services();
     const chat = await callOk(s, 'chats.create', {});
-    const ok = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'main.py',
-      mime: '',
-      dataBase64: b64('print("héllo")\n'),
-    });
+    const ok = await attach(s, chat.id, 'main.py', '', 'print("héllo")\n');
     expect(ok).toMatchObject({ kind: 'text', mime: 'text/plain', name: 'main.py' });
     const atLimit = await add(s, chat.id, 'limit.txt', 'text/plain', 'a'.repeat(TEXT_LIMIT_BYTES));
     expect(atLimit.ok).toBe(true);
@@ -151,18 +151,8 @@ describe('unsent attachments', () => {
     const s = services();
     fake.behavior.tokenDelayMs = 0;
     const chat = await callOk(s, 'chats.create', {});
-    const kept = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'a.txt',
-      mime: 'text/plain',
-      dataBase64: b64('a'),
-    });
-    const left = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'b.txt',
-      mime: 'text/plain',
-      dataBase64: b64('b'),
-    });
+    const kept = await attach(s, chat.id, 'a.txt', 'text/plain', 'a');
+    const left = await attach(s, chat.id, 'b.txt', 'text/plain', 'b');
     const rec = recordEvents(s);
     const sent = await callOk(s, 'messages.send', {
       chatId: chat.id,
@@ -193,12 +183,7 @@ describe('sending attachments', () => {
       width: 2,
       height: 2,
     });
-    const txt = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'notes.md',
-      mime: 'text/markdown',
-      dataBase64: b64('line one\n```\ncode\n```\n'),
-    });
+    const txt = await attach(s, chat.id, 'notes.md', 'text/markdown', 'line one\n```\ncode\n```\n');
     const rec = recordEvents(s);
     const sent = await callOk(s, 'messages.send', {
       chatId: chat.id,
@@ -242,12 +227,7 @@ describe('sending attachments', () => {
     const s = services();
     fake.behavior.tokenDelayMs = 0;
     const chat = await callOk(s, 'chats.create', {});
-    const img = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'dot.png',
-      mime: 'image/png',
-      dataBase64: b64(tinyPng()),
-    });
+    const img = await attach(s, chat.id, 'dot.png', 'image/png', tinyPng());
     const rec = recordEvents(s);
     const first = await callOk(s, 'messages.send', {
       chatId: chat.id,
@@ -276,12 +256,7 @@ describe('sending attachments', () => {
     try {
       const s = services({ OPENAI_API_BASE_URL: openai.baseUrl, OPENAI_API_KEY: openai.apiKey });
       const chat = await callOk(s, 'chats.create', {});
-      const img = await callOk(s, 'attachments.add', {
-        chatId: chat.id,
-        name: 'dot.png',
-        mime: 'image/png',
-        dataBase64: b64(tinyPng()),
-      });
+      const img = await attach(s, chat.id, 'dot.png', 'image/png', tinyPng());
       const rec = recordEvents(s);
       const sent = await callOk(s, 'messages.send', {
         chatId: chat.id,
@@ -310,24 +285,9 @@ describe('purging deleted chats', () => {
   async function chatWithFiles(s: AppServices) {
     fake.behavior.tokenDelayMs = 0;
     const chat = await callOk(s, 'chats.create', {});
-    const img = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'dot.png',
-      mime: 'image/png',
-      dataBase64: b64(tinyPng()),
-    });
-    const txt = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'n.txt',
-      mime: 'text/plain',
-      dataBase64: b64('x'),
-    });
-    const unsent = await callOk(s, 'attachments.add', {
-      chatId: chat.id,
-      name: 'u.txt',
-      mime: 'text/plain',
-      dataBase64: b64('u'),
-    });
+    const img = await attach(s, chat.id, 'dot.png', 'image/png', tinyPng());
+    const txt = await attach(s, chat.id, 'n.txt', 'text/plain', 'x');
+    const unsent = await attach(s, chat.id, 'u.txt', 'text/plain', 'u');
     const rec = recordEvents(s);
     const sent = await callOk(s, 'messages.send', {
       chatId: chat.id,
