@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { describe, expect, it } from 'vitest';
+import type { FakeOllama } from '../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
 import { answerReserve, estimateTokens, trimToWindow } from './context-trim';
 
 describe('trimToWindow', () => {
@@ -48,17 +48,7 @@ describe('trimToWindow', () => {
 describe('trimming in a chat', () => {
   let fake: FakeOllama;
   const open: AppServices[] = [];
-  beforeAll(async () => {
-    fake = await startFakeOllama();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  afterEach(async () => {
-    for (const s of open.splice(0)) await s.close();
-    fake.reset();
-    removeTempDirs();
-  });
+  useFakeOllama(open, (f) => (fake = f));
   const services = () => {
     const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });
     open.push(s);
