@@ -8,45 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test';
 import { ChatPage } from './fixtures/chat-page';
+import { bulkChatGptExport } from './fixtures/chatgpt-export';
 
 const CHATS = 600;
 const TURNS = 20;
-
-/** A ChatGPT conversations.json with CHATS conversations of TURNS question/answer pairs. */
-function bigChatGptExport(): string {
-  const words = 'the quick brown fox jumps over a lazy dog while streams of sourdough starters bubble'.split(' ');
-  const text = (seed: number, n: number) =>
-    Array.from({ length: n }, (_, i) => words[(seed * 7 + i) % words.length]).join(' ');
-  return JSON.stringify(
-    Array.from({ length: CHATS }, (_, c) => {
-      const mapping: Record<string, unknown> = {};
-      let parent: string | null = null;
-      for (let i = 0; i < TURNS * 2; i++) {
-        const id = `c${c}-${i}`;
-        mapping[id] = {
-          id,
-          message: {
-            id,
-            author: { role: i % 2 === 0 ? 'user' : 'assistant' },
-            create_time: 1_700_000_000 + c * 100 + i,
-            content: { content_type: 'text', parts: [text(c + i, i % 2 === 0 ? 15 : 60)] },
-          },
-          parent,
-          children: i + 1 < TURNS * 2 ? [`c${c}-${i + 1}`] : [],
-        };
-        parent = id;
-      }
-      return {
-        title: `Bulk chat ${c}`,
-        create_time: 1_700_000_000 + c * 100,
-        update_time: 1_700_000_000 + c * 100 + TURNS * 2,
-        mapping,
-        current_node: parent,
-        conversation_id: `bulk-${c}`,
-      };
-    }),
-  );
-}
 
 test('a big import shows its progress, the app keeps answering, and other windows see the chats', async ({
   page,
@@ -55,7 +20,7 @@ test('a big import shows its progress, the app keeps answering, and other window
 }) => {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-import-'));
   const file = join(dir, 'conversations.json');
-  writeFileSync(file, bigChatGptExport());
+  writeFileSync(file, bulkChatGptExport(CHATS, TURNS, 'Bulk chat'));
   try {
     const other = new ChatPage(await page.context().newPage(), hearth);
     await other.open();

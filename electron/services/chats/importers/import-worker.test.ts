@@ -5,6 +5,7 @@ import type { AppServices } from '../../app-services';
 import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../test-helpers';
 import { tinyPng } from '../../attachments/test-images';
 import { BATCH_MESSAGES } from './import-job';
+import { bulkChatGptExport } from '../../../../e2e/fixtures/chatgpt-export';
 
 const open: AppServices[] = [];
 afterEach(async () => {
@@ -18,50 +19,11 @@ function services(): AppServices {
   return s;
 }
 
-/** A ChatGPT conversations.json with `chats` conversations of `turns` question/answer pairs each. */
-function chatGptExport(chats: number, turns: number): string {
-  const words = 'the quick brown fox jumps over a lazy dog while streams of sourdough starters bubble'.split(' ');
-  const text = (seed: number, n: number) =>
-    Array.from({ length: n }, (_, i) => words[(seed * 7 + i) % words.length]).join(' ');
-  const conversations = Array.from({ length: chats }, (_, c) => {
-    const mapping: Record<string, unknown> = {
-      root: { id: 'root', message: null, parent: null, children: [`c${c}-0`] },
-    };
-    let parent = 'root';
-    for (let i = 0; i < turns * 2; i++) {
-      const id = `c${c}-${i}`;
-      mapping[id] = {
-        id,
-        message: {
-          id,
-          author: { role: i % 2 === 0 ? 'user' : 'assistant' },
-          create_time: 1_700_000_000 + c * 100 + i,
-          content: { content_type: 'text', parts: [text(c + i, i % 2 === 0 ? 15 : 60)] },
-          metadata: {},
-          recipient: 'all',
-        },
-        parent,
-        children: i + 1 < turns * 2 ? [`c${c}-${i + 1}`] : [],
-      };
-      parent = id;
-    }
-    return {
-      title: `Imported chat ${c}`,
-      create_time: 1_700_000_000 + c * 100,
-      update_time: 1_700_000_000 + c * 100 + turns * 2,
-      mapping,
-      current_node: parent,
-      conversation_id: `conv-${c}`,
-    };
-  });
-  return JSON.stringify(conversations);
-}
-
 describe('data.import in a worker thread', () => {
   it('keeps the process answering: chats.list answers within 100 ms (p95) and timers run while a big file imports', async () => {
     const s = services();
     await callOk(s, 'chats.create', {});
-    const content = chatGptExport(1_000, 20); // 40,000 messages, ~13 MB
+    const content = bulkChatGptExport(1_000, 20); // 40,000 messages, ~13 MB
     const events = recordEvents(s);
 
     // The longest gap between 5 ms timer ticks shows how long the event loop was ever blocked.
@@ -129,7 +91,7 @@ describe('data.import in a worker thread', () => {
   it('announces a small import chat by chat, then done', async () => {
     const s = services();
     const events = recordEvents(s);
-    await callOk(s, 'data.import', { filename: 'c.json', content: chatGptExport(3, 2) });
+    await callOk(s, 'data.import', { filename: 'c.json', content: bulkChatGptExport(3, 2) });
     const names = events.seen.map((e) => e.event).filter((e) => e === 'chat.updated' || e === 'data.importProgress');
     expect(names.filter((e) => e === 'chat.updated')).toHaveLength(3);
     expect(events.seen.at(-1)).toEqual({
