@@ -137,24 +137,14 @@ function PullCard({ pull: p, server }: { pull: ManagedPull; server: string | nul
             Cancel
           </button>
         )}
-        {p.phase === 'cancelled' && (
+        {(p.phase === 'cancelled' || p.phase === 'error') && (
           <button
             type="button"
             className="btn btn-primary btn-small"
-            aria-label={`Resume download of ${p.name}`}
+            aria-label={`${p.phase === 'cancelled' ? 'Resume' : 'Retry'} download of ${p.name}`}
             onClick={() => void startManagedPull(p.name, p.providerId)}
           >
-            Resume
-          </button>
-        )}
-        {p.phase === 'error' && (
-          <button
-            type="button"
-            className="btn btn-primary btn-small"
-            aria-label={`Retry download of ${p.name}`}
-            onClick={() => void startManagedPull(p.name, p.providerId)}
-          >
-            Retry
+            {p.phase === 'cancelled' ? 'Resume' : 'Retry'}
           </button>
         )}
         {!active && (
