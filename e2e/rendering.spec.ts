@@ -87,6 +87,11 @@ test('a model answer renders as markdown: GFM, code, math, mermaid', async ({ ch
 
 test('while streaming, finished blocks stay put and an open fence or ** renders sensibly', async ({ chat, ollama }) => {
   ollama.behavior.tokenDelayMs = 40;
+  // Pauses while the heading and the code block are each the growing last block.
+  ollama.behavior.pauses = [
+    { afterText: 'Heading first', ms: 800 },
+    { afterText: 'const y = 2;', ms: 800 },
+  ];
   ollama.behavior.reply = () =>
     '# Heading first\n\nSome **bold text that goes on and on and on and on** then plain words follow.\n\n```js\nconst x = 1;\nconst y = 2;\nconst z = 3;\n```\n\nThe end of it all.';
   await chat.open();
@@ -98,11 +103,16 @@ test('while streaming, finished blocks stay put and an open fence or ** renders 
   const node = await heading.elementHandle();
   // The open ** shows as bold while it streams (not as literal asterisks).
   await expect(answer.locator('strong').first()).toContainText('bold text');
+  const code = answer.locator('pre code');
+  await expect(code).toContainText('const y = 2;');
+  const codeNode = await code.elementHandle();
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
   await expect(answer.locator('.code-lang')).toHaveText('js');
   await expect(answer.locator('.hljs-keyword').first()).toHaveText('const');
-  // The heading's block was rendered once: the very same DOM node is still there.
+  // The heading seen while it was the growing block is the very same DOM node once the answer is done.
   expect(await node!.evaluate((e) => e.isConnected)).toBe(true);
+  // So is the code block seen before its fence closed, now highlighted.
+  expect(await codeNode!.evaluate((e) => e.isConnected && e.querySelector('.hljs-keyword') !== null)).toBe(true);
   await expect(answer).not.toContainText('**');
 });
 

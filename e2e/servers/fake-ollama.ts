@@ -49,6 +49,8 @@ export interface ChatRequestBody {
 export interface FakeOllamaBehavior {
   /** Delay between streamed chunks. */
   tokenDelayMs: number;
+  /** Extra pauses once the streamed answer so far ends with `afterText` (a model slowing mid-answer). */
+  pauses: { afterText: string; ms: number }[];
   /** Delay before the response headers (model load time). */
   loadDelayMs: number;
   /** The answer for a request, split into chunks by `chunk`. */
@@ -161,6 +163,7 @@ export function keepAliveMs(v: string | number | undefined): number {
 export async function startFakeOllama(options: { port?: number; models?: FakeModel[] } = {}): Promise<FakeOllama> {
   const defaults = (): FakeOllamaBehavior => ({
     tokenDelayMs: 5,
+    pauses: [],
     loadDelayMs: 0,
     reply: defaultReply,
     errorAfterChunks: null,
@@ -327,6 +330,7 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
         );
         if (b.tokenDelayMs) await sleep(b.tokenDelayMs);
       }
+      let sent = '';
       for (let i = 0; i < chunks.length; i++) {
         if (closed) return;
         if (b.errorAfterChunks !== null && i === b.errorAfterChunks) {
@@ -345,6 +349,9 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
             done: false,
           }) + '\n',
         );
+        sent += chunks[i];
+        const pause = b.pauses.find((p) => sent.endsWith(p.afterText));
+        if (pause) await sleep(pause.ms);
         if (b.tokenDelayMs) await sleep(b.tokenDelayMs);
       }
       if (!closed) res.end(JSON.stringify(final(Number(process.hrtime.bigint() - evalStart))) + '\n');

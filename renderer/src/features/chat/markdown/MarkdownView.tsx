@@ -4,7 +4,18 @@
  * outside the app, images wait for consent. While streaming, finished blocks are memoised and only
  * the last block is re-parsed per update.
  */
-import { memo, startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  memo,
+  startTransition,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import Markdown, { type Components, type UrlTransform } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
@@ -79,67 +90,75 @@ function classesOf(el: Element | undefined): string[] {
   return Array.isArray(c) ? c.map(String) : typeof c === 'string' ? c.split(/\s+/) : [];
 }
 
-function makeComponents(live: boolean): Components {
-  return {
-    pre({ node, children }) {
-      const code = node?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
-      if (!code) return <pre>{children}</pre>;
-      const classes = classesOf(code);
-      const text = textOf(code).replace(/\n$/, '');
-      if (classes.includes('math-display')) return <MathNode tex={text} display />;
-      const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length) ?? null;
-      if (lang === 'mermaid' && !live) return <MermaidBlock code={text} />;
-      return <CodeBlock code={text} lang={lang} live={live} />;
-    },
-    code({ node, children, className }) {
-      if (classesOf(node).includes('math-inline')) return <MathNode tex={textOf(node)} display={false} />;
-      return <code className={className}>{children}</code>;
-    },
-    a({ node, href, children }) {
-      const safe = safeLinkHref(href);
-      if (!safe)
-        return (
-          <span className="link-blocked" title="Not a link: only http, https and mailto links are allowed">
-            {children}
-          </span>
-        );
-      const text = textOf(node);
-      return (
-        <>
-          <a href={safe} target="_blank" rel="noopener noreferrer" title={safe}>
-            {children}
-          </a>
-          {!linkTextShowsUrl(text, safe) && <span className="link-url"> ({safe})</span>}
-        </>
-      );
-    },
-    img({ src, alt }) {
-      return <OutputImage src={typeof src === 'string' ? src : undefined} alt={alt ?? ''} />;
-    },
-    table({ children }) {
-      return (
-        <div className="table-wrap">
-          <table>{children}</table>
-        </div>
-      );
-    },
-  };
+/** Whether the block being rendered is still streaming (the same components serve both states). */
+const LiveBlock = createContext(false);
+
+/** A `<pre>`: display math, mermaid (once the block is finished) or a highlighted code block. */
+function Pre({ node, children }: { node?: Element; children?: ReactNode }) {
+  const live = useContext(LiveBlock);
+  const code = node?.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
+  if (!code) return <pre>{children}</pre>;
+  const classes = classesOf(code);
+  const text = textOf(code).replace(/\n$/, '');
+  if (classes.includes('math-display')) return <MathNode tex={text} display />;
+  const lang = classes.find((c) => c.startsWith('language-'))?.slice('language-'.length) ?? null;
+  if (lang === 'mermaid' && !live) return <MermaidBlock code={text} />;
+  return <CodeBlock code={text} lang={lang} live={live} />;
 }
 
-const FINAL_COMPONENTS = makeComponents(false);
-const LIVE_COMPONENTS = makeComponents(true);
+/**
+ * One set of components for live and finished blocks, so a block that finishes keeps its elements
+ * (a code block is not re-created when its fence closes); `live` comes from context.
+ */
+const COMPONENTS: Components = {
+  pre: Pre,
+  code({ node, children, className }) {
+    if (classesOf(node).includes('math-inline')) return <MathNode tex={textOf(node)} display={false} />;
+    return <code className={className}>{children}</code>;
+  },
+  a({ node, href, children }) {
+    const safe = safeLinkHref(href);
+    if (!safe)
+      return (
+        <span className="link-blocked" title="Not a link: only http, https and mailto links are allowed">
+          {children}
+        </span>
+      );
+    const text = textOf(node);
+    return (
+      <>
+        <a href={safe} target="_blank" rel="noopener noreferrer" title={safe}>
+          {children}
+        </a>
+        {!linkTextShowsUrl(text, safe) && <span className="link-url"> ({safe})</span>}
+      </>
+    );
+  },
+  img({ src, alt }) {
+    return <OutputImage src={typeof src === 'string' ? src : undefined} alt={alt ?? ''} />;
+  },
+  table({ children }) {
+    return (
+      <div className="table-wrap">
+        <table>{children}</table>
+      </div>
+    );
+  },
+};
 
 /** One top-level block; memoised, so a finished block is parsed once and never re-rendered. */
 const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string; live: boolean }) {
   return (
-    <Markdown
-      remarkPlugins={REMARK_PLUGINS}
-      components={live ? LIVE_COMPONENTS : FINAL_COMPONENTS}
-      urlTransform={urlTransform}
-      disallowedElements={DISALLOWED}
-    >
-      {normalizeMathDelimiters(text)}
-    </Markdown>
+    <LiveBlock value={live}>
+      <Markdown
+        remarkPlugins={REMARK_PLUGINS}
+        components={COMPONENTS}
+        urlTransform={urlTransform}
+        disallowedElements={DISALLOWED}
+      >
+        {normalizeMathDelimiters(text)}
+      </Markdown>
+    </LiveBlock>
   );
 });
 
@@ -175,22 +194,21 @@ export function MarkdownView({ text: latest, streaming }: { text: string; stream
   return useMemo(() => renderBlocks(split, streaming), [split, streaming]);
 }
 
+/**
+ * Blocks are keyed by position, in one list: when the growing last block is finished (the next
+ * one starts), it keeps its component and its DOM and only re-renders with its final text.
+ */
 function renderBlocks(split: SplitResult, streaming: boolean): ReactNode {
-  const tailIndex = split.done.length;
-  return (
-    <div className="markdown">
-      {split.done.map((b, i) => (
-        <MarkdownBlock key={`${i}:${b.hash}`} text={b.text} live={false} />
-      ))}
-      {split.tail && (
-        <MarkdownBlock
-          key={`${tailIndex}:tail`}
-          text={streaming ? closeOpenMarkers(split.tail) : split.tail}
-          live={streaming}
-        />
-      )}
-    </div>
-  );
+  const blocks = split.done.map((block, i) => <MarkdownBlock key={i} text={block} live={false} />);
+  if (split.tail)
+    blocks.push(
+      <MarkdownBlock
+        key={blocks.length}
+        text={streaming ? closeOpenMarkers(split.tail) : split.tail}
+        live={streaming}
+      />,
+    );
+  return <div className="markdown">{blocks}</div>;
 }
 
 export default MarkdownView;

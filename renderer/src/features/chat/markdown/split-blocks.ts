@@ -6,30 +6,15 @@
  * of the last open block.
  */
 
-export interface DoneBlock {
-  text: string;
-  hash: string;
-}
-
 export interface SplitResult {
   /** The text this result was computed from. */
   source: string;
   /** Blocks followed by a boundary: they can no longer change while text is appended. */
-  done: DoneBlock[];
+  done: string[];
   /** Offset in `source` where the last (open) block starts. */
   tailStart: number;
   /** The last block; it may still grow. */
   tail: string;
-}
-
-/** FNV-1a, 32 bit, as 8 hex digits: a cheap, stable key for a block's text. */
-export function hashText(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -95,7 +80,7 @@ function trimBlock(s: string): string {
 
 /** Split `text`, reusing `prev` when `text` extends the text `prev` was computed from. */
 export function splitIncremental(prev: SplitResult | null, text: string): SplitResult {
-  let done: DoneBlock[] = [];
+  let done: string[] = [];
   let from = 0;
   if (prev && text.length >= prev.tailStart && text.startsWith(prev.source.slice(0, prev.tailStart))) {
     if (text === prev.source) return prev;
@@ -107,8 +92,7 @@ export function splitIncremental(prev: SplitResult | null, text: string): SplitR
     done = done.slice();
     let start = from;
     for (const cut of cuts) {
-      const t = detach(trimBlock(text.slice(start, cut)));
-      done.push({ text: t, hash: hashText(t) });
+      done.push(detach(trimBlock(text.slice(start, cut))));
       start = cut;
     }
     from = start;
@@ -130,7 +114,7 @@ export function isBigJump(shown: string, next: string): boolean {
 /** All blocks of a finished text. */
 export function splitBlocks(text: string): string[] {
   const r = splitIncremental(null, text);
-  return r.tail ? [...r.done.map((b) => b.text), r.tail] : r.done.map((b) => b.text);
+  return r.tail ? [...r.done, r.tail] : r.done;
 }
 
 /**
