@@ -2,7 +2,7 @@
  * Only the renderer parts of `npm run bench` (streaming render at 100 tok/s against the naive
  * baseline, renderer heap over many answers), for working on them: `npm run build` first, then
  * `npx tsx bench/render.ts`. Env: RENDER_PARTS=stream,memory (default both), RENDER_TOKENS (3000), RENDER_DELAY_MS (10; 0 = unpaced),
- * RENDER_ANSWERS (50), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_TRACE=1 (main-thread time
+ * RENDER_ANSWERS (50), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_EXTRA_CSS (CSS added to Hearth's page), BENCH_TRACE=1 (main-thread time
  * by kind from a devtools.timeline trace). Prints JSON.
  */
 import { join, resolve } from 'node:path';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
         // Unpaced, the baseline is fed 1,000 chunks per timer tick, as in `npm run bench`.
         baselinePerTick: delayMs > 0 ? 1 : 1000,
         baselineIntervalMs: delayMs,
-        timeoutMs: 150_000,
+        timeoutMs: Math.max(150_000, tokens * delayMs * 2 + 60_000),
       });
       out.stream = { ...r, ratio: r.baseline.taskDurationMs / r.hearth.taskDurationMs };
     }

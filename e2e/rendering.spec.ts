@@ -116,6 +116,23 @@ test('while streaming, finished blocks stay put and an open fence or ** renders 
   await expect(answer).not.toContainText('**');
 });
 
+test('a long answer keeps every block in order, and its first block is never re-created', async ({ chat, ollama }) => {
+  ollama.behavior.tokenDelayMs = 3;
+  const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph number ${i + 1} of the long answer.`);
+  ollama.behavior.pauses = [{ afterText: 'number 1 of the long answer.', ms: 600 }];
+  ollama.behavior.reply = () => paragraphs.join('\n\n');
+  await chat.open();
+  await chat.waitForModels();
+  await chat.ask('a long one');
+  const answer = chat.lastAnswer();
+  const first = answer.locator('p', { hasText: 'Paragraph number 1 of' });
+  await expect(first).toBeVisible();
+  const node = await first.elementHandle();
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  expect(await answer.locator('.markdown p').allTextContents()).toEqual(paragraphs);
+  expect(await node!.evaluate((e) => e.isConnected)).toBe(true);
+});
+
 function bigExport(n: number) {
   const chatId = randomUUID();
   const t0 = Date.now() - n * 1000;

@@ -194,21 +194,63 @@ export function MarkdownView({ text: latest, streaming }: { text: string; stream
   return useMemo(() => renderBlocks(split, streaming), [split, streaming]);
 }
 
+/** Blocks per group. */
+const GROUP = 16;
+
+interface GroupProps {
+  /** Finished blocks of this group. */
+  blocks: string[];
+  /** The growing last block, when it belongs to this group. */
+  tail: string | null;
+  live: boolean;
+}
+
+function sameGroup(a: GroupProps, b: GroupProps): boolean {
+  return (
+    a.tail === b.tail &&
+    a.live === b.live &&
+    a.blocks.length === b.blocks.length &&
+    a.blocks.every((t, i) => t === b.blocks[i])
+  );
+}
+
 /**
- * Blocks are keyed by position, in one list: when the growing last block is finished (the next
- * one starts), it keeps its component and its DOM and only re-renders with its final text.
+ * Up to GROUP consecutive blocks. A full group of finished blocks is sealed: laid out and painted
+ * as one contained box and never re-rendered, so a long answer costs the browser per frame about
+ * as much as a short one (layout and hit testing walk a few groups, not hundreds of blocks). In
+ * the group still filling, each block is contained on its own, so the growing last block does not
+ * repaint the ones above it.
+ */
+const BlockGroup = memo(function BlockGroup({ blocks, tail, live }: GroupProps) {
+  const sealed = tail === null && blocks.length === GROUP;
+  // One list (not a list and a separate slot for the tail), so keys carry across tail → finished.
+  const children = blocks.map((text, i) => <MarkdownBlock key={i} text={text} live={false} />);
+  if (tail !== null) children.push(<MarkdownBlock key={blocks.length} text={tail} live={live} />);
+  return <div className={sealed ? 'md-group' : 'md-group md-group-open'}>{children}</div>;
+}, sameGroup);
+
+/**
+ * Blocks are keyed by position (group, then place in it): when the growing last block is finished
+ * (the next one starts), it keeps its component and its DOM and only re-renders with its final text.
  */
 function renderBlocks(split: SplitResult, streaming: boolean): ReactNode {
-  const blocks = split.done.map((block, i) => <MarkdownBlock key={i} text={block} live={false} />);
-  if (split.tail)
-    blocks.push(
-      <MarkdownBlock
-        key={blocks.length}
-        text={streaming ? closeOpenMarkers(split.tail) : split.tail}
-        live={streaming}
+  const { done } = split;
+  const count = done.length + (split.tail ? 1 : 0);
+  const groups: ReactNode[] = [];
+  for (let g = 0; g * GROUP < count; g++) {
+    const start = g * GROUP;
+    const end = Math.min(start + GROUP, done.length);
+    const hasTail = split.tail !== '' && done.length >= start && done.length < start + GROUP;
+    groups.push(
+      <BlockGroup
+        key={g}
+        blocks={done.slice(start, end)}
+        tail={hasTail ? (streaming ? closeOpenMarkers(split.tail) : split.tail) : null}
+        live={hasTail && streaming}
       />,
     );
-  return <div className="markdown">{blocks}</div>;
+  }
+  return <div className="markdown">{groups}</div>;
 }
 
 export default MarkdownView;
