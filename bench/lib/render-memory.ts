@@ -147,7 +147,13 @@ export async function memoryBench(o: {
         (marker) => {
           const list = document.querySelector('[role="log"]');
           const last = Array.from(list?.querySelectorAll('article') ?? []).pop();
-          return !!last && last.getAttribute('data-status') === 'done' && (last.textContent ?? '').includes(marker);
+          // Rendered as markdown, not the plain text shown while the markdown chunk is still loading.
+          return (
+            !!last &&
+            last.getAttribute('data-status') === 'done' &&
+            !!last.querySelector('.markdown') &&
+            (last.textContent ?? '').includes(marker)
+          );
         },
         `End of answer ${n}.`,
         { timeout: 30_000, polling: 50 },
