@@ -47,6 +47,7 @@ export default tseslint.config(
   {
     ignores: [
       'out/**',
+      '.bench-*/**',
       'dist/**',
       'node_modules/**',
       'playwright-report/**',
