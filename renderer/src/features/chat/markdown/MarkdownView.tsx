@@ -226,7 +226,7 @@ const BlockGroup = memo(function BlockGroup({ blocks, tail, live }: GroupProps) 
   // One list (not a list and a separate slot for the tail), so keys carry across tail → finished.
   const children = blocks.map((text, i) => <MarkdownBlock key={i} text={text} live={false} />);
   if (tail !== null) children.push(<MarkdownBlock key={blocks.length} text={tail} live={live} />);
-  return <div className={sealed ? 'md-group' : 'md-group md-group-open'}>{children}</div>;
+  return <div className={sealed ? 'md-group-sealed' : 'md-group-open'}>{children}</div>;
 }, sameGroup);
 
 /**
