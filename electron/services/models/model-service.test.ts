@@ -128,9 +128,18 @@ describe('models.pull', () => {
         }
       }),
     );
+    // …and that second pull is waited for, so it cannot finish during (and add a model to) the next test.
+    let ends = 0;
+    const secondEnd = new Promise<void>((resolve) =>
+      s.events.subscribe((e) => {
+        if (e.event === 'models.pullProgress' && e.payload.done && e.payload.model === 'ollama/phi4' && ++ends === 2)
+          resolve();
+      }),
+    );
     fake.models = fake.models.filter((m) => m.name !== 'phi4:latest');
     await callOk(s, 'models.pull', { model: 'ollama/phi4' });
     expect(await again).toEqual({ ok: true, value: { started: true } });
+    await secondEnd;
   });
 
   it('an error line mid-stream (HTTP 200) ends the pull in plain words, keeping the progress so far', async () => {
