@@ -14,6 +14,9 @@ export interface ModelsSlice {
   selectModel(id: string, remember?: boolean): void;
 }
 
+/** Numbers models.list calls, so an answer that arrives after a newer call's is dropped. */
+let modelsCall = 0;
+
 export const createModelsSlice: StateCreator<AppState, [], [], ModelsSlice> = (set, get) => ({
   models: [],
   providers: [],
@@ -22,9 +25,12 @@ export const createModelsSlice: StateCreator<AppState, [], [], ModelsSlice> = (s
   selectedModel: null,
 
   async loadModels() {
+    const call = ++modelsCall;
     set({ modelsLoading: true, modelsError: null });
     try {
       const { models, providers } = await client.call('models.list', {});
+      // Only the newest call's answer counts: an older, slower one may predate a server coming up.
+      if (call !== modelsCall) return;
       const current = get().selectedModel;
       const preferred = get().settings?.defaultModel ?? null;
       const pick =
@@ -34,7 +40,7 @@ export const createModelsSlice: StateCreator<AppState, [], [], ModelsSlice> = (s
         current;
       set({ models, providers, selectedModel: pick ?? null, modelsLoading: false });
     } catch (err) {
-      set({ modelsLoading: false, modelsError: (err as Error).message });
+      if (call === modelsCall) set({ modelsLoading: false, modelsError: (err as Error).message });
     }
   },
 

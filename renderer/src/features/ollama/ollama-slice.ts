@@ -73,12 +73,14 @@ export const createOllamaSlice: StateCreator<AppState, [], [], OllamaSlice> = (s
   onOllamaStatus(status) {
     const before = get().ollamaStatus;
     set({ ollamaStatus: status });
-    // A server that just came up (or went away) changes which models can be picked.
+    // A server that just came up (or went away) changes which models can be picked. The first
+    // status counts as a change from "nothing running": the model list loaded at start may have
+    // been asked for while the bundled server was still starting.
     const changed = status.servers.some((s) => {
       const old = before?.servers.find((o) => o.providerId === s.providerId);
-      return (old?.state === 'running') !== (s.state === 'running') || old?.baseUrl !== s.baseUrl;
+      return (old?.state === 'running') !== (s.state === 'running') || (old !== undefined && old.baseUrl !== s.baseUrl);
     });
-    if (before && changed) {
+    if (changed) {
       void get().loadModels();
       if (get().view === 'models') void get().refreshManager();
     }
