@@ -88,6 +88,54 @@ test.describe('Ollama status', () => {
     });
   });
 
+  test.describe('with a bundled server that takes a while to start', () => {
+    test.use({
+      ollamaDown: true,
+      serveEnv: {
+        HEARTH_OLLAMA_PATH: FAKE_SERVE,
+        FAKE_OLLAMA_SERVE_MODE: 'slow-start',
+        FAKE_OLLAMA_SERVE_DELAY_MS: '2500',
+        FAKE_OLLAMA_SERVE_MODELS: 'tinyllama:1.1b',
+      },
+    });
+
+    test('a status answer that arrives after the "running" event does not put the pill back to starting', async ({
+      chat,
+      page,
+    }) => {
+      // Calls (HTTP) and events (WebSocket) travel separately: hold the first status answer, taken
+      // while the server was starting, until the event saying it runs has reached the page.
+      let runningEvent!: () => void;
+      const sawRunning = new Promise<void>((resolve) => (runningEvent = resolve));
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          const text = String(payload);
+          if (text.includes('"ollama.status"') && text.includes('"kind":"bundled","state":"running"')) runningEvent();
+        }),
+      );
+      let held = 0;
+      await page.route('**/api/call/ollama.status', async (route) => {
+        const response = await route.fetch();
+        const body = await response.text();
+        if (held++ === 0) {
+          expect(body).toContain('"state":"starting"');
+          await sawRunning;
+        }
+        await route.fulfill({ response, body });
+      });
+
+      const lateAnswer = page.waitForResponse('**/api/call/ollama.status');
+      await chat.open();
+      await sawRunning;
+      await lateAnswer;
+      // Give the page a moment to apply the late answer before looking.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await expect(pill(page)).toContainText('Ollama running');
+      await expect(pill(page)).toContainText('bundled · 127.0.0.1:');
+      await expect(chat.model.locator('option', { hasText: 'tinyllama:1.1b' })).toHaveCount(1);
+    });
+  });
+
   test.describe('with a bundled server that crashes once', () => {
     test.use({
       ollamaDown: true,

@@ -210,6 +210,13 @@ export interface OllamaStatus {
     modelsDir: string;
     logFile: string;
   };
+  /**
+   * Which version of the status this is: `seq` grows with every change within one run of the app
+   * (`run`). Calls and events travel separately, so a reply can arrive after a newer event; the
+   * UI keeps the newest.
+   */
+  run: string;
+  seq: number;
 }
 
 export type ModelCapability = 'completion' | 'vision' | 'thinking' | 'tools' | 'embedding' | 'insert';

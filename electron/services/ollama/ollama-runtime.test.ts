@@ -104,6 +104,13 @@ describe.skipIf(process.platform === 'win32')('Ollama runtime', () => {
     const states = rec.seen.map((e) => (e.payload as OllamaStatus).servers[0]!.state);
     expect(states.at(-1)).toBe('running');
     expect(states).toContain('starting');
+    // Every event is numbered after the last; a call answers with the last one announced, so the
+    // UI can tell a late reply from a newer event.
+    const seqs = rec.seen.map((e) => (e.payload as OllamaStatus).seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    const last = rec.seen.at(-1)!.payload as OllamaStatus;
+    expect(await callOk(s, 'ollama.status')).toEqual(last);
+    expect(s.ollama.status().run).toBe(last.run);
     // Its log is readable through the contract.
     const logs = await callOk(s, 'ollama.logs', { lines: 50 });
     expect(logs.file).toBe(join(dir, 'logs', 'ollama.log'));

@@ -7,6 +7,7 @@
  *
  * Public API: start(), status(), control(action), logs(lines), settled(), close().
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OllamaServerStatus, OllamaState, OllamaStatus } from '../../../shared/types/domain';
@@ -93,6 +94,9 @@ export class OllamaRuntime {
   private primaryKey = '';
   private configKey = '';
   private lastEmitted = '';
+  /** This run's id and the number of the last change announced (see OllamaStatus.seq). */
+  private readonly run = randomUUID();
+  private seq = 0;
   private closed = false;
   private started: Promise<void> | null = null;
 
@@ -131,7 +135,16 @@ export class OllamaRuntime {
     return this.status();
   }
 
+  /**
+   * The status as last announced: a change not yet announced is announced first, so a reply and
+   * the event carrying the same `seq` always agree.
+   */
   status(): OllamaStatus {
+    this.changed();
+    return { ...this.snapshot(), run: this.run, seq: this.seq };
+  }
+
+  private snapshot(): Omit<OllamaStatus, 'run' | 'seq'> {
     const exe = this.executable();
     return {
       mode: this.o.settings.ollamaMode(),
@@ -514,10 +527,11 @@ export class OllamaRuntime {
   /** Emit 'ollama.status' when anything a user could see has changed. */
   private changed(): void {
     if (this.closed) return;
-    const status = this.status();
-    const key = JSON.stringify(status);
+    const snapshot = this.snapshot();
+    const key = JSON.stringify(snapshot);
     if (key === this.lastEmitted) return;
     this.lastEmitted = key;
-    this.o.events.emit('ollama.status', status);
+    this.seq++;
+    this.o.events.emit('ollama.status', { ...snapshot, run: this.run, seq: this.seq });
   }
 }

@@ -2,6 +2,7 @@
  * The Ollama servers' state as the status pill and the no-Ollama screen show it: loaded once,
  * then kept live by 'ollama.status' events. Start/stop/restart act on the bundled server; retry
  * re-runs the auto choice. When the primary server comes up, the model list is reloaded.
+ * Older statuses arriving late are dropped (isNewerStatus).
  * Public: loadOllamaStatus, controlOllama, onOllamaStatus.
  */
 import type { StateCreator } from 'zustand';
@@ -9,6 +10,7 @@ import type { OllamaServerStatus, OllamaState, OllamaStatus } from '../../../../
 import type { MethodInput } from '../../../../shared/contract';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
+import { isNewerStatus } from './status-text';
 
 export type OllamaAction = MethodInput<'ollama.control'>['action'];
 
@@ -72,6 +74,7 @@ export const createOllamaSlice: StateCreator<AppState, [], [], OllamaSlice> = (s
 
   onOllamaStatus(status) {
     const before = get().ollamaStatus;
+    if (!isNewerStatus(before, status)) return;
     set({ ollamaStatus: status });
     // A server that just came up (or went away) changes which models can be picked. The first
     // status counts as a change from "nothing running": the model list loaded at start may have

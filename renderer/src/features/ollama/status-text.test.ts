@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OllamaServerStatus } from '../../../../shared/types/domain';
-import { describeServer, extrasText, shortUrl, sinceText } from './status-text';
+import type { OllamaServerStatus, OllamaStatus } from '../../../../shared/types/domain';
+import { describeServer, extrasText, isNewerStatus, shortUrl, sinceText } from './status-text';
 
 const server = (p: Partial<OllamaServerStatus>): OllamaServerStatus => ({
   providerId: 'ollama',
@@ -38,5 +38,27 @@ describe('Ollama status in words', () => {
     expect(shortUrl(null)).toBe('no address');
     expect(sinceText(0, 30_000)).toBe('just now');
     expect(sinceText(0, 5 * 60_000)).toBe('5 min ago');
+  });
+});
+
+describe('which status is newer', () => {
+  const status = (run: string, seq: number, state: OllamaServerStatus['state']): OllamaStatus => ({
+    mode: 'auto',
+    servers: [server({ state })],
+    bundled: { available: true, path: '/x/ollama', modelsDir: '/m', logFile: '/l' },
+    run,
+    seq,
+  });
+
+  it('drops a late reply that is older than the event already shown', () => {
+    const running = status('run-1', 3, 'running');
+    expect(isNewerStatus(running, status('run-1', 2, 'starting'))).toBe(false);
+    expect(isNewerStatus(running, status('run-1', 3, 'running'))).toBe(true);
+    expect(isNewerStatus(running, status('run-1', 4, 'stopped'))).toBe(true);
+  });
+
+  it('takes anything first, and anything from a new run of the app', () => {
+    expect(isNewerStatus(null, status('run-1', 1, 'starting'))).toBe(true);
+    expect(isNewerStatus(status('run-1', 40, 'running'), status('run-2', 1, 'starting'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
-/** How Ollama's state is put into words (never colour alone). */
-import type { OllamaServerStatus, OllamaState } from '../../../../shared/types/domain';
+/** How Ollama's state is put into words (never colour alone), and which of two statuses is newer. */
+import type { OllamaServerStatus, OllamaState, OllamaStatus } from '../../../../shared/types/domain';
 
 export const STATE_TEXT: Record<OllamaState, string> = {
   starting: 'Starting',
@@ -50,4 +50,12 @@ export function extrasText(servers: OllamaServerStatus[]): string {
   const down = extras.filter((s) => s.state !== 'running' && s.state !== 'starting').length;
   const n = `+${extras.length} server${extras.length === 1 ? '' : 's'}`;
   return down ? `${n}, ${down} down` : n;
+}
+
+/**
+ * Whether `next` may replace `shown`: a reply to a call can arrive after a newer event (they travel
+ * separately), so an older status of the same run is dropped; a new run (the app restarted) wins.
+ */
+export function isNewerStatus(shown: OllamaStatus | null, next: OllamaStatus): boolean {
+  return !shown || shown.run !== next.run || next.seq >= shown.seq;
 }
