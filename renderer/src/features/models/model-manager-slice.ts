@@ -53,6 +53,8 @@ export interface ModelManagerSlice {
 }
 
 const errText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
+let installedCall = 0;
+let runningCall = 0;
 
 export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManagerSlice> = (set, get) => ({
   managerServer: 'ollama',
@@ -79,27 +81,32 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
 
   async loadInstalled() {
     const providerId = get().managerServer;
+    const mine = ++installedCall;
+    // Only the newest call's answer counts (another server chosen since, or a newer refresh).
+    const stale = () => mine !== installedCall || get().managerServer !== providerId;
     set({ installedLoading: true });
     try {
       const r = await client.call('models.installed', { providerId });
-      if (get().managerServer !== providerId) return;
+      if (stale()) return;
       set({ installed: r.models, memory: r.memory, installedError: null });
     } catch (err) {
-      if (get().managerServer !== providerId) return;
+      if (stale()) return;
       set({ installedError: errText(err, 'Could not list the installed models.') });
     } finally {
-      if (get().managerServer === providerId) set({ installedLoading: false });
+      if (!stale()) set({ installedLoading: false });
     }
   },
 
   async loadRunning() {
     const providerId = get().managerServer;
+    const mine = ++runningCall;
+    const stale = () => mine !== runningCall || get().managerServer !== providerId;
     try {
       const r = await client.call('models.running', { providerId });
-      if (get().managerServer !== providerId) return;
+      if (stale()) return;
       set({ running: r.models, runningError: null });
     } catch (err) {
-      if (get().managerServer !== providerId) return;
+      if (stale()) return;
       set({ runningError: errText(err, 'Could not list the models in memory.') });
     }
   },

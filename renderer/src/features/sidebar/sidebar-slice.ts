@@ -79,6 +79,16 @@ const listInput = (f: ChatFilter): MethodInput<'chats.list'> => ({
 
 let listSeq = 0;
 let toastSeq = 0;
+// Numbered like listSeq: an older answer arriving after a newer one must not replace it.
+let foldersSeq = 0;
+let tagsSeq = 0;
+/**
+ * Chat events seen while a chats.list call is out: its answer was read before them (calls and
+ * events travel separately), so they are applied again on top of it.
+ */
+type ChatEvent = { updated: Chat } | { deleted: string };
+const openJournals = new Set<ChatEvent[]>();
+const journal = (e: ChatEvent) => openJournals.forEach((j) => j.push(e));
 let countsTimer: ReturnType<typeof setTimeout> | undefined;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -109,12 +119,21 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
       const filter = get().chatFilter;
       void get().loadFolders();
       void get().loadTags();
+      const seen: ChatEvent[] = [];
+      openJournals.add(seen);
       try {
         const { chats, hasMore } = await client.call('chats.list', listInput(filter));
+        openJournals.delete(seen);
         if (mine !== listSeq) return;
         set({ chats, chatsHasMore: hasMore, chatsLoaded: true, chatsLoadingMore: false });
+        for (const e of seen) {
+          if ('updated' in e) get().onChatUpdated(e.updated);
+          else get().onChatDeleted(e.deleted);
+        }
       } catch (err) {
         if (mine === listSeq) set({ chatsLoaded: true, chatError: message(err) });
+      } finally {
+        openJournals.delete(seen);
       }
     },
 
@@ -186,8 +205,10 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     async loadFolders() {
+      const mine = ++foldersSeq;
       try {
         const folders = await client.call('folders.list', {});
+        if (mine !== foldersSeq) return;
         set({ folders });
         const f = get().chatFilter;
         if (f.folderId && !folders.some((x) => x.id === f.folderId)) get().setChatFilter({ ...f, folderId: undefined });
@@ -197,9 +218,10 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     async loadTags() {
+      const mine = ++tagsSeq;
       try {
         const tags = await client.call('tags.list', {});
-        set({ tags });
+        if (mine === tagsSeq) set({ tags });
       } catch {}
     },
 
@@ -240,6 +262,7 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     onChatUpdated(chat) {
+      journal({ updated: chat });
       set((s) => {
         const rest = s.chats.filter((c) => c.id !== chat.id);
         if (!matchesFilter(chat, s.chatFilter)) return rest.length === s.chats.length ? {} : { chats: rest };
@@ -256,6 +279,7 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     onChatDeleted(id) {
+      journal({ deleted: id });
       set((s) => ({
         chats: s.chats.filter((c) => c.id !== id),
         ...(s.activeChatId === id ? { activeChatId: null, messages: [] } : {}),
