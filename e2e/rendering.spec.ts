@@ -133,6 +133,61 @@ test('a long answer keeps every block in order, and its first block is never re-
   expect(await node!.evaluate((e) => e.isConnected)).toBe(true);
 });
 
+test('the list follows a streaming answer, stays put once the user scrolls up, and follows again at the bottom', async ({
+  chat,
+  ollama,
+  page,
+}) => {
+  ollama.behavior.tokenDelayMs = 12;
+  const lines = Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of an answer that keeps coming.`);
+  ollama.behavior.pauses = [
+    { afterText: 'Line 30 of an answer that keeps coming.', ms: 2500 },
+    { afterText: 'Line 45 of an answer that keeps coming.', ms: 2500 },
+  ];
+  ollama.behavior.reply = () => lines.join('\n\n');
+  await chat.open();
+  await chat.waitForModels();
+  const list = page.getByRole('log', { name: 'Messages' });
+  // Count the list's scrolls and the answer's updates on screen.
+  await list.evaluate((el) => {
+    const w = window as unknown as { scrolls: number; updates: number };
+    w.scrolls = 0;
+    w.updates = 0;
+    el.addEventListener('scroll', () => w.scrolls++);
+    new MutationObserver(() => w.updates++).observe(el, { subtree: true, childList: true, characterData: true });
+  });
+  await chat.ask('keep going');
+  const answer = chat.lastAnswer();
+  const line = (n: number) => answer.locator('p', { hasText: new RegExp(`^Line ${n} of`) });
+
+  // Followed: the newest line is on screen, the question long gone above…
+  await expect(line(30)).toBeInViewport({ ratio: 1 });
+  await expect(chat.userMessages.last()).not.toBeInViewport();
+  // …in steps: the answer grows into blank space below it, and the list scrolls only once that is
+  // used up, not on every update.
+  const { scrolls, updates } = await page.evaluate(() => {
+    const w = window as unknown as { scrolls: number; updates: number };
+    return { scrolls: w.scrolls, updates: w.updates };
+  });
+  expect(updates).toBeGreaterThan(15);
+  expect(scrolls, `${scrolls} scrolls for ${updates} updates`).toBeLessThanOrEqual(updates / 4);
+
+  // The user scrolls up to read: the view stays where they put it while the answer goes on.
+  await list.hover();
+  await page.mouse.wheel(0, -500);
+  await expect.poll(() => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeGreaterThan(300);
+  const readingAt = await list.evaluate((el) => el.scrollTop);
+  await expect(line(45)).toHaveCount(1, { timeout: 10_000 });
+  expect(await list.evaluate((el) => el.scrollTop)).toBe(readingAt);
+  await expect(line(45)).not.toBeInViewport();
+
+  // Back at the bottom, it follows again to the end of the answer and its stats.
+  await page.mouse.wheel(0, 100_000);
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 20_000 });
+  await expect(line(60)).toBeInViewport({ ratio: 1 });
+  await expect(answer.getByText(/tok\/s/)).toBeInViewport();
+});
+
 function bigExport(n: number) {
   const chatId = randomUUID();
   const t0 = Date.now() - n * 1000;

@@ -3,6 +3,11 @@
  * heights), so a 2,000-message chat opens at its end at once and memory stays flat. Follows the
  * answer while the user is at the bottom and leaves them alone when they scroll up. Scrolls to and
  * highlights `focusMessageId` (search "jump to message"); every row carries data-message-id.
+ *
+ * Following a streaming answer: blank space (the runway) is kept below it, the answer grows into
+ * it, and the list scrolls once it is used up, about once a second instead of on every update.
+ * The page is calmer to read, and each update costs the browser no scroll (a scroll event, hit
+ * testing and a second frame).
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -18,6 +23,12 @@ const AT_BOTTOM_PX = 40;
 const ROW_GAP_PX = 14;
 /** A scroll this soon after wheel, touch, pointer or key input is the user's. */
 const USER_SCROLL_WINDOW_MS = 400;
+const PADDING_PX = 16;
+
+/** Blank space below a streaming answer: a quarter of the window, 96–240 px. */
+function runwayPx(): number {
+  return Math.round(Math.min(240, Math.max(96, window.innerHeight / 4)));
+}
 
 /** A first guess of a row's height before it is measured: chars per line ~90, 22 px a line. */
 function estimateHeight(m: Message | undefined): number {
@@ -28,6 +39,7 @@ function estimateHeight(m: Message | undefined): number {
 
 /** The ids of the branch on screen: the list re-renders when messages come or go, not when one streams. */
 const selectIds = (s: AppState) => s.messages.map((m) => m.id);
+const selectStreaming = (s: AppState) => s.messages.at(-1)?.status === 'streaming';
 const estimateAt = (i: number) => estimateHeight(useAppStore.getState().messages[i]);
 
 export function MessageList() {
@@ -42,6 +54,11 @@ export function MessageList() {
   };
   const [highlighted, setHighlighted] = useState<string | null>(null);
 
+  const streaming = useAppStore(selectStreaming);
+  const runway = streaming ? runwayPx() : 0;
+  const runwayRef = useRef(runway);
+  runwayRef.current = runway;
+
   const getItemKey = useCallback((i: number) => ids[i] ?? i, [ids]);
   const followedSize = useRef(0);
   const virtualizer = useVirtualizer({
@@ -50,8 +67,8 @@ export function MessageList() {
     estimateSize: estimateAt,
     getItemKey,
     overscan: 1,
-    paddingStart: 16,
-    paddingEnd: 16,
+    paddingStart: PADDING_PX,
+    paddingEnd: PADDING_PX + runway,
     // Row positions and the total height are written to the DOM by the virtualizer itself: a row
     // that grows (a streaming answer) re-renders nothing; React renders when the range changes.
     directDomUpdates: true,
@@ -62,23 +79,34 @@ export function MessageList() {
       const size = v.getTotalSize();
       if (size === followedSize.current) return;
       followedSize.current = size;
-      const el = ref.current;
-      if (el && stick.current) el.scrollTop = el.scrollHeight;
+      follow(v.scrollOffset, v.scrollRect?.height, size);
     },
   });
   const totalSize = virtualizer.getTotalSize();
+
+  /** Scroll to the end if the user is following and the answer's end (past its runway) is out of view. */
+  function follow(offset: number | null | undefined, viewport: number | undefined, size: number, always = false) {
+    const el = ref.current;
+    if (!el || !stick.current) return;
+    const pad = runwayRef.current;
+    if (!always && pad > 0 && offset != null && viewport && size - pad <= offset + viewport) return;
+    el.scrollTop = el.scrollHeight;
+  }
 
   // A new chat starts at its end.
   useLayoutEffect(() => {
     stick.current = true;
   }, [activeChatId]);
 
-  // Stay at the end when messages come or the list re-renders while the user is at the bottom
-  // (a growing row is followed in onChange above).
+  // Stay at the end when messages come (with the new answer's runway below it)…
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && stick.current && ids.length > 0) el.scrollTop = el.scrollHeight;
-  }, [ids, totalSize]);
+    if (ids.length > 0) follow(null, undefined, 0, true);
+  }, [ids]);
+  // …and when the list re-renders at another height while the user is at the bottom (a growing
+  // row is followed in onChange above; a finished answer gives its runway back).
+  useLayoutEffect(() => {
+    if (ids.length > 0) follow(virtualizer.scrollOffset, virtualizer.scrollRect?.height, totalSize);
+  }, [ids, totalSize, virtualizer]);
 
   // Jump to a message (search hit): scroll it into view once it is loaded, highlight it briefly.
   useEffect(() => {
