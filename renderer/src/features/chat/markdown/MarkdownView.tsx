@@ -16,10 +16,16 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import Markdown, { type Components, type UrlTransform } from 'react-markdown';
+import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
+import { toJsxRuntime, type Components } from 'hast-util-to-jsx-runtime';
+import { urlAttributes } from 'html-url-attributes';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
-import type { Element, ElementContent } from 'hast';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { visit, SKIP } from 'unist-util-visit';
+import type { Element, ElementContent, Root } from 'hast';
 import { CodeBlock } from './CodeBlock';
 import { MathNode } from './MathNode';
 import { MermaidBlock } from './MermaidBlock';
@@ -57,10 +63,21 @@ function remarkHtmlAsText() {
   return (tree: MdNode) => walk(tree);
 }
 
-const REMARK_PLUGINS = [remarkGfm, remarkMath, remarkHtmlAsText];
+/**
+ * markdown → mdast (GFM, math, raw HTML as text) → hast, built once: creating it per render (as a
+ * component taking plugins as props must) was a tenth of the work of each streamed update.
+ * Without allowDangerousHtml, remark-rehype drops raw HTML; remarkHtmlAsText has made it text first.
+ */
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkMath)
+  .use(remarkHtmlAsText)
+  .use(remarkRehype)
+  .freeze();
 
 /** Belt and braces: elements that must never come out of model output, whatever a plugin does. */
-const DISALLOWED = [
+const DISALLOWED = new Set([
   'script',
   'style',
   'iframe',
@@ -72,11 +89,42 @@ const DISALLOWED = [
   'meta',
   'base',
   'form',
-];
+]);
 
-/** Links and images are judged by their components (which need the original URL); nothing else has URLs. */
-const urlTransform: UrlTransform = (url, _key, node) =>
-  node.tagName === 'a' || node.tagName === 'img' ? url : (safeLinkHref(url) ?? '');
+/**
+ * Make the hast tree safe to render: disallowed elements are removed with their content; URLs
+ * other than links' and images' (judged by their components, which need the original) must be
+ * safe links or are emptied.
+ */
+function sanitize(tree: Root): void {
+  visit(tree, 'element', (node, index, parent) => {
+    if (DISALLOWED.has(node.tagName) && parent && index !== undefined) {
+      parent.children.splice(index, 1);
+      return [SKIP, index];
+    }
+    if (node.tagName === 'a' || node.tagName === 'img') return;
+    for (const [prop, tags] of Object.entries(urlAttributes)) {
+      const value = node.properties[prop];
+      if (value === undefined || value === null || (tags && !tags.includes(node.tagName))) continue;
+      node.properties[prop] = safeLinkHref(String(value)) ?? '';
+    }
+  });
+}
+
+/** Markdown text as React elements with the app's components. */
+function renderMarkdown(text: string): ReactNode {
+  const tree = processor.runSync(processor.parse(text)) as Root;
+  sanitize(tree);
+  return toJsxRuntime(tree, {
+    Fragment,
+    jsx,
+    jsxs,
+    components: COMPONENTS,
+    ignoreInvalidStyle: true,
+    passKeys: true,
+    passNode: true,
+  });
+}
 
 function textOf(node: ElementContent | Element | undefined): string {
   if (!node) return '';
@@ -110,7 +158,7 @@ function Pre({ node, children }: { node?: Element; children?: ReactNode }) {
  * One set of components for live and finished blocks, so a block that finishes keeps its elements
  * (a code block is not re-created when its fence closes); `live` comes from context.
  */
-const COMPONENTS: Components = {
+const COMPONENTS: Partial<Components> = {
   pre: Pre,
   code({ node, children, className }) {
     if (classesOf(node).includes('math-inline')) return <MathNode tex={textOf(node)} display={false} />;
@@ -148,18 +196,7 @@ const COMPONENTS: Components = {
 
 /** One top-level block; memoised, so a finished block is parsed once and never re-rendered. */
 const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string; live: boolean }) {
-  return (
-    <LiveBlock value={live}>
-      <Markdown
-        remarkPlugins={REMARK_PLUGINS}
-        components={COMPONENTS}
-        urlTransform={urlTransform}
-        disallowedElements={DISALLOWED}
-      >
-        {normalizeMathDelimiters(text)}
-      </Markdown>
-    </LiveBlock>
-  );
+  return <LiveBlock value={live}>{renderMarkdown(normalizeMathDelimiters(text))}</LiveBlock>;
 });
 
 /**
