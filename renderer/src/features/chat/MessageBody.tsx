@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { Message } from '../../../../shared/types/domain';
 
-/** The markdown renderer (react-markdown, GFM, highlight.js) is its own chunk, off the start-up path. */
+/** The markdown renderer (unified/remark, GFM, highlight.js) is its own chunk, off the start-up path. */
 const MarkdownView = lazy(() => import('./markdown/MarkdownView'));
 
 function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
