@@ -1,5 +1,6 @@
 import { test, expect } from './fixtures/test';
 import { ChatPage } from './fixtures/chat-page';
+import { holdFirstReply } from './fixtures/late-reply';
 
 test.describe('the chat slice', () => {
   test('a model from Ollama answers, streaming, and the chat survives a restart', async ({
@@ -112,26 +113,12 @@ test('a chat made in another window while this one is still loading its list sho
   hearth,
   page,
 }) => {
-  // Hold this window's first chat list (read while there were no chats) until the event about the
-  // new chat has arrived: calls and events travel separately, and the list must not win.
-  let chatEvent!: () => void;
-  const sawChat = new Promise<void>((resolve) => (chatEvent = resolve));
-  page.on('websocket', (ws) =>
-    ws.on('framereceived', ({ payload }) => {
-      if (String(payload).includes('"chat.updated"')) chatEvent();
-    }),
-  );
-  let held = 0;
-  await page.route('**/api/call/chats.list', async (route) => {
-    const response = await route.fetch();
-    const body = await response.text();
-    if (held++ === 0) {
-      expect(body).toContain('"chats":[]');
-      await sawChat;
-    }
-    await route.fulfill({ response, body });
+  // This window's first chat list (read while there were no chats) reaches it only after the event
+  // about the new chat: the list must not win.
+  const firstList = await holdFirstReply(page, 'chats.list', {
+    releaseOn: (frame) => frame.includes('"chat.updated"'),
+    heldBodyContains: '"chats":[]',
   });
-  const firstList = page.waitForResponse('**/api/call/chats.list');
   await chat.open();
 
   const other = new ChatPage(await page.context().newPage(), hearth);
@@ -140,8 +127,7 @@ test('a chat made in another window while this one is still loading its list sho
   await other.ask('Made elsewhere');
   await expect(other.chats).toHaveCount(1);
 
-  await firstList;
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await firstList.applied();
   await expect(chat.chats).toHaveCount(1);
   await expect(chat.chats.first()).toContainText('Made elsewhere');
 });

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures/test';
 import { startFakeOllama } from './servers/fake-ollama';
+import { holdFirstReply } from './fixtures/late-reply';
 
 const FAKE_SERVE = resolve(__dirname, 'servers/fake-ollama-serve.mjs');
 const pill = (page: Page) => page.getByRole('button', { name: /^Ollama status:/ });
@@ -103,33 +104,14 @@ test.describe('Ollama status', () => {
       chat,
       page,
     }) => {
-      // Calls (HTTP) and events (WebSocket) travel separately: hold the first status answer, taken
-      // while the server was starting, until the event saying it runs has reached the page.
-      let runningEvent!: () => void;
-      const sawRunning = new Promise<void>((resolve) => (runningEvent = resolve));
-      page.on('websocket', (ws) =>
-        ws.on('framereceived', ({ payload }) => {
-          const text = String(payload);
-          if (text.includes('"ollama.status"') && text.includes('"kind":"bundled","state":"running"')) runningEvent();
-        }),
-      );
-      let held = 0;
-      await page.route('**/api/call/ollama.status', async (route) => {
-        const response = await route.fetch();
-        const body = await response.text();
-        if (held++ === 0) {
-          expect(body).toContain('"state":"starting"');
-          await sawRunning;
-        }
-        await route.fulfill({ response, body });
+      // The first status answer, taken while the server was starting, reaches the page only after
+      // the event saying it runs.
+      const lateAnswer = await holdFirstReply(page, 'ollama.status', {
+        releaseOn: (frame) => frame.includes('"ollama.status"') && frame.includes('"kind":"bundled","state":"running"'),
+        heldBodyContains: '"state":"starting"',
       });
-
-      const lateAnswer = page.waitForResponse('**/api/call/ollama.status');
       await chat.open();
-      await sawRunning;
-      await lateAnswer;
-      // Give the page a moment to apply the late answer before looking.
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await lateAnswer.applied();
       await expect(pill(page)).toContainText('Ollama running');
       await expect(pill(page)).toContainText('bundled · 127.0.0.1:');
       await expect(chat.model.locator('option', { hasText: 'tinyllama:1.1b' })).toHaveCount(1);
