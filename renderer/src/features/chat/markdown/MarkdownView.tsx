@@ -64,8 +64,8 @@ function remarkHtmlAsText() {
 }
 
 /**
- * markdown → mdast (GFM, math, raw HTML as text) → hast, built once: creating it per render (as a
- * component taking plugins as props must) was a tenth of the work of each streamed update.
+ * markdown → mdast (GFM, math, raw HTML as text) → hast, built once, not per render (as a
+ * component taking plugins as props must): ~3% of the script time of each streamed update.
  * Without allowDangerousHtml, remark-rehype drops raw HTML; remarkHtmlAsText has made it text first.
  */
 const processor = unified()
