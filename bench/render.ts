@@ -2,7 +2,7 @@
  * Only the renderer parts of `npm run bench` (streaming render at 100 tok/s against the naive
  * baseline, renderer heap over many answers), for working on them: `npm run build` first, then
  * `npx tsx bench/render.ts`. Env: RENDER_PARTS=stream,memory (default both), RENDER_TOKENS (3000), RENDER_DELAY_MS (10; 0 = unpaced),
- * RENDER_ANSWERS (50), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_EXTRA_CSS (CSS added to Hearth's page), BENCH_TRACE=1 (main-thread time
+ * RENDER_ANSWERS (50), RENDER_MEMORY_TOKENS (1000 per answer), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_EXTRA_CSS (CSS added to Hearth's page), BENCH_TRACE=1 (main-thread time
  * by kind from a devtools.timeline trace). Prints JSON.
  */
 import { join, resolve } from 'node:path';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         hearthArgs,
         hearthEnv: { ...env, OLLAMA_BASE_URL: fake.url },
         answers,
-        tokensPerAnswer: 1000,
+        tokensPerAnswer: Number(process.env.RENDER_MEMORY_TOKENS ?? 1000),
         sampleEvery: 10,
         onProgress: (n) => n % 10 === 0 && process.stderr.write(`memory ${n}/${answers}\n`),
       });
