@@ -196,11 +196,22 @@ test.describe('branches and answers', () => {
     ollama.behavior.reply = () => 'Noted.';
     await chat.open();
     await chat.waitForModels();
+    // Saving the settings of a chat that does not exist yet creates it; a message sent at once,
+    // while that is still on its way, waits for it and lands in that chat with those settings.
+    await page.route('**/api/call/chats.update', async (route) => {
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
     await page.getByRole('button', { name: 'Chat settings' }).click();
     await page.getByRole('spinbutton', { name: 'Context length' }).fill('256');
     await page.getByRole('button', { name: 'Save chat settings' }).click();
     const long = (tag: string) => `${tag}: ` + 'the quick brown fox jumps over the lazy dog '.repeat(8);
-    for (const tag of ['one', 'two', 'three']) {
+    await chat.ask(long('one'));
+    await expect(chat.assistantMessages).toHaveCount(1);
+    await expect(chat.chats).toHaveCount(1);
+    const first = ollama.requests.find((r) => r.messages?.at(-1)?.content === long('one'));
+    expect(first?.options).toMatchObject({ num_ctx: 256 });
+    for (const tag of ['two', 'three']) {
       await chat.ask(long(tag));
       await expect(chat.assistantMessages).toHaveCount(['one', 'two', 'three'].indexOf(tag) + 1);
       await expect(chat.lastAnswer()).toContainText('Noted.');

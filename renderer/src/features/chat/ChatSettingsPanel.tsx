@@ -4,7 +4,6 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ChatParams } from '../../../../shared/types/domain';
-import { client } from '../../client';
 import { useAppStore } from '../../app/store';
 
 type NumberKey = 'temperature' | 'topP' | 'topK' | 'contextLength' | 'maxTokens' | 'seed';
@@ -90,17 +89,13 @@ export function ChatSettingsPanel({ onClose }: { onClose: () => void }) {
     setSaving(true);
     try {
       const s = useAppStore.getState();
-      if (!s.activeChatId) {
-        // Settings before the first message: create the chat now so they apply to its first answer.
-        const created = await client.call('chats.create', s.selectedModel ? { model: s.selectedModel } : {});
-        useAppStore.setState({ activeChatId: created.id, activeChat: created, tree: [], messages: [] });
-      }
-      if (
-        await useAppStore
-          .getState()
-          .updateChatSettings({ systemPrompt: systemPrompt.trim() ? systemPrompt : null, params })
-      )
-        onClose();
+      // Settings before the first message create the chat now, so they apply to its first answer;
+      // a message sent while this runs waits for it.
+      const saved = await s.prepareChat(async () => {
+        await s.ensureChat();
+        return s.updateChatSettings({ systemPrompt: systemPrompt.trim() ? systemPrompt : null, params });
+      });
+      if (saved) onClose();
       else setError(useAppStore.getState().chatError ?? 'Could not save the chat settings.');
     } catch (err) {
       setError((err as Error).message);

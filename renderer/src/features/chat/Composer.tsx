@@ -28,7 +28,6 @@ export function Composer() {
   const [attachError, setAttachError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
-  const creating = useRef<Promise<string> | null>(null);
   const streaming = useAppStore((s) => s.messages.some((m) => m.status === 'streaming'));
   const sending = useAppStore((s) => s.sending);
   const hasModel = useAppStore((s) => !!s.selectedModel);
@@ -42,21 +41,7 @@ export function Composer() {
     setFiles((list) => list.filter((f) => f.chatId === activeChatId));
   }, [activeChatId]);
 
-  /** The open chat's id; a new conversation is created first, once, however many files arrive. */
-  const ensureChat = useCallback(async (): Promise<string> => {
-    const current = useAppStore.getState().activeChatId;
-    if (current) return current;
-    creating.current ??= client
-      .call('chats.create', { model: useAppStore.getState().selectedModel ?? undefined })
-      .then((chat) => {
-        if (!useAppStore.getState().activeChatId) useAppStore.setState({ activeChatId: chat.id, messages: [] });
-        return useAppStore.getState().activeChatId ?? chat.id;
-      })
-      .finally(() => {
-        creating.current = null;
-      });
-    return creating.current;
-  }, []);
+  const ensureChat = useAppStore((s) => s.ensureChat);
 
   const addFiles = useCallback(
     async (list: File[]) => {

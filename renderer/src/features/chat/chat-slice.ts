@@ -3,7 +3,7 @@
  * deltas (answer and reasoning), regenerate / edit / continue / switch branch, per-chat settings
  * and model downloads offered on a missing model.
  * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
- * updateChatSettings, pullModel, onDelta, onDone, onMessageCreated, onActiveChatUpdated,
+ * updateChatSettings, ensureChat, prepareChat, pullModel, onDelta, onDone, onMessageCreated, onActiveChatUpdated,
  * onPullProgress, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
  */
 import type { StateCreator } from 'zustand';
@@ -23,6 +23,11 @@ export interface PullState {
   /** The failed answer to retry once the model is installed. */
   retryMessageId?: string;
 }
+
+/** Work preparing the open chat that a send waits for (see prepareChat). */
+const preparing = new Set<Promise<unknown>>();
+/** The chat being created by ensureChat, shared by everyone who asks meanwhile. */
+let creating: Promise<string> | null = null;
 
 export interface ChatSlice {
   activeChatId: string | null;
@@ -45,6 +50,13 @@ export interface ChatSlice {
   /** Show the branch through `messageId` (its newest leaf). */
   showBranch(messageId: string): Promise<void>;
   updateChatSettings(patch: Omit<MethodInput<'chats.update'>, 'id'>): Promise<boolean>;
+  /** The open chat's id; a new conversation is created first, once, however many callers ask. */
+  ensureChat(): Promise<string>;
+  /**
+   * Run work that prepares the open chat (creating it, saving its settings, …): a message sent
+   * meanwhile waits for it, so it lands in that chat with those settings.
+   */
+  prepareChat<T>(work: () => Promise<T>): Promise<T>;
   pullModel(model: string, retryMessageId?: string): Promise<void>;
   onDelta(p: EventPayload<'message.delta'>): void;
   onDone(p: EventPayload<'message.done'>): void;
@@ -198,8 +210,10 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
         return false;
       }
       set({ sending: true, chatError: null });
-      const chatId = get().activeChatId;
       try {
+        // A chat being set up (created for files, settings being saved) gets this message once ready.
+        while (preparing.size) await Promise.allSettled([...preparing]);
+        const chatId = get().activeChatId;
         const r = await client.call('messages.send', {
           chatId: chatId ?? undefined,
           model,
@@ -283,6 +297,29 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       } catch (err) {
         set({ chatError: errorText(err, 'Could not switch to that version.') });
       }
+    },
+
+    ensureChat() {
+      const current = get().activeChatId;
+      if (current) return Promise.resolve(current);
+      creating ??= get()
+        .prepareChat(() => client.call('chats.create', get().selectedModel ? { model: get().selectedModel! } : {}))
+        .then((chat) => {
+          if (!get().activeChatId) set({ activeChatId: chat.id, activeChat: chat, tree: [], messages: [] });
+          return get().activeChatId ?? chat.id;
+        })
+        .finally(() => {
+          creating = null;
+        });
+      return creating;
+    },
+
+    prepareChat(work) {
+      const p = work();
+      preparing.add(p);
+      const done = () => preparing.delete(p);
+      p.then(done, done);
+      return p;
     },
 
     async updateChatSettings(patch) {
