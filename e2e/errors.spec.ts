@@ -27,10 +27,20 @@ test('an unreachable Ollama is explained, and Retry recovers once it is back', a
   }
 });
 
-test('a model that disappeared gives an inline error that says how to get it', async ({ chat, ollama }) => {
+test('a model that disappeared gives an inline error that says how to get it', async ({ chat, ollama, page }) => {
+  // The Ollama status reaches the page late (as on a busy machine): it must not reload the model
+  // list already on screen from that server, or the vanished model would no longer be the one
+  // picked and another would answer.
+  await page.route('**/api/call/ollama.status', async (route) => {
+    const response = await route.fetch();
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.fulfill({ response });
+  });
+  const lateStatus = page.waitForResponse('**/api/call/ollama.status');
   await chat.open();
   await chat.waitForModels();
   ollama.models = ollama.models.filter((m) => m.name !== 'llama3.2:1b');
+  await lateStatus;
   await chat.ask('hello');
   const answer = chat.lastAnswer();
   await expect(answer.getByRole('alert')).toContainText('Model "llama3.2:1b" is not installed');

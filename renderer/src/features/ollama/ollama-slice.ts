@@ -77,11 +77,14 @@ export const createOllamaSlice: StateCreator<AppState, [], [], OllamaSlice> = (s
     if (!isNewerStatus(before, status)) return;
     set({ ollamaStatus: status });
     // A server that just came up (or went away) changes which models can be picked. The first
-    // status counts as a change from "nothing running": the model list loaded at start may have
-    // been asked for while the bundled server was still starting.
+    // status counts as a change from "nothing running" unless the model list on screen already
+    // came from that server: it may have been asked for while the bundled server was starting.
+    const { providers, modelsLoading } = get();
+    const listedOk = (id: string) => !modelsLoading && providers.some((p) => p.providerId === id && p.ok);
     const changed = status.servers.some((s) => {
       const old = before?.servers.find((o) => o.providerId === s.providerId);
-      return (old?.state === 'running') !== (s.state === 'running') || (old !== undefined && old.baseUrl !== s.baseUrl);
+      if (!old) return s.state === 'running' && !listedOk(s.providerId);
+      return (old.state === 'running') !== (s.state === 'running') || old.baseUrl !== s.baseUrl;
     });
     if (changed) {
       void get().loadModels();
