@@ -3,8 +3,8 @@
  * deltas (answer and reasoning), regenerate / edit / continue / switch branch, per-chat settings
  * and model downloads offered on a missing model.
  * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
- * updateChatSettings, ensureChat, prepareChat, pullModel, onDelta, onDone, onMessageCreated, onActiveChatUpdated,
- * onPullProgress, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
+ * updateChatSettings, ensureChat, prepareChat, pullModel, onDelta, onDone, onMessageCreated,
+ * onActiveChatUpdated, onPullProgress, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
  */
 import type { StateCreator } from 'zustand';
 import type { Chat, Message } from '../../../../shared/types/domain';

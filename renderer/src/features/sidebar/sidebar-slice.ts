@@ -123,6 +123,7 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
       openJournals.add(seen);
       try {
         const { chats, hasMore } = await client.call('chats.list', listInput(filter));
+        // Closed before the replay below, which would otherwise record into it again.
         openJournals.delete(seen);
         if (mine !== listSeq) return;
         set({ chats, chatsHasMore: hasMore, chatsLoaded: true, chatsLoadingMore: false });
