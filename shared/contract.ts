@@ -5,6 +5,7 @@
  * this file, so adding a feature starts here.
  */
 import { z } from 'zod';
+import { entityIdSchema } from './ids';
 import type {
   AppInfo,
   Attachment,
@@ -31,7 +32,7 @@ declare const outputBrand: unique symbol;
 type Out<T> = { readonly [outputBrand]?: T };
 const out = <T>(): Out<T> => ({}) as Out<T>;
 
-const id = z.string().min(1).max(64);
+const id = entityIdSchema;
 const empty = z.object({}).strict();
 const httpUrl = z
   .string()

@@ -27,7 +27,9 @@ import type { ChatTurn } from '../providers/provider';
 import type { Db } from '../store/database';
 import { toAttachment } from '../store/chat-repo';
 import type { HybridClock } from '../util/hlc';
+import { inside } from '../util/safe-path';
 import { uuidv7 } from '../util/uuidv7';
+import { isEntityId } from '../../../shared/ids';
 import { IMAGE_EXT, isUtf8Text, sniffImage, textExtension, textMime } from './file-kind';
 
 /** Text files are inlined into the prompt, so they stay small. */
@@ -119,12 +121,13 @@ export class AttachmentService {
       ...kind,
       width: kind.kind === 'image' ? (input.width ?? null) : null,
       height: kind.kind === 'image' ? (input.height ?? null) : null,
-    });
+    }).attachment;
   }
 
   /**
    * Write the file (temp name, then rename, so no half-written file ever carries the real name) and
-   * its row. On any failure nothing is left behind.
+   * its row. On any failure nothing is left behind. The id and extension name the file, so both are
+   * checked here, and the path must stay inside the attachments folder. Returns the file's path too.
    */
   store(a: {
     id?: string;
@@ -138,11 +141,15 @@ export class AttachmentService {
     width: number | null;
     height: number | null;
     createdAt?: number;
-  }): Attachment {
+  }): { attachment: Attachment; file: string } {
     const id = a.id ?? uuidv7();
+    if (!isEntityId(id) || !/^[a-z0-9]{1,10}$/.test(a.ext)) {
+      throw new AppError('invalid_input', `"${a.name}" cannot be stored: its id or file type is not valid.`);
+    }
     const rel = `attachments/${id}.${a.ext}`;
-    const final = join(this.dataDir, rel);
-    const temp = join(this.dir, `.${id}.${randomBytes(4).toString('hex')}.tmp`);
+    const final = this.fileOf(rel);
+    const temp = inside(this.dir, `.${id}.${randomBytes(4).toString('hex')}.tmp`);
+    if (!final || !temp) throw new AppError('invalid_input', `"${a.name}" cannot be stored outside ${this.dir}.`);
     try {
       mkdirSync(this.dir, { recursive: true });
       this.fs.writeFile(temp, a.bytes);
@@ -176,7 +183,26 @@ export class AttachmentService {
       removeQuietly(final);
       throw err;
     }
-    return this.describe(id)!;
+    return { attachment: this.describe(id)!, file: final };
+  }
+
+  /**
+   * The file a stored relative path (`attachments/<id>.<ext>`, from a row) names, or null when it
+   * would lie outside the attachments folder: such a row is treated as having no file.
+   */
+  fileOf(rel: string): string | null {
+    const file = inside(this.dataDir, rel);
+    return file && inside(this.dir, file) ? file : null;
+  }
+
+  /** Remove the files of these stored paths (rows already gone); paths outside the folder are left alone. */
+  removeFiles(rels: readonly string[]): number {
+    let n = 0;
+    for (const rel of rels) {
+      const file = this.fileOf(rel);
+      if (file && removeQuietly(file)) n++;
+    }
+    return n;
   }
 
   describe(id: string): Attachment | null {
@@ -194,7 +220,9 @@ export class AttachmentService {
 
   readBase64(row: { path: string; name: string }): string {
     try {
-      return readFileSync(join(this.dataDir, row.path)).toString('base64');
+      const file = this.fileOf(row.path);
+      if (!file) throw Object.assign(new Error('outside the attachments folder'), { code: 'outside the folder' });
+      return readFileSync(file).toString('base64');
     } catch (err) {
       throw new AppError(
         'not_found',
@@ -230,11 +258,14 @@ export class AttachmentService {
       const id = uuidv7();
       const ext = row.path.slice(row.path.lastIndexOf('.') + 1);
       const rel = `attachments/${id}.${ext}`;
+      const from = this.fileOf(row.path);
+      const to = /^[a-z0-9]{1,10}$/.test(ext) ? this.fileOf(rel) : null;
+      if (!from || !to) continue;
       try {
         try {
-          linkSync(join(this.dataDir, row.path), join(this.dataDir, rel));
+          linkSync(from, to);
         } catch {
-          copyFileSync(join(this.dataDir, row.path), join(this.dataDir, rel));
+          copyFileSync(from, to);
         }
       } catch {
         continue;
@@ -308,7 +339,7 @@ export class AttachmentService {
     const mark = this.db.prepare('UPDATE attachments SET deleted = 1, version = ?, device_id = ? WHERE id = ?');
     for (const r of rows) {
       mark.run(this.clock.tick(), this.deviceId, r.id);
-      removeQuietly(join(this.dataDir, r.path));
+      this.removeFiles([r.path]);
     }
     return rows.length;
   }
@@ -350,7 +381,7 @@ export class AttachmentService {
         report.chats += this.db.prepare(`DELETE FROM chats WHERE id IN (${inBatch})`).run({ batch }).changes;
         return files;
       })();
-      for (const f of paths) if (removeQuietly(join(this.dataDir, f.path))) report.files++;
+      report.files += this.removeFiles(paths.map((f) => f.path));
     }
     return report;
   }
@@ -430,7 +461,7 @@ function diskError(err: unknown, name: string, dir: string): AppError {
 }
 
 /** Remove a file if it is there; true when one was removed. */
-function removeQuietly(path: string): boolean {
+export function removeQuietly(path: string): boolean {
   try {
     if (!existsSync(path)) return false;
     rmSync(path, { force: true });

@@ -5,8 +5,6 @@
  * Importing keeps ids, so importing the same file twice adds nothing; a folder is matched by name
  * (case-insensitive) and created only when no folder has that name.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { ImportReport } from '../../../../shared/types/domain';
 import type { AttachmentService } from '../../attachments/attachment-service';
@@ -14,14 +12,17 @@ import { classify } from '../../attachments/attachment-service';
 import type { Db } from '../../store/database';
 import type { HybridClock } from '../../util/hlc';
 import { uuidv7 } from '../../util/uuidv7';
+import { entityIdSchema, isEntityId } from '../../../../shared/ids';
 
 export const HEARTH_EXPORT_FORMAT = 'hearth-export';
 export const HEARTH_EXPORT_VERSION = 3;
 
-const idSchema = z.string().min(1).max(64);
+/** Chat and message ids are kept on import, so they must have the app's id shape (a file with others is refused). */
+const idSchema = entityIdSchema;
 
 const attachmentSchema = z.object({
-  id: idSchema,
+  /** Any string: an id that does not have the app's shape is replaced by a new one on import. */
+  id: z.string().max(1024),
   kind: z.enum(['image', 'text']),
   name: z.string().min(1).max(255),
   mime: z.string().max(127),
@@ -352,7 +353,9 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
         inserted.add(m.id);
         report.messagesImported++;
         for (const a of m.attachments ?? []) {
-          if (attExists.get(a.id)) {
+          // The id names the file on disk: one that does not fit the app's shape is never used.
+          const id = isEntityId(a.id) ? a.id : uuidv7();
+          if (attExists.get(id)) {
             report.skipped.push({ what: `attachment "${a.name}"`, why: 'already in Hearth (same id)' });
             continue;
           }
@@ -365,7 +368,7 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
             continue;
           }
           const stored = ctx.attachments.store({
-            id: a.id,
+            id,
             chatId: chat.id,
             messageId: m.id,
             name: a.name,
@@ -375,7 +378,7 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
             height: a.height ?? null,
             createdAt: a.createdAt ?? m.createdAt,
           });
-          written.push(join(ctx.attachments.dataDir, `attachments/${stored.id}.${kind.ext}`));
+          written.push(stored.file);
         }
       }
     }
@@ -385,9 +388,4 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
     }
   }
   return report;
-}
-
-/** Remove files written by an import that was rolled back. */
-export function removeFiles(paths: string[]): void {
-  for (const p of paths) rmSync(p, { force: true });
 }

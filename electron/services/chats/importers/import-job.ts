@@ -8,7 +8,6 @@
  * fails, the chats of the earlier ones are deleted again (and their files removed): an import adds
  * everything or nothing, as before.
  */
-import { join } from 'node:path';
 import type { ImportReport } from '../../../../shared/types/domain';
 import { AppError } from '../../../../shared/types/errors';
 import type { Db } from '../../store/database';
@@ -17,10 +16,10 @@ import {
   HEARTH_EXPORT_FORMAT,
   importHearth,
   parseHearthExport,
-  removeFiles,
   type HearthExport,
   type ImportContext,
 } from './hearth-json';
+import { removeQuietly } from '../../attachments/attachment-service';
 import { writeImportedChats, type ParsedImport } from './imported-chat';
 import { looksLikeOpenWebUi, parseOpenWebUi } from './openwebui';
 
@@ -84,7 +83,7 @@ export function runImport(
       );
     }
   } catch (err) {
-    removeFiles(written);
+    for (const file of written) removeQuietly(file);
     undo(ctx, chatIds, folderIds);
     throw err;
   }
@@ -146,7 +145,7 @@ function undo({ db, attachments }: ImportContext, chatIds: string[], folderIds: 
     db.prepare(`DELETE FROM folders WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(folderIds));
     return paths;
   })();
-  removeFiles(files.map((f) => join(attachments.dataDir, f.path)));
+  attachments.removeFiles(files.map((f) => f.path));
 }
 
 /**
