@@ -58,8 +58,12 @@ export const SettingsPatchSchema = z
     autoTitle: z.boolean().optional(),
     /** How Hearth finds Ollama: auto (external if reachable, else bundled), external, bundled. */
     ollamaMode: z.enum(['auto', 'external', 'bundled']).optional(),
-    /** The bundled server's executable; null: the one shipped with Hearth (or HEARTH_OLLAMA_PATH). */
-    ollamaPath: z.string().trim().min(1).max(4096).nullable().optional(),
+    /**
+     * Only null (go back to the program shipped with Hearth): a setting that names a program to run
+     * is never taken from a caller. The desktop app picks one with ollama.chooseExecutable (a native
+     * file dialog in the main process); serve takes --ollama-path or HEARTH_OLLAMA_PATH.
+     */
+    ollamaPath: z.null().optional(),
     /** Where the bundled server keeps models; null: ~/.ollama/models when it exists, else <data>/models. */
     ollamaModelsDir: z.string().trim().min(1).max(4096).nullable().optional(),
     /** Replaces the list of extra Ollama servers (each its own provider, e.g. a GPU box). */
@@ -130,6 +134,8 @@ export const methods = {
   'app.info': { input: empty, output: out<AppInfo>() },
   'settings.get': { input: empty, output: out<SettingsView>() },
   'settings.update': { input: SettingsPatchSchema, output: out<SettingsView>() },
+  /** Desktop only: the user picks the bundled Ollama's program in a native file dialog (cancel: unchanged). */
+  'ollama.chooseExecutable': { input: empty, output: out<SettingsView>() },
   'models.list': { input: empty, output: out<ModelList>() },
   /** Download an Ollama model; progress arrives as 'models.pullProgress' events, the last one with done. */
   'models.pull': {

@@ -63,6 +63,8 @@ async function start(): Promise<void> {
       nativeBinding: electronNativeBinding(),
       resourcesDir: resourcesDir(),
       log,
+      // The only way a program to run reaches the settings: the user picks it here, not over IPC.
+      chooseOllamaExecutable: chooseOllamaExecutable,
     });
   } catch (err) {
     return fatal(err);
@@ -86,6 +88,18 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(dir);
   });
+}
+
+async function chooseOllamaExecutable(current: string | null): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = {
+    title: 'Choose the Ollama program',
+    buttonLabel: 'Use this program',
+    properties: ['openFile', 'dontAddToRecent'],
+    ...(current ? { defaultPath: current } : {}),
+    ...(process.platform === 'win32' ? { filters: [{ name: 'Programs', extensions: ['exe'] }] } : {}),
+  };
+  const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {

@@ -33,6 +33,7 @@ Commands:
   serve                  Start Hearth headless; open the printed URL in a browser
     --host H             Address to listen on (default 127.0.0.1; others need WEBUI_SECRET_KEY)
     --port P             Port (default $OPEN_WEBUI_PORT or 3000; 0 picks a free one)
+    --ollama-path FILE   The Ollama program to run in bundled mode (or $HEARTH_OLLAMA_PATH)
   chat --model M "text"  Ask a model, stream the answer to stdout, save the chat
     --provider P         Provider of the model: ollama (default) or openai
     --chat ID            Continue an existing chat
@@ -166,6 +167,7 @@ function flagsFrom(values: Record<string, unknown>): Flags {
   if (typeof values['data-dir'] === 'string') flags.dataDir = values['data-dir'];
   if (typeof values['ollama-base-url'] === 'string') flags.ollamaBaseUrl = values['ollama-base-url'];
   if (typeof values['openai-base-url'] === 'string') flags.openaiBaseUrl = values['openai-base-url'];
+  if (typeof values['ollama-path'] === 'string') flags.ollamaPath = values['ollama-path'];
   if (typeof values.host === 'string') flags.host = values.host;
   if (values.port !== undefined) flags.port = parsePort(values.port as string, '--port');
   return flags;
@@ -205,7 +207,11 @@ async function withServices(
 }
 
 async function serve(io: CliIo, args: string[], log: ReturnType<typeof createLogger>): Promise<number> {
-  const { values } = parse(args, { host: { type: 'string' }, port: { type: 'string', short: 'p' } });
+  const { values } = parse(args, {
+    host: { type: 'string' },
+    port: { type: 'string', short: 'p' },
+    'ollama-path': { type: 'string' },
+  });
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;

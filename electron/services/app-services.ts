@@ -44,6 +44,12 @@ export interface AppServicesOptions {
   generation?: { persistEveryMs?: number; coalesceMs?: number };
   /** The packaged app's resources folder (Electron's process.resourcesPath; serve: the repo's resources/). */
   resourcesDir?: string;
+  /**
+   * The desktop shell's native file dialog for the bundled Ollama's program (resolves to the chosen
+   * path, or null when cancelled). Absent in serve and the CLI: there only --ollama-path and
+   * HEARTH_OLLAMA_PATH name a program, never a caller of the API.
+   */
+  chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
   ollama?: Partial<Pick<OllamaRuntimeOptions, 'pollMs' | 'probeTimeoutMs' | 'supervisor' | 'home' | 'childEnv'>>;
 }
@@ -82,7 +88,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     new SecretBox(o.secretsKey),
     o.flags ?? {},
     o.env ?? process.env,
-    o.fetch,
+    { fetch: o.fetch, ollamaPathChooser: !!o.chooseOllamaExecutable },
   );
   const generation = new GenerationManager(chatRepo, events, log, o.generation);
   const attachments = new AttachmentService(db, clock, deviceId, o.dataDir);
@@ -125,7 +131,19 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   // Not awaited: start-up never waits for Ollama; 'ollama.status' events report how it goes.
   void ollama.start();
   const router = createRouter(
-    createHandlers({ chats, models, settings, organisation, attachments, data, info, log, media, ollama }),
+    createHandlers({
+      chats,
+      models,
+      settings,
+      organisation,
+      attachments,
+      data,
+      info,
+      log,
+      media,
+      ollama,
+      chooseOllamaExecutable: o.chooseOllamaExecutable,
+    }),
     log,
   );
   let closed = false;

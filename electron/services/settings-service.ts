@@ -51,8 +51,20 @@ export class SettingsService {
     private readonly secrets: SecretBox,
     private readonly flags: Flags,
     private readonly env: Record<string, string | undefined>,
-    private readonly fetchImpl?: FetchLike,
+    private readonly opts: {
+      fetch?: FetchLike;
+      /**
+       * The desktop app: the bundled Ollama's program may be chosen in its native file dialog and is
+       * stored. Elsewhere (serve, CLI) only --ollama-path / HEARTH_OLLAMA_PATH name it, and a stored
+       * path (written by a desktop app sharing the data folder, or by an older Hearth) is not run.
+       */
+      ollamaPathChooser?: boolean;
+    } = {},
   ) {}
+
+  private get fetchImpl(): FetchLike | undefined {
+    return this.opts.fetch;
+  }
 
   stored(): StoredSettings {
     const all = this.repo.all();
@@ -72,7 +84,8 @@ export class SettingsService {
       const src = c[k].source;
       if (src === 'flag' || src === 'env') locked[k] = src;
     }
-    if (this.env.HEARTH_OLLAMA_PATH?.trim()) locked.ollamaPath = 'env';
+    if (this.flags.ollamaPath?.trim()) locked.ollamaPath = 'flag';
+    else if (this.env.HEARTH_OLLAMA_PATH?.trim()) locked.ollamaPath = 'env';
     return {
       ollamaBaseUrl: c.ollamaBaseUrl.value,
       openaiBaseUrl: c.openaiBaseUrl.value,
@@ -87,7 +100,8 @@ export class SettingsService {
       })),
       autoTitle: this.autoTitle(),
       ollamaMode: this.ollamaMode(),
-      ollamaPath: this.repo.get<string>('ollamaPath') ?? null,
+      ollamaPath: this.ollamaPath(),
+      ollamaPathChooser: !!this.opts.ollamaPathChooser,
       ollamaModelsDir: this.repo.get<string>('ollamaModelsDir') ?? null,
       ollamaServers: this.ollamaServers(),
       locked,
@@ -115,7 +129,7 @@ export class SettingsService {
     if (patch.openaiEndpoints !== undefined)
       this.repo.set('openaiEndpoints', this.mergeEndpoints(patch.openaiEndpoints));
     if (patch.ollamaMode !== undefined) this.repo.set('ollamaMode', patch.ollamaMode);
-    if (patch.ollamaPath !== undefined) this.repo.set('ollamaPath', patch.ollamaPath);
+    if (patch.ollamaPath === null) this.repo.set('ollamaPath', null);
     if (patch.ollamaModelsDir !== undefined) this.repo.set('ollamaModelsDir', patch.ollamaModelsDir);
     if (patch.ollamaServers !== undefined) {
       const old = new Set(this.ollamaServers().map((e) => e.id));
@@ -137,9 +151,26 @@ export class SettingsService {
     return m === 'external' || m === 'bundled' ? m : 'auto';
   }
 
-  /** HEARTH_OLLAMA_PATH, else the stored path, else null (the executable shipped with Hearth). */
+  /**
+   * The bundled Ollama's program: --ollama-path, else HEARTH_OLLAMA_PATH, else (desktop only) the one
+   * chosen in the file dialog, else null (the executable shipped with Hearth).
+   */
   ollamaPath(): string | null {
-    return this.env.HEARTH_OLLAMA_PATH?.trim() || this.repo.get<string>('ollamaPath') || null;
+    return (
+      this.flags.ollamaPath?.trim() ||
+      this.env.HEARTH_OLLAMA_PATH?.trim() ||
+      (this.opts.ollamaPathChooser ? this.repo.get<string>('ollamaPath') : null) ||
+      null
+    );
+  }
+
+  /** Store the program the user picked in the desktop app's file dialog (never a path from a caller). */
+  setChosenOllamaPath(path: string): void {
+    if (!this.opts.ollamaPathChooser) {
+      throw new AppError('unauthorized', 'Only the desktop app chooses the Ollama program (in a file dialog).');
+    }
+    this.repo.set('ollamaPath', path);
+    this.cachedProviders = null;
   }
 
   ollamaModelsDir(): string | null {

@@ -158,7 +158,10 @@ export interface SettingsView {
   autoTitle: boolean;
   ollamaMode: OllamaMode;
   /** Stored executable path for the bundled server (null: the shipped one or HEARTH_OLLAMA_PATH). */
+  /** The bundled Ollama's program when one is chosen (flag, environment or the desktop's file dialog). */
   ollamaPath: string | null;
+  /** True in the desktop app, where ollama.chooseExecutable opens a file dialog; serve names it at start only. */
+  ollamaPathChooser: boolean;
   /** Stored models folder for the bundled server (null: the default). */
   ollamaModelsDir: string | null;
   /** Extra Ollama servers, each its own provider (`ollama-<slug>`). */

@@ -21,6 +21,8 @@ export interface RouterDeps {
   log: Logger;
   /** The Ollama runtime manager (status, start/stop of the bundled server, its log). */
   ollama: OllamaRuntime;
+  /** The desktop app's native file dialog for the bundled Ollama's program; absent in serve and the CLI. */
+  chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** Options for media.fetchImage (allowPrivate for tests or LAN image hosts). */
   media?: RemoteImageOptions;
 }

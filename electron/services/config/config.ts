@@ -14,6 +14,8 @@ export interface Flags {
   port?: number;
   ollamaBaseUrl?: string;
   openaiBaseUrl?: string;
+  /** The bundled Ollama's program (serve's --ollama-path). */
+  ollamaPath?: string;
 }
 
 /** Settings a user can store from the Settings screen. */

@@ -45,8 +45,9 @@ export function NoOllama({ providerError }: { providerError?: string }) {
           under Settings → Ollama URL, or start Hearth with <code>OLLAMA_BASE_URL=http://host:11434</code>.
         </li>
         <li>
-          <strong>Or let Hearth run an Ollama program</strong> you already have: give its path under Settings → Bundled
-          Ollama executable (or <code>HEARTH_OLLAMA_PATH</code>).
+          <strong>Or let Hearth run an Ollama program</strong> you already have: choose it under Settings → Bundled
+          Ollama executable in the desktop app, or start <code>hearth serve --ollama-path FILE</code> (or set{' '}
+          <code>HEARTH_OLLAMA_PATH</code>).
         </li>
       </ol>
       {controlError && <p className="pull-error">{controlError}</p>}

@@ -138,7 +138,7 @@ function OllamaDetails({ onNavigate }: { onNavigate(): void }) {
       ) : (
         status.mode !== 'external' && (
           <p className="muted ollama-bundled-note">
-            No bundled Ollama was found (set its path in Settings or HEARTH_OLLAMA_PATH).
+            No bundled Ollama was found (choose its program in Settings, or start with HEARTH_OLLAMA_PATH).
           </p>
         )
       )}

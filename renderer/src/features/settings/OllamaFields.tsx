@@ -1,21 +1,24 @@
 /**
  * Settings → Ollama: how Hearth finds Ollama (auto / external / bundled), the external URL, the
  * bundled executable and its models folder. Values fixed by a flag or the environment are shown
- * locked with the reason. The page's Save button stores them (see ollamaPatch).
+ * locked with the reason. The page's Save button stores mode, URL and folder (see ollamaPatch);
+ * the program is never typed in: the desktop app picks it in a native file dialog, serve names it
+ * at start (--ollama-path / HEARTH_OLLAMA_PATH).
  */
+import { useState } from 'react';
 import type { OllamaMode, SettingsView } from '../../../../shared/types/domain';
 import type { MethodInput } from '../../../../shared/contract';
 import { useAppStore } from '../../app/store';
+import { client } from '../../client';
 
 export interface OllamaDraft {
   mode: OllamaMode;
   baseUrl: string;
-  path: string;
   modelsDir: string;
 }
 
 export function draftFromSettings(s: SettingsView): OllamaDraft {
-  return { mode: s.ollamaMode, baseUrl: s.ollamaBaseUrl, path: s.ollamaPath ?? '', modelsDir: s.ollamaModelsDir ?? '' };
+  return { mode: s.ollamaMode, baseUrl: s.ollamaBaseUrl, modelsDir: s.ollamaModelsDir ?? '' };
 }
 
 type Patch = MethodInput<'settings.update'>;
@@ -33,8 +36,6 @@ export function ollamaPatch(d: OllamaDraft, s: SettingsView): { patch: Patch } |
     }
     patch.ollamaBaseUrl = d.baseUrl.trim();
   }
-  const path = d.path.trim() || null;
-  if (!s.locked.ollamaPath && path !== s.ollamaPath) patch.ollamaPath = path;
   const dir = d.modelsDir.trim() || null;
   if (dir !== s.ollamaModelsDir) patch.ollamaModelsDir = dir;
   return { patch };
@@ -61,9 +62,33 @@ const MODES: { value: OllamaMode; label: string; hint: string }[] = [
 const lockText = (how: 'flag' | 'env' | undefined, envName: string) =>
   how ? `Set by ${how === 'env' ? envName : 'a command-line flag'}; change it there.` : null;
 
+/** Pick the program in the desktop app's file dialog, or go back to the shipped one; applied at once. */
+function useProgramChoice() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (call: () => Promise<SettingsView>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      useAppStore.setState({ settings: await call() });
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return {
+    busy,
+    error,
+    choose: () => run(() => client.call('ollama.chooseExecutable', {})),
+    reset: () => run(() => client.call('settings.update', { ollamaPath: null })),
+  };
+}
+
 export function OllamaFields({ draft, onChange }: { draft: OllamaDraft; onChange(d: OllamaDraft): void }) {
   const settings = useAppStore((s) => s.settings);
   const bundled = useAppStore((s) => s.ollamaStatus?.bundled ?? null);
+  const program = useProgramChoice();
   if (!settings) return null;
   const locked = settings.locked;
   const urlLock = lockText(locked.ollamaBaseUrl, 'OLLAMA_BASE_URL');
@@ -113,20 +138,49 @@ export function OllamaFields({ draft, onChange }: { draft: OllamaDraft; onChange
         Bundled Ollama executable
         <input
           type="text"
-          value={draft.path}
-          onChange={(e) => onChange({ ...draft, path: e.target.value })}
-          disabled={!!locked.ollamaPath}
+          value={settings.ollamaPath ?? ''}
+          readOnly
+          disabled={!!locked.ollamaPath || !settings.ollamaPathChooser}
           placeholder={bundled?.path ?? 'The one shipped with Hearth'}
           spellCheck={false}
         />
       </label>
+      {!locked.ollamaPath && settings.ollamaPathChooser && (
+        <div className="banner-actions">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => void program.choose()}
+            disabled={program.busy}
+          >
+            Choose program…
+          </button>
+          {settings.ollamaPath && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => void program.reset()}
+              disabled={program.busy}
+            >
+              Use the shipped one
+            </button>
+          )}
+        </div>
+      )}
+      {program.error && (
+        <p className="pull-error" role="alert">
+          {program.error}
+        </p>
+      )}
       <small className="muted">
         {pathLock ??
-          (bundled
-            ? bundled.available
-              ? `In use: ${bundled.path ?? 'the shipped one'}. Leave empty for the one shipped with Hearth.`
-              : 'None found yet: install Ollama and give the path to its “ollama” program, or leave empty.'
-            : 'Leave empty for the one shipped with Hearth.')}
+          (!settings.ollamaPathChooser
+            ? 'In the browser the program is set where Hearth runs: start it with hearth serve --ollama-path FILE or HEARTH_OLLAMA_PATH.'
+            : bundled
+              ? bundled.available
+                ? `In use: ${bundled.path ?? 'the shipped one'}.`
+                : 'None found yet: install Ollama and choose its “ollama” program.'
+              : 'Empty: the one shipped with Hearth.')}
       </small>
       <label>
         Models folder
