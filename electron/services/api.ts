@@ -11,6 +11,7 @@ import {
   type MethodParsedInput,
 } from '../../shared/contract';
 import { AppError, type AppErrorShape } from '../../shared/types/errors';
+import { diskFullError } from './util/disk-full';
 import type { Logger } from './util/logger';
 import type { RouterDeps } from './api/router-deps';
 import { appHandlers } from './api/app-handlers';
@@ -69,6 +70,11 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
         return { ok: true, value: await handler(parsed.data) };
       } catch (err) {
         if (err instanceof AppError) return fail(err.toJSON());
+        const full = diskFullError(err);
+        if (full) {
+          log.warn(`${method}: the disk is full`, err);
+          return fail(full.toJSON());
+        }
         log.error(`${method} failed`, err);
         return fail({ code: 'internal', message: 'Something went wrong inside Hearth; the details are in its log.' });
       }

@@ -9,6 +9,8 @@ export const ERROR_CODES = [
   'model_not_found',
   'aborted',
   'conflict',
+  /** The disk holding Hearth's data is full: nothing of the action was stored. */
+  'disk_full',
   'internal',
 ] as const;
 

@@ -449,7 +449,10 @@ function fenced(name: string, text: string): string {
 function diskError(err: unknown, name: string, dir: string): AppError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new AppError('internal', `Could not save "${name}": the disk is full. Free some space and attach it again.`);
+    return new AppError(
+      'disk_full',
+      `Could not save "${name}": the disk is full. Free some space and attach it again.`,
+    );
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
     return new AppError(

@@ -75,13 +75,9 @@ export class ChatService {
   /** Ask a question: after `parentId` when given, else after the branch on screen. */
   async send(input: MethodParsedInput<'messages.send'>): Promise<Sent> {
     const { ref, provider } = this.resolveModel(input.model);
-    let chat: Chat;
-    if (input.chatId) {
-      chat = this.requireChat(input.chatId);
-    } else {
-      chat = this.repo.createChat({ title: titleFrom(input.content), model: input.model });
-    }
-    const all = this.repo.listMessages(chat.id);
+    // A new chat is created with the messages, in one transaction (see `atomically`).
+    const existing = input.chatId ? this.requireChat(input.chatId) : null;
+    const all = existing ? this.repo.listMessages(existing.id) : [];
     let parentId: string | null;
     if (input.parentId !== undefined) {
       parentId = input.parentId;
@@ -89,29 +85,33 @@ export class ChatService {
         throw new AppError('not_found', 'The message to answer after is not in this chat (it may have been deleted).');
       }
     } else {
-      parentId = resolveLeaf(all, chat.currentLeafId)?.id ?? null;
+      parentId = resolveLeaf(all, existing?.currentLeafId ?? null)?.id ?? null;
     }
     const firstExchange = all.length === 0;
-    const files = this.attachments?.pending(chat.id, input.attachmentIds ?? []) ?? []; // checked before writing
+    // Checked before writing.
+    const files = this.attachments?.pending(existing?.id ?? '', input.attachmentIds ?? []) ?? [];
     const turns = [
-      ...this.systemTurn(chat),
+      ...(existing ? this.systemTurn(existing) : []),
       ...toTurns(pathTo(all, parentId), this.attachments),
       toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments),
     ];
-    const fit = await this.fit(provider, ref.model, chat, turns, 1);
+    const fit = await this.fit(provider, ref.model, existing?.params ?? {}, turns, 1);
 
-    const userMessage = this.addMessage({ chatId: chat.id, parentId, role: 'user', content: input.content, files });
-    const assistantMessage = this.addMessage({
-      chatId: chat.id,
-      parentId: userMessage.id,
-      role: 'assistant',
-      model: input.model,
-      trimmed: fit.dropped,
+    const { chat, userMessage, assistantMessage } = this.atomically(() => {
+      const start = existing ?? this.repo.createChat({ title: titleFrom(input.content), model: input.model });
+      const userMessage = this.addMessage({ chatId: start.id, parentId, role: 'user', content: input.content, files });
+      const assistantMessage = this.addMessage({
+        chatId: start.id,
+        parentId: userMessage.id,
+        role: 'assistant',
+        model: input.model,
+        trimmed: fit.dropped,
+      });
+      const patch: { title?: string; model?: string; currentLeafId: string } = { currentLeafId: assistantMessage.id };
+      if (start.model !== input.model) patch.model = input.model;
+      if (start.title === NEW_CHAT_TITLE && firstExchange) patch.title = titleFrom(input.content);
+      return { chat: this.updateChat(start.id, patch), userMessage, assistantMessage };
     });
-    const patch: { title?: string; model?: string; currentLeafId: string } = { currentLeafId: assistantMessage.id };
-    if (chat.model !== input.model) patch.model = input.model;
-    if (chat.title === NEW_CHAT_TITLE && firstExchange) patch.title = titleFrom(input.content);
-    chat = this.updateChat(chat.id, patch);
 
     const title = chat.title;
     this.generation.start({
@@ -137,23 +137,26 @@ export class ChatService {
   ): Promise<{ chat: Chat; assistantMessage: Message }> {
     const old = this.requireMessage(input.messageId);
     if (old.role !== 'assistant') throw new AppError('invalid_input', 'Only an answer can be regenerated.');
-    let chat = this.requireChat(old.chatId);
-    const modelId = input.model ?? old.model ?? chat.model;
+    const before = this.requireChat(old.chatId);
+    const modelId = input.model ?? old.model ?? before.model;
     if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
     const { ref, provider } = this.resolveModel(modelId);
-    const all = this.repo.listMessages(chat.id);
-    const turns = [...this.systemTurn(chat), ...toTurns(pathTo(all, old.parentId), this.attachments)];
-    const fit = await this.fit(provider, ref.model, chat, turns, 1);
-    const assistantMessage = this.addMessage({
-      chatId: chat.id,
-      parentId: old.parentId,
-      role: 'assistant',
-      model: modelId,
-      trimmed: fit.dropped,
-    });
-    chat = this.updateChat(chat.id, {
-      currentLeafId: assistantMessage.id,
-      ...(chat.model !== modelId ? { model: modelId } : {}),
+    const all = this.repo.listMessages(before.id);
+    const turns = [...this.systemTurn(before), ...toTurns(pathTo(all, old.parentId), this.attachments)];
+    const fit = await this.fit(provider, ref.model, before.params, turns, 1);
+    const { chat, assistantMessage } = this.atomically(() => {
+      const assistantMessage = this.addMessage({
+        chatId: before.id,
+        parentId: old.parentId,
+        role: 'assistant',
+        model: modelId,
+        trimmed: fit.dropped,
+      });
+      const chat = this.updateChat(before.id, {
+        currentLeafId: assistantMessage.id,
+        ...(before.model !== modelId ? { model: modelId } : {}),
+      });
+      return { chat, assistantMessage };
     });
     this.generation.start({
       chatId: chat.id,
@@ -170,33 +173,36 @@ export class ChatService {
   async edit(input: MethodParsedInput<'messages.edit'>): Promise<Sent> {
     const old = this.requireMessage(input.messageId);
     if (old.role !== 'user') throw new AppError('invalid_input', 'Only your own messages can be edited.');
-    let chat = this.requireChat(old.chatId);
-    const all = this.repo.listMessages(chat.id);
-    const modelId = chat.model ?? all.find((m) => m.parentId === old.id && m.model)?.model ?? null;
+    const before = this.requireChat(old.chatId);
+    const all = this.repo.listMessages(before.id);
+    const modelId = before.model ?? all.find((m) => m.parentId === old.id && m.model)?.model ?? null;
     if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
     const { ref, provider } = this.resolveModel(modelId);
     const files = this.attachments?.duplicate(old.attachments) ?? []; // the edited question keeps its files
     const turns = [
-      ...this.systemTurn(chat),
+      ...this.systemTurn(before),
       ...toTurns(pathTo(all, old.parentId), this.attachments),
       toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments),
     ];
-    const fit = await this.fit(provider, ref.model, chat, turns, 1);
-    const userMessage = this.addMessage({
-      chatId: chat.id,
-      parentId: old.parentId,
-      role: 'user',
-      content: input.content,
-      files,
+    const fit = await this.fit(provider, ref.model, before.params, turns, 1);
+    const { chat, userMessage, assistantMessage } = this.atomically(() => {
+      const userMessage = this.addMessage({
+        chatId: before.id,
+        parentId: old.parentId,
+        role: 'user',
+        content: input.content,
+        files,
+      });
+      const assistantMessage = this.addMessage({
+        chatId: before.id,
+        parentId: userMessage.id,
+        role: 'assistant',
+        model: modelId,
+        trimmed: fit.dropped,
+      });
+      const chat = this.updateChat(before.id, { currentLeafId: assistantMessage.id });
+      return { chat, userMessage, assistantMessage };
     });
-    const assistantMessage = this.addMessage({
-      chatId: chat.id,
-      parentId: userMessage.id,
-      role: 'assistant',
-      model: modelId,
-      trimmed: fit.dropped,
-    });
-    chat = this.updateChat(chat.id, { currentLeafId: assistantMessage.id });
     this.generation.start({
       chatId: chat.id,
       messageId: assistantMessage.id,
@@ -228,9 +234,11 @@ export class ChatService {
     const all = this.repo.listMessages(chat.id);
     const turns = [...this.systemTurn(chat), ...toTurns(pathTo(all, m.parentId), this.attachments)];
     if (m.content) turns.push({ role: 'assistant', content: m.content });
-    const fit = await this.fit(provider, ref.model, chat, turns, m.content ? 2 : 1);
-    this.repo.reopenMessage(m.id);
-    const updated = this.updateChat(chat.id, { currentLeafId: newestLeafUnder(all, m.id)?.id ?? m.id });
+    const fit = await this.fit(provider, ref.model, chat.params, turns, m.content ? 2 : 1);
+    const updated = this.atomically(() => {
+      this.repo.reopenMessage(m.id);
+      return this.updateChat(chat.id, { currentLeafId: newestLeafUnder(all, m.id)?.id ?? m.id });
+    });
     this.generation.start({
       chatId: chat.id,
       messageId: m.id,
@@ -306,6 +314,11 @@ export class ChatService {
     return message;
   }
 
+  /** One transaction for the rows an action writes, its events sent only once they are stored. */
+  private atomically<T>(write: () => T): T {
+    return this.events.atomic(() => this.repo.db.transaction(write)());
+  }
+
   private updateChat(id: string, patch: Parameters<ChatRepo['updateChat']>[1]): Chat {
     const chat = this.repo.updateChat(id, patch) ?? this.requireChat(id);
     this.events.emit('chat.updated', { chat });
@@ -320,12 +333,12 @@ export class ChatService {
   private async fit(
     provider: Provider,
     model: string,
-    chat: Chat,
+    params: Chat['params'],
     turns: ChatTurn[],
     keepLast: number,
   ): Promise<TrimResult> {
-    const maxTokens = chat.params.maxTokens;
-    let window = chat.params.contextLength;
+    const maxTokens = params.maxTokens;
+    let window = params.contextLength;
     if (window === undefined) {
       // Short conversations fit any model: skip asking the backend.
       if (estimateTokens(turns) + answerReserve(SMALLEST_LIKELY_WINDOW, maxTokens) <= SMALLEST_LIKELY_WINDOW) {

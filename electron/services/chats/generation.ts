@@ -7,6 +7,7 @@
  * on at the existing offsets.
  */
 import type { ChatParams, GenerationStats, MessageStatus } from '../../../shared/types/domain';
+import { diskFullError } from '../util/disk-full';
 import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
 import type { Provider, ChatTurn } from '../providers/provider';
@@ -175,8 +176,13 @@ export class GenerationManager {
           coalescer.push(chunk.text, chunk.type);
           const now = Date.now();
           if (now - lastPersist >= persistEveryMs) {
-            this.repo.saveProgress(messageId, content, thinking || null);
             lastPersist = now;
+            try {
+              this.repo.saveProgress(messageId, content, thinking || null);
+            } catch (err) {
+              // A full disk: the answer goes on (shown, kept in memory); the final save below says if it failed.
+              this.log.warn('could not store the answer so far', err);
+            }
           }
         } else if (chunk.type === 'done') {
           stats = chunk.stats;
@@ -210,7 +216,12 @@ export class GenerationManager {
       // A full disk or a vanished file: tell the user instead of failing silently.
       this.log.error('could not store the finished answer', err);
       status = 'error';
-      error = { code: 'internal', message: 'The answer could not be saved (is the disk full?).' };
+      error = (
+        diskFullError(
+          err,
+          'The disk holding Hearth’s data is full: this answer is shown but was not saved. Free some space, then regenerate it.',
+        ) ?? new AppError('internal', 'The answer could not be saved; the details are in the log.')
+      ).toJSON();
     }
     this.events.emit('message.done', {
       chatId,

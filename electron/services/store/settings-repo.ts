@@ -7,6 +7,11 @@ export class SettingsRepo {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Run several writes as one: all stored, or none (a full disk, say). */
+  transaction<T>(write: () => T): T {
+    return this.db.transaction(write)();
+  }
+
   get<T>(key: string): T | undefined {
     const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     if (!row) return undefined;
