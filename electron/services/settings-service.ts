@@ -84,19 +84,23 @@ export class SettingsService {
       const src = c[k].source;
       if (src === 'flag' || src === 'env') locked[k] = src;
     }
+    const mainKeyReadable = c.openaiApiKey.source !== 'settings' || this.readable(c.openaiApiKey.value);
     if (this.flags.ollamaPath?.trim()) locked.ollamaPath = 'flag';
     else if (this.env.HEARTH_OLLAMA_PATH?.trim()) locked.ollamaPath = 'env';
     return {
       ollamaBaseUrl: c.ollamaBaseUrl.value,
       openaiBaseUrl: c.openaiBaseUrl.value,
-      openaiApiKeySet: !!c.openaiApiKey.value,
+      // A key that no longer decrypts is reported as unreadable, not as set, so the UI asks for it again.
+      openaiApiKeySet: !!c.openaiApiKey.value && mainKeyReadable,
+      openaiApiKeyUnreadable: !mainKeyReadable,
       defaultModel: c.defaultModel.value,
       theme: c.theme.value,
       openaiEndpoints: this.endpoints().map((e) => ({
         id: e.id,
         label: e.label,
         baseUrl: e.baseUrl,
-        apiKeySet: !!e.apiKey,
+        apiKeySet: !!e.apiKey && this.readable(e.apiKey),
+        apiKeyUnreadable: !this.readable(e.apiKey),
       })),
       autoTitle: this.autoTitle(),
       ollamaMode: this.ollamaMode(),
@@ -108,7 +112,24 @@ export class SettingsService {
     };
   }
 
+  /** False when a stored (encrypted) key no longer decrypts: the secret key changed since it was saved. */
+  private readable(stored: string | null): boolean {
+    if (!stored) return true;
+    try {
+      this.secrets.decrypt(stored);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   update(patch: MethodParsedInput<'settings.update'>): SettingsView {
+    this.repo.transaction(() => this.write(patch));
+    this.cachedProviders = null;
+    return this.view();
+  }
+
+  private write(patch: MethodParsedInput<'settings.update'>): void {
     const locked = this.view().locked;
     for (const k of ['ollamaBaseUrl', 'openaiBaseUrl', 'openaiApiKey', 'ollamaPath'] as const) {
       if (patch[k] !== undefined && locked[k]) {
@@ -142,8 +163,6 @@ export class SettingsService {
       });
       this.repo.set('ollamaServers', next);
     }
-    this.cachedProviders = null;
-    return this.view();
   }
 
   ollamaMode(): OllamaMode {

@@ -149,11 +149,14 @@ export type Theme = 'system' | 'light' | 'dark';
 export interface SettingsView {
   ollamaBaseUrl: string;
   openaiBaseUrl: string;
+  /** A key is stored and can be read with this machine's secret key. */
   openaiApiKeySet: boolean;
+  /** A key is stored but no longer decrypts (WEBUI_SECRET_KEY or the OS key store changed): ask for it again. */
+  openaiApiKeyUnreadable: boolean;
   defaultModel: string | null;
   theme: Theme;
   /** Extra OpenAI-compatible endpoints beyond the one above, each its own provider. */
-  openaiEndpoints: { id: string; label: string; baseUrl: string; apiKeySet: boolean }[];
+  openaiEndpoints: { id: string; label: string; baseUrl: string; apiKeySet: boolean; apiKeyUnreadable: boolean }[];
   /** Give a chat a short model-written title after its first answer. */
   autoTitle: boolean;
   ollamaMode: OllamaMode;

@@ -98,7 +98,7 @@ describe('extra OpenAI-compatible endpoints in settings', () => {
       openaiEndpoints: [{ label: 'Local LM', baseUrl: fake.baseUrl + '/', apiKey: fake.apiKey }],
     });
     expect(view.openaiEndpoints).toEqual([
-      { id: 'oai-local-lm', label: 'Local LM', baseUrl: fake.baseUrl, apiKeySet: true },
+      { id: 'oai-local-lm', label: 'Local LM', baseUrl: fake.baseUrl, apiKeySet: true, apiKeyUnreadable: false },
     ]);
     expect(JSON.stringify(view)).not.toContain(fake.apiKey);
     const stored = s.db.prepare(`SELECT value FROM settings WHERE key = 'openaiEndpoints'`).get() as { value: string };

@@ -37,7 +37,13 @@ export function EndpointsSection() {
         urlPlaceholder: 'http://127.0.0.1:1234/v1',
       }}
       items={endpoints}
-      describe={(e) => <span className="muted">{e.apiKeySet ? 'key stored' : 'no key'}</span>}
+      describe={(e) =>
+        e.apiKeyUnreadable ? (
+          <span className="pull-error">key unreadable (the secret key changed): edit to enter it again</span>
+        ) : (
+          <span className="muted">{e.apiKeySet ? 'key stored' : 'no key'}</span>
+        )
+      }
       extraFields={(draft, setDraft) => (
         <label>
           Endpoint API key

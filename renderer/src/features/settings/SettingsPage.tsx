@@ -102,7 +102,13 @@ export function SettingsPage() {
             />
           </label>
           {lockNote('openaiApiKey')}
-          {settings.openaiApiKeySet && !locked.openaiApiKey && (
+          {settings.openaiApiKeyUnreadable && (
+            <p className="pull-error" role="alert">
+              The stored API key can no longer be read: the secret key it was encrypted with changed (WEBUI_SECRET_KEY,
+              or this computer’s key store). Enter the API key again.
+            </p>
+          )}
+          {(settings.openaiApiKeySet || settings.openaiApiKeyUnreadable) && !locked.openaiApiKey && (
             <button type="button" className="btn btn-ghost" onClick={() => void updateSettings({ openaiApiKey: null })}>
               Remove stored key
             </button>
