@@ -5,7 +5,7 @@
  * this file, so adding a feature starts here.
  */
 import { z } from 'zod';
-import { entityIdSchema } from './ids';
+import { entityIdSchema, uuidv7Schema } from './ids';
 import type {
   AppInfo,
   Attachment,
@@ -147,7 +147,7 @@ export const methods = {
   /** Installed models of one Ollama server (default: the primary), with capabilities and a fits hint. */
   'models.installed': {
     input: z.object({ providerId: providerRef.optional() }).strict(),
-    output: out<{ providerId: string; models: InstalledModel[]; memory: MachineMemory }>(),
+    output: out<{ providerId: string; models: InstalledModel[]; memory: MachineMemory; asOf: string }>(),
   },
   /** Ollama's /api/show: parameters, template, license, model info. */
   'models.show': { input: z.object({ model: modelRef }).strict(), output: out<ModelDetails>() },
@@ -155,7 +155,7 @@ export const methods = {
   /** Ollama's /api/ps: models in memory, with VRAM and when they unload. */
   'models.running': {
     input: z.object({ providerId: providerRef.optional() }).strict(),
-    output: out<{ providerId: string; models: RunningModel[] }>(),
+    output: out<{ providerId: string; models: RunningModel[]; asOf: string }>(),
   },
   'models.unload': { input: z.object({ model: modelRef }).strict(), output: out<{ unloaded: boolean }>() },
   'ollama.status': { input: empty, output: out<OllamaStatus>() },
@@ -185,7 +185,8 @@ export const methods = {
   },
   'chats.get': { input: z.object({ id }).strict(), output: out<ChatWithMessages>() },
   'chats.create': {
-    input: z.object({ model: z.string().max(512).optional() }).strict(),
+    /** `id`: chosen by the client, so the row it shows at once and the stored row are one. */
+    input: z.object({ model: z.string().max(512).optional(), id: uuidv7Schema.optional() }).strict(),
     output: out<Chat>(),
   },
   'chats.rename': {
@@ -193,7 +194,7 @@ export const methods = {
     output: out<Chat>(),
   },
   /** Soft delete: the chat can be restored (Undo) until it is purged. */
-  'chats.delete': { input: z.object({ id }).strict(), output: out<{ ok: true }>() },
+  'chats.delete': { input: z.object({ id }).strict(), output: out<{ ok: true; version: string }>() },
   'chats.restore': { input: z.object({ id }).strict(), output: out<Chat>() },
   /**
    * Remove for good the chats deleted more than `olderThanDays` ago (default 30; also done at
@@ -221,12 +222,12 @@ export const methods = {
   },
   /** Show another branch: the leaf of the path to display. */
   'chats.setBranch': { input: z.object({ chatId: id, leafId: id }).strict(), output: out<Chat>() },
-  'folders.list': { input: empty, output: out<Folder[]>() },
+  'folders.list': { input: empty, output: out<{ folders: Folder[]; asOf: string }>() },
   'folders.create': { input: z.object({ name: folderName }).strict(), output: out<Folder>() },
   'folders.rename': { input: z.object({ id, name: folderName }).strict(), output: out<Folder>() },
   /** Chats inside move out of the folder; none is deleted. */
   'folders.delete': { input: z.object({ id }).strict(), output: out<{ ok: true }>() },
-  'tags.list': { input: empty, output: out<TagCount[]>() },
+  'tags.list': { input: empty, output: out<{ tags: TagCount[]; asOf: string }>() },
   'search.query': {
     input: z
       .object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).optional() })
@@ -244,6 +245,15 @@ export const methods = {
         attachmentIds: z.array(id).max(20).optional(),
         /** Answer on this branch (the message to reply after); default: the branch on screen. */
         parentId: id.nullable().optional(),
+        /**
+         * Ids chosen by the client for the rows this creates (the new chat when chatId is omitted,
+         * the question, the answer), so the rows it shows at once and the stored ones are the same.
+         */
+        ids: z
+          .object({ chat: uuidv7Schema.optional(), user: uuidv7Schema, assistant: uuidv7Schema })
+          .strict()
+          .refine((v) => v.user !== v.assistant && v.chat !== v.user && v.chat !== v.assistant, 'ids must differ')
+          .optional(),
       })
       .strict(),
     output: out<{ chat: Chat; userMessage: Message; assistantMessage: Message }>(),
@@ -315,9 +325,13 @@ export const events = {
     stats: z.custom<GenerationStats>().nullable(),
     thinking: z.string().nullable().optional(),
     thinkingMs: z.number().nullable().optional(),
+    /** The finished row's version (a fresh one when it could not be stored: what is shown is newest). */
+    version: z.string(),
   }),
   /** A message added by any window or command (send, regenerate, edit, import). */
   'message.created': z.object({ message: z.custom<Message>() }),
+  /** A message's state changed without new text (an answer continued: streaming again). */
+  'message.updated': z.object({ message: z.custom<Message>() }),
   /** Progress of a model download started with models.pull (Ollama's own status lines). */
   'models.pullProgress': z.object({
     model: z.string(),
@@ -341,7 +355,8 @@ export const events = {
   'ollama.status': z.custom<OllamaStatus>(),
   'folders.changed': z.object({}),
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
-  'chat.deleted': z.object({ id: z.string() }),
+  /** A tombstone: the chat's version when it was deleted. */
+  'chat.deleted': z.object({ id: z.string(), version: z.string() }),
   /**
    * A data.import running in the background: reading the file, writing chats (`done` of `total`),
    * then `done` once every chat is in (windows reload their chat list).

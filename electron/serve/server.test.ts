@@ -236,8 +236,8 @@ describe('serve on loopback without a secret key', () => {
     const { port } = await start();
     const ws = await connect(`ws://127.0.0.1:${port}/api/events`);
     const got = nextMessage(ws);
-    services.events.emit('chat.deleted', { id: 'chat-123' });
-    expect(await got).toEqual({ event: 'chat.deleted', payload: { id: 'chat-123' } });
+    services.events.emit('chat.deleted', { id: 'chat-123', version: 'v1' });
+    expect(await got).toEqual({ event: 'chat.deleted', payload: { id: 'chat-123', version: 'v1' } });
     ws.close();
   });
 

@@ -29,6 +29,8 @@ export interface ProviderStatus {
 export interface ModelList {
   models: ModelInfo[];
   providers: ProviderStatus[];
+  /** When the list was read (a stamp that sorts as text): the newest reply wins (shared/versioned.ts). */
+  asOf: string;
 }
 
 /** Per-chat generation parameters; unset fields use the model's defaults. */
@@ -60,6 +62,8 @@ export interface Chat {
   params: ChatParams;
   /** Leaf of the branch on screen; null = the newest leaf. */
   currentLeafId: string | null;
+  /** The row's version (hybrid-clock stamp): the newest version wins on screen (shared/versioned.ts). */
+  version: string;
 }
 
 export interface Folder {
@@ -67,11 +71,14 @@ export interface Folder {
   name: string;
   sort: number;
   chatCount: number;
+  version: string;
 }
 
 export interface TagCount {
   name: string;
   count: number;
+  /** The tag row's version. */
+  version: string;
 }
 
 export interface Attachment {
@@ -136,6 +143,11 @@ export interface Message {
   /** How many earlier messages were left out to fit the context window. */
   trimmed: number;
   attachments: Attachment[];
+  /**
+   * The row's version. Streamed text changes a message without a new version (deltas carry
+   * offsets); its state changes (created, finished, continued) each get one.
+   */
+  version: string;
 }
 
 export interface ChatWithMessages {

@@ -17,7 +17,7 @@ export function chatHandlers(
 > {
   return {
     'chats.get': ({ id }) => d.chats.get(id),
-    'chats.create': ({ model }) => d.chats.create(model),
+    'chats.create': ({ model, id }) => d.chats.create(model, id),
     'chats.setBranch': ({ chatId, leafId }) => d.chats.setBranch(chatId, leafId),
     'messages.send': (input) => d.chats.send(input),
     'messages.stop': ({ messageId }) => d.chats.stop(messageId),

@@ -28,7 +28,7 @@ import type { Db } from '../store/database';
 import { toAttachment } from '../store/chat-repo';
 import type { HybridClock } from '../util/hlc';
 import { inside } from '../util/safe-path';
-import { uuidv7 } from '../util/uuidv7';
+import { uuidv7 } from '../../../shared/uuidv7';
 import { isEntityId } from '../../../shared/ids';
 import { IMAGE_EXT, isUtf8Text, sniffImage, textExtension, textMime } from './file-kind';
 

@@ -21,7 +21,7 @@ import {
   trimToWindow,
   type TrimResult,
 } from './context-trim';
-import type { GenerationManager } from './generation';
+import type { GenerationManager, GenerationResult } from './generation';
 
 export const NEW_CHAT_TITLE = 'New chat';
 
@@ -33,7 +33,7 @@ export class ChatService {
     private readonly settings: SettingsService,
     private readonly generation: GenerationManager,
     private readonly events: EventHub,
-    private readonly attachments?: AttachmentService,
+    private readonly attachments: AttachmentService,
   ) {}
 
   list(input: MethodParsedInput<'chats.list'>) {
@@ -53,8 +53,10 @@ export class ChatService {
     return { chat, messages };
   }
 
-  create(model?: string): Chat {
-    const chat = this.repo.createChat({ title: NEW_CHAT_TITLE, model: model ?? null });
+  /** A new, empty chat; `id` when the client chose one (it must be new). */
+  create(model?: string, id?: string): Chat {
+    this.checkNewIds([id]);
+    const chat = this.repo.createChat({ title: NEW_CHAT_TITLE, model: model ?? null, id });
     this.events.emit('chat.updated', { chat });
     return chat;
   }
@@ -66,17 +68,18 @@ export class ChatService {
     return chat;
   }
 
-  delete(id: string): { ok: true } {
-    if (!this.repo.deleteChat(id)) throw new AppError('not_found', 'That chat does not exist.');
-    this.events.emit('chat.deleted', { id });
-    return { ok: true };
+  delete(id: string): { ok: true; version: string } {
+    const version = this.repo.deleteChat(id);
+    if (!version) throw new AppError('not_found', 'That chat does not exist.');
+    this.events.emit('chat.deleted', { id, version });
+    return { ok: true, version };
   }
 
   /** Ask a question: after `parentId` when given, else after the branch on screen. */
   async send(input: MethodParsedInput<'messages.send'>): Promise<Sent> {
-    const { ref, provider } = this.resolveModel(input.model);
-    // A new chat is created with the messages, in one transaction (see `atomically`).
     const existing = input.chatId ? this.requireChat(input.chatId) : null;
+    const ids = input.ids;
+    this.checkNewIds(ids ? [ids.user, ids.assistant, ...(existing ? [] : [ids.chat])] : []);
     const all = existing ? this.repo.listMessages(existing.id) : [];
     let parentId: string | null;
     if (input.parentId !== undefined) {
@@ -89,46 +92,49 @@ export class ChatService {
     }
     const firstExchange = all.length === 0;
     // Checked before writing.
-    const files = this.attachments?.pending(existing?.id ?? '', input.attachmentIds ?? []) ?? [];
-    const turns = [
-      ...(existing ? this.systemTurn(existing) : []),
-      ...toTurns(pathTo(all, parentId), this.attachments),
-      toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments),
-    ];
-    const fit = await this.fit(provider, ref.model, existing?.params ?? {}, turns, 1);
-
-    const { chat, userMessage, assistantMessage } = this.atomically(() => {
-      const start = existing ?? this.repo.createChat({ title: titleFrom(input.content), model: input.model });
-      const userMessage = this.addMessage({ chatId: start.id, parentId, role: 'user', content: input.content, files });
-      const assistantMessage = this.addMessage({
-        chatId: start.id,
-        parentId: userMessage.id,
-        role: 'assistant',
-        model: input.model,
-        trimmed: fit.dropped,
-      });
-      const patch: { title?: string; model?: string; currentLeafId: string } = { currentLeafId: assistantMessage.id };
-      if (start.model !== input.model) patch.model = input.model;
-      if (start.title === NEW_CHAT_TITLE && firstExchange) patch.title = titleFrom(input.content);
-      return { chat: this.updateChat(start.id, patch), userMessage, assistantMessage };
-    });
-
-    const title = chat.title;
-    this.generation.start({
-      chatId: chat.id,
-      messageId: assistantMessage.id,
-      provider,
-      model: ref.model,
-      history: fit.turns,
-      params: chat.params,
+    const files = this.attachments.pending(existing?.id ?? '', input.attachmentIds ?? []);
+    let userMessage!: Message;
+    const started = await this.startAnswer({
+      chat: existing,
+      modelId: input.model,
+      history: pathTo(all, parentId),
+      next: [this.attachments.toTurn({ role: 'user', content: input.content, attachments: files })],
+      write: (fit) => {
+        // A new chat is created here, with its messages, in the same transaction.
+        const chat =
+          existing ??
+          this.repo.createChat({ title: titleFrom(input.content), model: input.model, id: ids?.chat });
+        userMessage = this.addMessage({
+          id: ids?.user,
+          chatId: chat.id,
+          parentId,
+          role: 'user',
+          content: input.content,
+          files,
+        });
+        const assistantMessage = this.addMessage({
+          id: ids?.assistant,
+          chatId: chat.id,
+          parentId: userMessage.id,
+          role: 'assistant',
+          model: input.model,
+          trimmed: fit.dropped,
+        });
+        const patch: { title?: string; model?: string; currentLeafId: string } = {
+          currentLeafId: assistantMessage.id,
+        };
+        if (chat.model !== input.model) patch.model = input.model;
+        if (chat.title === NEW_CHAT_TITLE && firstExchange) patch.title = titleFrom(input.content);
+        return { chat: this.updateChat(chat.id, patch), assistantMessage };
+      },
       onFinished: firstExchange
-        ? (r) => {
+        ? ({ chat, provider, model }, r) => {
             if (r.status === 'done' && r.content)
-              this.autoTitle(chat.id, title, provider, ref.model, input.content, r.content);
+              this.autoTitle(chat.id, chat.title, provider, model, input.content, r.content);
           }
         : undefined,
     });
-    return { chat, userMessage, assistantMessage };
+    return { ...started, userMessage };
   }
 
   /** A new answer to the same question, beside the old one. */
@@ -137,81 +143,66 @@ export class ChatService {
   ): Promise<{ chat: Chat; assistantMessage: Message }> {
     const old = this.requireMessage(input.messageId);
     if (old.role !== 'assistant') throw new AppError('invalid_input', 'Only an answer can be regenerated.');
-    const before = this.requireChat(old.chatId);
-    const modelId = input.model ?? old.model ?? before.model;
+    const chat = this.requireChat(old.chatId);
+    const modelId = input.model ?? old.model ?? chat.model;
     if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
-    const { ref, provider } = this.resolveModel(modelId);
-    const all = this.repo.listMessages(before.id);
-    const turns = [...this.systemTurn(before), ...toTurns(pathTo(all, old.parentId), this.attachments)];
-    const fit = await this.fit(provider, ref.model, before.params, turns, 1);
-    const { chat, assistantMessage } = this.atomically(() => {
-      const assistantMessage = this.addMessage({
-        chatId: before.id,
-        parentId: old.parentId,
-        role: 'assistant',
-        model: modelId,
-        trimmed: fit.dropped,
-      });
-      const chat = this.updateChat(before.id, {
-        currentLeafId: assistantMessage.id,
-        ...(before.model !== modelId ? { model: modelId } : {}),
-      });
-      return { chat, assistantMessage };
+    return this.startAnswer({
+      chat,
+      modelId,
+      history: pathTo(this.repo.listMessages(chat.id), old.parentId),
+      next: [],
+      write: (fit) => {
+        const assistantMessage = this.addMessage({
+          chatId: chat.id,
+          parentId: old.parentId,
+          role: 'assistant',
+          model: modelId,
+          trimmed: fit.dropped,
+        });
+        const updated = this.updateChat(chat.id, {
+          currentLeafId: assistantMessage.id,
+          ...(chat.model !== modelId ? { model: modelId } : {}),
+        });
+        return { chat: updated, assistantMessage };
+      },
     });
-    this.generation.start({
-      chatId: chat.id,
-      messageId: assistantMessage.id,
-      provider,
-      model: ref.model,
-      history: fit.turns,
-      params: chat.params,
-    });
-    return { chat, assistantMessage };
   }
 
   /** An edited question: a sibling of the old one with the new text, answered afresh. */
   async edit(input: MethodParsedInput<'messages.edit'>): Promise<Sent> {
     const old = this.requireMessage(input.messageId);
     if (old.role !== 'user') throw new AppError('invalid_input', 'Only your own messages can be edited.');
-    const before = this.requireChat(old.chatId);
-    const all = this.repo.listMessages(before.id);
-    const modelId = before.model ?? all.find((m) => m.parentId === old.id && m.model)?.model ?? null;
+    const chat = this.requireChat(old.chatId);
+    const all = this.repo.listMessages(chat.id);
+    const modelId = chat.model ?? all.find((m) => m.parentId === old.id && m.model)?.model ?? null;
     if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
-    const { ref, provider } = this.resolveModel(modelId);
-    const files = this.attachments?.duplicate(old.attachments) ?? []; // the edited question keeps its files
-    const turns = [
-      ...this.systemTurn(before),
-      ...toTurns(pathTo(all, old.parentId), this.attachments),
-      toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments),
-    ];
-    const fit = await this.fit(provider, ref.model, before.params, turns, 1);
-    const { chat, userMessage, assistantMessage } = this.atomically(() => {
-      const userMessage = this.addMessage({
-        chatId: before.id,
-        parentId: old.parentId,
-        role: 'user',
-        content: input.content,
-        files,
-      });
-      const assistantMessage = this.addMessage({
-        chatId: before.id,
-        parentId: userMessage.id,
-        role: 'assistant',
-        model: modelId,
-        trimmed: fit.dropped,
-      });
-      const chat = this.updateChat(before.id, { currentLeafId: assistantMessage.id });
-      return { chat, userMessage, assistantMessage };
+    this.resolveModel(modelId); // an unknown model fails before the files are copied
+    const files = this.attachments.duplicate(old.attachments); // the edited question keeps its files
+    let userMessage!: Message;
+    const started = await this.startAnswer({
+      chat,
+      modelId,
+      history: pathTo(all, old.parentId),
+      next: [this.attachments.toTurn({ role: 'user', content: input.content, attachments: files })],
+      write: (fit) => {
+        userMessage = this.addMessage({
+          chatId: chat.id,
+          parentId: old.parentId,
+          role: 'user',
+          content: input.content,
+          files,
+        });
+        const assistantMessage = this.addMessage({
+          chatId: chat.id,
+          parentId: userMessage.id,
+          role: 'assistant',
+          model: modelId,
+          trimmed: fit.dropped,
+        });
+        return { chat: this.updateChat(chat.id, { currentLeafId: assistantMessage.id }), assistantMessage };
+      },
     });
-    this.generation.start({
-      chatId: chat.id,
-      messageId: assistantMessage.id,
-      provider,
-      model: ref.model,
-      history: fit.turns,
-      params: chat.params,
-    });
-    return { chat, userMessage, assistantMessage };
+    return { ...started, userMessage };
   }
 
   /**
@@ -230,27 +221,78 @@ export class ChatService {
     const chat = this.requireChat(m.chatId);
     const modelId = m.model ?? chat.model;
     if (!modelId) throw new AppError('invalid_input', 'Pick a model to answer with.');
-    const { ref, provider } = this.resolveModel(modelId);
     const all = this.repo.listMessages(chat.id);
-    const turns = [...this.systemTurn(chat), ...toTurns(pathTo(all, m.parentId), this.attachments)];
-    if (m.content) turns.push({ role: 'assistant', content: m.content });
-    const fit = await this.fit(provider, ref.model, chat.params, turns, m.content ? 2 : 1);
-    const updated = this.atomically(() => {
-      this.repo.reopenMessage(m.id);
-      return this.updateChat(chat.id, { currentLeafId: newestLeafUnder(all, m.id)?.id ?? m.id });
+    const { assistantMessage } = await this.startAnswer({
+      chat,
+      modelId,
+      history: pathTo(all, m.parentId),
+      next: m.content ? [{ role: 'assistant', content: m.content }] : [],
+      keepLast: m.content ? 2 : 1,
+      continued: m,
+      write: () => {
+        const reopened = this.repo.reopenMessage(m.id)!;
+        this.events.emit('message.updated', { message: reopened });
+        const updated = this.updateChat(chat.id, { currentLeafId: newestLeafUnder(all, m.id)?.id ?? m.id });
+        return { chat: updated, assistantMessage: reopened };
+      },
     });
+    return { assistantMessage };
+  }
+
+  /**
+   * What sending, regenerating, editing and continuing share: resolve the model, build the turns
+   * the model sees (system prompt, the branch so far, what comes next), fit them into its context
+   * window, write the new rows (`write`, one transaction; its events go out once stored), and start
+   * the answer streaming.
+   */
+  private async startAnswer(o: {
+    /** null: a new chat, created by `write`. */
+    chat: Chat | null;
+    modelId: string;
+    /** The branch before what comes next, root first. */
+    history: Message[];
+    next: ChatTurn[];
+    /** Turns the trimming must keep (the question; the partial answer too when continuing). */
+    keepLast?: number;
+    /** The answer being continued (its text and reasoning so far). */
+    continued?: Message;
+    write: (fit: TrimResult) => { chat: Chat; assistantMessage: Message };
+    onFinished?: (
+      started: { chat: Chat; provider: Provider; model: string },
+      result: GenerationResult,
+    ) => void;
+  }): Promise<{ chat: Chat; assistantMessage: Message }> {
+    const { ref, provider } = this.resolveModel(o.modelId);
+    const turns = [...(o.chat ? this.systemTurn(o.chat) : []), ...toTurns(o.history, this.attachments), ...o.next];
+    const fit = await this.fit(provider, ref.model, o.chat?.params ?? {}, turns, o.keepLast ?? 1);
+    const { chat, assistantMessage } = this.atomically(() => o.write(fit));
+    const onFinished = o.onFinished;
     this.generation.start({
       chatId: chat.id,
-      messageId: m.id,
+      messageId: assistantMessage.id,
       provider,
       model: ref.model,
       history: fit.turns,
-      params: updated.params,
-      initialContent: m.content,
-      initialThinking: m.thinking,
-      initialThinkingMs: m.thinkingMs,
+      params: chat.params,
+      ...(o.continued
+        ? {
+            initialContent: o.continued.content,
+            initialThinking: o.continued.thinking,
+            initialThinkingMs: o.continued.thinkingMs,
+          }
+        : {}),
+      onFinished: onFinished && ((r) => onFinished({ chat, provider, model: ref.model }, r)),
     });
-    return { assistantMessage: this.repo.getMessage(m.id)! };
+    return { chat, assistantMessage };
+  }
+
+  /** Ids a client chose for new rows must be new (a repeated send would otherwise write twice). */
+  private checkNewIds(ids: (string | undefined)[]): void {
+    for (const id of ids) {
+      if (id && (this.repo.getChat(id, { includeDeleted: true }) || this.repo.messageExists(id))) {
+        throw new AppError('conflict', 'That message was already sent (its id is taken).');
+      }
+    }
   }
 
   /** Show another branch: any message of it; the newest leaf under that message is shown. */
@@ -289,6 +331,8 @@ export class ChatService {
   }
 
   private addMessage(o: {
+    /** Chosen by the client (messages.send's ids); else a new one. */
+    id?: string;
     chatId: string;
     parentId: string | null;
     role: 'user' | 'assistant';
@@ -298,6 +342,7 @@ export class ChatService {
     files?: Attachment[];
   }): Message {
     const message = this.repo.addMessage({
+      id: o.id,
       chatId: o.chatId,
       parentId: o.parentId,
       role: o.role,
@@ -307,7 +352,7 @@ export class ChatService {
       trimmed: o.trimmed ?? 0,
     });
     if (o.files?.length) {
-      this.attachments!.link(message.id, o.files); // attachment-service.ts
+      this.attachments.link(message.id, o.files); // attachment-service.ts
       message.attachments = o.files;
     }
     this.events.emit('message.created', { message });
@@ -381,16 +426,11 @@ function echoes(title: string, current: string): boolean {
   return a === b || (a.length >= 12 && b.startsWith(a)) || (b.length >= 12 && a.startsWith(b));
 }
 
-/** Prior turns worth sending: finished text, not failed or empty answers. */
-function toTurns(messages: Message[], attachments?: AttachmentService): ChatTurn[] {
+/** Prior turns worth sending: finished text, not failed or empty answers (attached files inlined, images added). */
+function toTurns(messages: Message[], attachments: AttachmentService): ChatTurn[] {
   return messages
     .filter((m) => m.content && (m.role === 'user' || m.status !== 'error'))
-    .map((m) => toTurn(m, attachments));
-}
-
-/** A message as the model sees it: attached text files inlined, images added (attachment-service.ts). */
-function toTurn(m: Pick<Message, 'role' | 'content' | 'attachments'>, attachments?: AttachmentService): ChatTurn {
-  return attachments ? attachments.toTurn(m) : { role: m.role, content: m.content };
+    .map((m) => attachments.toTurn(m));
 }
 
 export function titleFrom(text: string): string {

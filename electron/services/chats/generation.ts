@@ -203,8 +203,9 @@ export class GenerationManager {
     // Thought but never answered (stopped while thinking): the whole time so far was reasoning.
     if (thinkingStarted !== null && thinkingMs === null) thinkingMs = Math.round(performance.now() - thinkingStarted);
     coalescer.flush();
+    let version: string;
     try {
-      this.repo.finishMessage(messageId, {
+      version = this.repo.finishMessage(messageId, {
         content,
         status,
         error,
@@ -213,7 +214,9 @@ export class GenerationManager {
         thinkingMs,
       });
     } catch (err) {
-      // A full disk or a vanished file: tell the user instead of failing silently.
+      // A full disk or a vanished file: tell the user instead of failing silently. What is shown is
+      // the newest state of the answer, so it gets a version newer than the stored one.
+      version = this.repo.version();
       this.log.error('could not store the finished answer', err);
       status = 'error';
       error = (
@@ -232,6 +235,7 @@ export class GenerationManager {
       stats,
       thinking: thinking || null,
       thinkingMs,
+      version,
     });
     if (job.onFinished && entry.reason !== 'shutdown') {
       try {

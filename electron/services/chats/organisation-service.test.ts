@@ -63,11 +63,11 @@ describe('chats.update', () => {
     });
     expect(rec.seen.map((e) => e.event)).toEqual(['chat.updated', 'folders.changed']);
     expect(await callOk(services, 'chats.get', { id: a!.id })).toMatchObject({ chat });
-    expect(await callOk(services, 'tags.list')).toEqual([
-      { name: 'alpha', count: 1 },
-      { name: 'beta', count: 1 },
+    expect((await callOk(services, 'tags.list')).tags).toEqual([
+      { name: 'alpha', count: 1, version: expect.any(String) },
+      { name: 'beta', count: 1, version: expect.any(String) },
     ]);
-    expect((await callOk(services, 'folders.list'))[0]).toMatchObject({ name: 'Work', chatCount: 1 });
+    expect((await callOk(services, 'folders.list')).folders[0]).toMatchObject({ name: 'Work', chatCount: 1 });
   });
 
   it('answers not_found for a missing chat or folder and changes nothing', async () => {
@@ -133,7 +133,7 @@ describe('delete and restore', () => {
     await callOk(services, 'chats.update', { id: a!.id, tags: ['x'] });
     await callOk(services, 'chats.delete', { id: a!.id });
     expect((await callOk(services, 'chats.list', {})).chats).toEqual([]);
-    expect(await callOk(services, 'tags.list')).toEqual([]);
+    expect((await callOk(services, 'tags.list')).tags).toEqual([]);
     const rec = recordEvents(services);
     const restored = await callOk(services, 'chats.restore', { id: a!.id });
     expect(restored.tags).toEqual(['x']);
@@ -162,7 +162,7 @@ describe('folders', () => {
     const dup = await services.router.call('folders.create', { name: 'old PROJECTS' });
     expect(dup).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await callOk(services, 'folders.delete', { id: f.id });
-    expect(await callOk(services, 'folders.list')).toEqual([]);
+    expect((await callOk(services, 'folders.list')).folders).toEqual([]);
     const after = (await callOk(services, 'chats.list', {})).chats;
     expect(after.map((c) => [c.title, c.folderId])).toEqual([
       ['chat 1', null],

@@ -1,4 +1,5 @@
 /** Organising chats: restore after delete, the chat's own settings (pin, archive, folder, tags …), folders, tags, search. */
+import { snapshotStamp } from '../util/hlc';
 import type { MethodParsedInput } from '../../../shared/contract';
 import type { Chat, Folder, SearchHit, TagCount } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
@@ -42,8 +43,9 @@ export class OrganisationService {
     return chat;
   }
 
-  listFolders(): Folder[] {
-    return this.folders.list();
+  listFolders(): { folders: Folder[]; asOf: string } {
+    const asOf = snapshotStamp();
+    return { folders: this.folders.list(), asOf };
   }
 
   createFolder(name: string): Folder {
@@ -71,8 +73,9 @@ export class OrganisationService {
     return { ok: true };
   }
 
-  listTags(): TagCount[] {
-    return this.tags.list();
+  listTags(): { tags: TagCount[]; asOf: string } {
+    const asOf = snapshotStamp();
+    return { tags: this.tags.list(), asOf };
   }
 
   searchMessages(query: string, limit?: number): { hits: SearchHit[] } {

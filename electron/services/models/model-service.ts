@@ -7,6 +7,7 @@
  * Events: 'models.pullProgress' while a pull runs (the last one with done), 'models.changed' after a
  * pull or delete changed what a server has installed.
  */
+import { snapshotStamp } from '../util/hlc';
 import { freemem, totalmem } from 'node:os';
 import type { InstalledModel, MachineMemory, ModelList, RunningModel } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
@@ -58,7 +59,7 @@ export class ModelService {
   }
 
   async list(): Promise<ModelList> {
-    const result: ModelList = { models: [], providers: [] };
+    const result: ModelList = { models: [], providers: [], asOf: snapshotStamp() };
     await Promise.all(
       this.settings.providers().map(async (p) => {
         try {
@@ -183,7 +184,8 @@ export class ModelService {
   /** Installed models of one Ollama server with size, details, context window, capabilities and fits. */
   async installed(
     providerId?: string,
-  ): Promise<{ providerId: string; models: InstalledModel[]; memory: MachineMemory }> {
+  ): Promise<{ providerId: string; models: InstalledModel[]; memory: MachineMemory; asOf: string }> {
+    const asOf = snapshotStamp();
     const server = this.server(providerId);
     const tags = await server.tags();
     const memory = this.memory();
@@ -219,7 +221,7 @@ export class ModelService {
     };
     await Promise.all(Array.from({ length: Math.min(4, tags.length) }, worker));
     models.sort((a, b) => a.name.localeCompare(b.name));
-    return { providerId: server.id, models, memory };
+    return { providerId: server.id, models, memory, asOf };
   }
 
   async show(model: string) {
@@ -234,7 +236,8 @@ export class ModelService {
     return { deleted: true };
   }
 
-  async running(providerId?: string): Promise<{ providerId: string; models: RunningModel[] }> {
+  async running(providerId?: string): Promise<{ providerId: string; models: RunningModel[]; asOf: string }> {
+    const asOf = snapshotStamp();
     const server = this.server(providerId);
     const now = Date.now();
     const models = (await server.running()).map((m): RunningModel => {
@@ -249,7 +252,7 @@ export class ModelService {
         contextLength: m.context_length || undefined,
       };
     });
-    return { providerId: server.id, models };
+    return { providerId: server.id, models, asOf };
   }
 
   async unload(model: string): Promise<{ unloaded: boolean }> {

@@ -13,7 +13,7 @@ import type {
   MessageStatus,
 } from '../../../shared/types/domain';
 import type { Db } from './database';
-import { uuidv7 } from '../util/uuidv7';
+import { uuidv7 } from '../../../shared/uuidv7';
 import type { HybridClock } from '../util/hlc';
 
 interface ChatRow {
@@ -28,6 +28,7 @@ interface ChatRow {
   system_prompt: string | null;
   params: string | null;
   current_leaf_id: string | null;
+  version: string;
 }
 
 interface MessageRow {
@@ -45,6 +46,7 @@ interface MessageRow {
   thinking: string | null;
   thinking_ms: number | null;
   trimmed: number;
+  version: string;
 }
 
 interface AttachmentRow {
@@ -59,9 +61,9 @@ interface AttachmentRow {
 }
 
 const CHAT_COLS =
-  'id, title, model, created_at, updated_at, folder_id, pinned, archived, system_prompt, params, current_leaf_id';
+  'id, title, model, created_at, updated_at, folder_id, pinned, archived, system_prompt, params, current_leaf_id, version';
 const MESSAGE_COLS =
-  'id, chat_id, parent_id, role, content, model, status, error, stats, created_at, updated_at, thinking, thinking_ms, trimmed';
+  'id, chat_id, parent_id, role, content, model, status, error, stats, created_at, updated_at, thinking, thinking_ms, trimmed, version';
 
 export const parseJson = <T>(text: string | null): T | null => {
   if (!text) return null;
@@ -85,6 +87,7 @@ const toChat = (r: ChatRow, tags: string[]): Chat => ({
   systemPrompt: r.system_prompt,
   params: parseJson<ChatParams>(r.params) ?? {},
   currentLeafId: r.current_leaf_id,
+  version: r.version,
 });
 
 export const toAttachment = (r: AttachmentRow): Attachment => ({
@@ -113,6 +116,7 @@ const toMessage = (r: MessageRow, attachments: Attachment[]): Message => ({
   thinkingMs: r.thinking_ms,
   trimmed: r.trimmed,
   attachments,
+  version: r.version,
 });
 
 export interface NewMessage {
@@ -267,6 +271,8 @@ export class ChatRepo {
            device_id = excluded.device_id WHERE chat_tags.deleted = 1`,
       );
       for (const tagId of ids) upsert.run(chatId, tagId, version, this.deviceId);
+      // The chat as shown changed (its tags): a new version, so every window takes it.
+      this.db.prepare(`UPDATE chats SET version = ?, device_id = ? WHERE id = ?`).run(version, this.deviceId, chatId);
     })();
   }
 
@@ -300,17 +306,20 @@ export class ChatRepo {
     return this.getChat(id);
   }
 
-  /** Mark the chat active now (a new message), so it moves to the top of the list. */
+  /** Mark the chat active now (a new message), so it moves to the top of the list (a new version). */
   touchChat(id: string, t = this.now()): void {
-    this.db.prepare(`UPDATE chats SET updated_at = ? WHERE id = ?`).run(t, id);
+    this.db
+      .prepare(`UPDATE chats SET updated_at = ?, version = ?, device_id = ? WHERE id = ?`)
+      .run(t, this.clock.tick(), this.deviceId, id);
   }
 
-  deleteChat(id: string): boolean {
-    return (
-      this.db
-        .prepare(`UPDATE chats SET deleted = 1, version = ?, device_id = ? WHERE id = ? AND deleted = 0`)
-        .run(this.clock.tick(), this.deviceId, id).changes > 0
-    );
+  /** Tombstone the chat; returns the deletion's version, or null when there was no such live chat. */
+  deleteChat(id: string): string | null {
+    const version = this.clock.tick();
+    const changed = this.db
+      .prepare(`UPDATE chats SET deleted = 1, version = ?, device_id = ? WHERE id = ? AND deleted = 0`)
+      .run(version, this.deviceId, id).changes;
+    return changed > 0 ? version : null;
   }
 
   restoreChat(id: string): Chat | null {
@@ -347,6 +356,11 @@ export class ChatRepo {
       this.touchChat(input.chatId, t);
     })();
     return this.getMessage(id)!;
+  }
+
+  /** Whether a message with this id was ever stored (deleted ones too). */
+  messageExists(id: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM messages WHERE id = ?').get(id);
   }
 
   getMessage(id: string): Message | null {
@@ -398,11 +412,14 @@ export class ChatRepo {
       .run(content, thinking ?? null, this.now(), id);
   }
 
-  /** Put an answer back into streaming state (continue an interrupted answer). */
-  reopenMessage(id: string): void {
+  /** Put an answer back into streaming state (continue an interrupted answer); returns it. */
+  reopenMessage(id: string): Message | null {
     this.db
-      .prepare(`UPDATE messages SET status = 'streaming', error = NULL, updated_at = ? WHERE id = ?`)
-      .run(this.now(), id);
+      .prepare(
+        `UPDATE messages SET status = 'streaming', error = NULL, updated_at = ?, version = ?, device_id = ? WHERE id = ?`,
+      )
+      .run(this.now(), this.clock.tick(), this.deviceId, id);
+    return this.getMessage(id);
   }
 
   finishMessage(
@@ -415,7 +432,8 @@ export class ChatRepo {
       thinking?: string | null;
       thinkingMs?: number | null;
     },
-  ): void {
+  ): string {
+    const version = this.clock.tick();
     this.db
       .prepare(
         `UPDATE messages SET content = @content, status = @status, error = @error, stats = @stats,
@@ -431,8 +449,9 @@ export class ChatRepo {
         thinking: result.thinking || null,
         thinking_ms: result.thinkingMs ?? null,
         t: this.now(),
-        version: this.clock.tick(),
+        version,
         device_id: this.deviceId,
       });
+    return version;
   }
 }

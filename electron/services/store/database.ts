@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { AppError } from '../../../shared/types/errors';
 import { migrations as defaultMigrations, type Migration } from './migrations';
-import { uuidv7 } from '../util/uuidv7';
+import { uuidv7 } from '../../../shared/uuidv7';
 
 export type Db = Database.Database;
 

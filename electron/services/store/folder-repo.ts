@@ -6,16 +6,23 @@ import type { Folder } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
 import type { Db } from './database';
 import type { HybridClock } from '../util/hlc';
-import { uuidv7 } from '../util/uuidv7';
+import { uuidv7 } from '../../../shared/uuidv7';
 
 interface FolderRow {
   id: string;
   name: string;
   sort: number;
   chat_count: number;
+  version: string;
 }
 
-const toFolder = (r: FolderRow): Folder => ({ id: r.id, name: r.name, sort: r.sort, chatCount: r.chat_count });
+const toFolder = (r: FolderRow): Folder => ({
+  id: r.id,
+  name: r.name,
+  sort: r.sort,
+  chatCount: r.chat_count,
+  version: r.version,
+});
 
 export class FolderRepo {
   constructor(
@@ -28,7 +35,7 @@ export class FolderRepo {
   list(): Folder[] {
     const rows = this.db
       .prepare(
-        `SELECT f.id, f.name, f.sort,
+        `SELECT f.id, f.name, f.sort, f.version,
            (SELECT COUNT(*) FROM chats c WHERE c.folder_id = f.id AND c.deleted = 0 AND c.archived = 0) AS chat_count
          FROM folders f WHERE f.deleted = 0 ORDER BY f.sort, f.name COLLATE NOCASE, f.id`,
       )

@@ -9,7 +9,7 @@ export class TagRepo {
   list(): TagCount[] {
     return this.db
       .prepare(
-        `SELECT t.name AS name, COUNT(*) AS count FROM tags t
+        `SELECT t.name AS name, COUNT(*) AS count, t.version AS version FROM tags t
          JOIN chat_tags ct ON ct.tag_id = t.id AND ct.deleted = 0
          JOIN chats c ON c.id = ct.chat_id AND c.deleted = 0
          WHERE t.deleted = 0 GROUP BY t.id ORDER BY t.name COLLATE NOCASE`,

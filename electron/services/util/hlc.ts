@@ -37,3 +37,13 @@ export class HybridClock {
     return `${String(this.wall).padStart(13, '0')}-${this.counter.toString(16).padStart(4, '0')}-${this.deviceId}`;
   }
 }
+
+const snapshots = new HybridClock('asof');
+
+/**
+ * A stamp for a whole answer that is not a stored row (a model list, folder or tag counts): taken
+ * when the read starts, so a reply to a later call is newer (shared/versioned.ts, LatestReply).
+ */
+export function snapshotStamp(): string {
+  return snapshots.tick();
+}

@@ -209,7 +209,7 @@ describe('folders in Hearth JSON (version 3)', () => {
     const report = await callOk(target, 'data.import', { filename: file.filename, content: file.content });
     expect(report.chatsImported).toBe(3);
     expect(events.seen.some((e) => e.event === 'folders.changed')).toBe(true);
-    const folders = await callOk(target, 'folders.list', {});
+    const { folders } = await callOk(target, 'folders.list', {});
     expect(folders.map((f) => [f.name, f.chatCount])).toEqual([
       ['work', 1],
       ['Recipes', 1],
@@ -223,7 +223,7 @@ describe('folders in Hearth JSON (version 3)', () => {
 
     // Again: nothing new, no second set of folders.
     await callOk(target, 'data.import', { filename: file.filename, content: file.content });
-    expect((await callOk(target, 'folders.list', {})).map((f) => f.name)).toEqual(['work', 'Recipes', 'Empty for now']);
+    expect((await callOk(target, 'folders.list', {})).folders.map((f) => f.name)).toEqual(['work', 'Recipes', 'Empty for now']);
   });
 
   it('still imports version 2 files (no folders) and creates a folder named only on a chat', async () => {
@@ -238,7 +238,7 @@ describe('folders in Hearth JSON (version 3)', () => {
     };
     const target = services();
     expect(target.data.import('v2.json', JSON.stringify(v2)).chatsImported).toBe(1);
-    expect(await callOk(target, 'folders.list', {})).toEqual([]);
+    expect((await callOk(target, 'folders.list', {})).folders).toEqual([]);
     expect((await callOk(target, 'chats.get', { id })).chat.folderId).toBeNull();
 
     const v3 = {
@@ -252,7 +252,7 @@ describe('folders in Hearth JSON (version 3)', () => {
       parentId: m.parentId && `x-${m.parentId}`,
     }));
     expect(target.data.import('v3.json', JSON.stringify(v3)).chatsImported).toBe(1);
-    const [travel] = await callOk(target, 'folders.list', {});
+    const [travel] = (await callOk(target, 'folders.list', {})).folders;
     expect(travel).toMatchObject({ name: 'Travel', chatCount: 1 });
   });
 });

@@ -11,7 +11,7 @@ import type { AttachmentService } from '../../attachments/attachment-service';
 import { classify } from '../../attachments/attachment-service';
 import type { Db } from '../../store/database';
 import type { HybridClock } from '../../util/hlc';
-import { uuidv7 } from '../../util/uuidv7';
+import { uuidv7 } from '../../../../shared/uuidv7';
 import { entityIdSchema, isEntityId } from '../../../../shared/ids';
 
 export const HEARTH_EXPORT_FORMAT = 'hearth-export';

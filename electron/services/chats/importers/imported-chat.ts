@@ -5,7 +5,7 @@
  */
 import type { ImportReport } from '../../../../shared/types/domain';
 import type { ImportContext } from './hearth-json';
-import { uuidv7 } from '../../util/uuidv7';
+import { uuidv7 } from '../../../../shared/uuidv7';
 
 export interface ImportedMessage {
   /** Id in the source file; parentId refers to these. */

@@ -1,11 +1,14 @@
-/** UUIDv7 (RFC 9562): 48-bit millisecond timestamp, then random bits; sortable by creation time. */
-import { randomBytes } from 'node:crypto';
-
+/**
+ * UUIDv7 (RFC 9562): 48-bit millisecond timestamp, then random bits; sortable by creation time.
+ * The app's own id for every row; the renderer makes them too, for rows it shows before they are
+ * stored (a message being sent). Web Crypto only, so it runs in Node and in the browser alike.
+ */
 let lastMs = 0;
 let seq = 0;
 
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
   // Monotonic within one process: bump a 12-bit counter in rand_a when the clock repeats.
   if (now <= lastMs) {
     seq = (seq + 1) & 0xfff;
@@ -15,11 +18,10 @@ export function uuidv7(now: number = Date.now()): string {
     lastMs = now;
     seq = bytes[6]! & 0x07; // start low so the counter has room
   }
-  const ms = BigInt(now);
-  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  for (let i = 0; i < 6; i++) bytes[i] = Math.floor(now / 2 ** (8 * (5 - i))) & 0xff;
   bytes[6] = 0x70 | ((seq >> 8) & 0x0f);
   bytes[7] = seq & 0xff;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
