@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../../shared/types/errors';
+import { uuidv7 } from '../../shared/uuidv7';
 import { APP_VERSION, createAppServices, type AppServices } from '../services/app-services';
 import { loadDotEnv, parsePort, resolveConfig, resolveDataDir, type Flags } from '../services/config/config';
 import { serveSecretsKey } from '../services/secrets/key-sources';
@@ -271,32 +272,21 @@ async function chat(io: CliIo, args: string[]): Promise<number> {
         .join(', ');
       throw new UsageError(`Unknown provider "${provider}". Configured: ${known}.`);
     }
+    // The answer's id is chosen here, so its events are recognised from the first one on.
+    const chatId = values.chat as string | undefined;
+    const ids = { user: uuidv7(), assistant: uuidv7(), ...(chatId ? {} : { chat: uuidv7() }) };
     const done = new Promise<{ status: string; error: { message: string } | null }>((resolve) => {
-      let messageId: string | null = null;
-      const early: { event: string; payload: unknown }[] = [];
-      const handle = (e: { event: string; payload: unknown }) => {
-        const p = e.payload as {
-          messageId?: string;
-          delta?: string;
-          status?: string;
-          error?: { message: string } | null;
-        };
-        if (p.messageId !== messageId) return;
-        if (e.event === 'message.delta') io.stdout.write(p.delta ?? '');
-        if (e.event === 'message.done') resolve({ status: p.status!, error: p.error ?? null });
-      };
-      services.events.subscribe((e) => (messageId ? handle(e) : early.push(e)));
-      const sent = services.router.call('messages.send', {
-        chatId: values.chat as string | undefined,
-        model: `${provider}/${model}`,
-        content: prompt,
+      services.events.subscribe((e) => {
+        if (e.event === 'message.delta' && e.payload.messageId === ids.assistant) io.stdout.write(e.payload.delta);
+        if (e.event === 'message.done' && e.payload.messageId === ids.assistant)
+          resolve({ status: e.payload.status, error: e.payload.error });
       });
-      void sent.then((r) => {
-        if (!r.ok) return resolve({ status: 'error', error: r.error });
-        messageId = (r.value as { assistantMessage: { id: string } }).assistantMessage.id;
-        early.splice(0).forEach(handle);
-        io.onSignal(() => void services.chats.stop(messageId!));
-      });
+      void services.router
+        .call('messages.send', { chatId, model: `${provider}/${model}`, content: prompt, ids })
+        .then((r) => {
+          if (!r.ok) return resolve({ status: 'error', error: r.error });
+          io.onSignal(() => void services.chats.stop(ids.assistant));
+        });
     });
     const result = await done;
     if (result.status === 'error') {

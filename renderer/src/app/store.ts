@@ -47,17 +47,15 @@ export function startStore(): void {
   const s = useAppStore.getState;
   client.on('message.delta', (p) => s().onDelta(p));
   client.on('message.done', (p) => s().onDone(p));
-  client.on('chat.updated', ({ chat }) => {
-    s().onChatUpdated(chat);
-    s().onActiveChatUpdated(chat);
-  });
-  client.on('message.created', ({ message }) => s().onMessageCreated(message));
+  client.on('chat.updated', ({ chat }) => s().onChatUpdated(chat));
+  client.on('message.created', ({ message }) => s().onMessageRow(message));
+  client.on('message.updated', ({ message }) => s().onMessageRow(message));
   client.on('models.pullProgress', (p) => {
     s().onPullProgress(p);
     s().onManagedPullProgress(p);
   });
   client.on('ollama.status', (status) => s().onOllamaStatus(status));
-  client.on('chat.deleted', ({ id }) => s().onChatDeleted(id));
+  client.on('chat.deleted', ({ id, version }) => s().onChatDeleted(id, version));
   client.on('models.changed', ({ providerId }) => {
     void s().loadModels();
     s().onModelsChanged(providerId);

@@ -3,13 +3,21 @@
  * deltas (answer and reasoning), regenerate / edit / continue / switch branch, per-chat settings
  * and model downloads offered on a missing model.
  * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
- * updateChatSettings, ensureChat, prepareChat, pullModel, onDelta, onDone, onMessageCreated,
+ * updateChatSettings, ensureChat, prepareChat, pullModel, onDelta, onDone, onMessageRow,
  * onActiveChatUpdated, onPullProgress, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
+ *
+ * Every message row, from a reply or an event, goes through `messageRows` (shared/versioned.ts):
+ * the newest version wins, whatever order calls and events arrive in. A message being sent is
+ * shown at once under the ids this window chose for it (messages.send's `ids`), so the events of
+ * its answer always find it. Streamed text patches the row it belongs to; text that cannot be
+ * placed (a gap) makes the chat be read again.
  */
 import type { StateCreator } from 'zustand';
 import type { Chat, Message } from '../../../../shared/types/domain';
 import type { EventPayload, MethodInput } from '../../../../shared/contract';
 import { currentPath } from '../../../../shared/message-tree';
+import { uuidv7 } from '../../../../shared/uuidv7';
+import { RowBook } from '../../../../shared/versioned';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { mergeDelta } from './merge-delta';
@@ -30,6 +38,8 @@ const preparing = new Set<Promise<unknown>>();
 let creating: Promise<string> | null = null;
 
 export interface ChatSlice {
+  /** The newest version of every message of the open chat seen (replies and events alike). */
+  messageRows: RowBook<Message>;
   activeChatId: string | null;
   /** The open chat's row (system prompt, params, branch), when known. */
   activeChat: Chat | null;
@@ -40,7 +50,8 @@ export interface ChatSlice {
   sending: boolean;
   chatError: string | null;
   pulls: Record<string, PullState>;
-  openChat(id: string): Promise<void>;
+  /** Open a chat (`reread`: a second read, after the first reply was older than an event). */
+  openChat(id: string, reread?: boolean): Promise<void>;
   newChat(): void;
   send(content: string, attachmentIds?: string[]): Promise<boolean>;
   stop(): Promise<void>;
@@ -60,7 +71,9 @@ export interface ChatSlice {
   pullModel(model: string, retryMessageId?: string): Promise<void>;
   onDelta(p: EventPayload<'message.delta'>): void;
   onDone(p: EventPayload<'message.done'>): void;
-  onMessageCreated(message: Message): void;
+  /** A message row from an event (created, updated) or a reply: taken when newer. */
+  onMessageRow(message: Message): void;
+  /** The open chat's row changed (called by onChatUpdated once the newer version is taken). */
   onActiveChatUpdated(chat: Chat): void;
   onPullProgress(p: EventPayload<'models.pullProgress'>): void;
   resync(): Promise<void>;
@@ -73,76 +86,54 @@ export interface ChatSlice {
  */
 const DELTA_BATCH_MS = 80;
 
-type EarlyEvent =
-  { kind: 'delta'; payload: EventPayload<'message.delta'> } | { kind: 'done'; payload: EventPayload<'message.done'> };
-
-/** Events for messages not on screen yet (newest 100 messages), replayed once they are. */
-const early = new Map<string, EarlyEvent[]>();
-
-function remember(messageId: string, event: EarlyEvent): void {
-  const list = early.get(messageId) ?? [];
-  list.push(event);
-  early.delete(messageId);
-  early.set(messageId, list);
-  if (early.size > 100) early.delete(early.keys().next().value!);
-}
-
-function replayEarly(messageIds: string[], state: ChatSlice): void {
-  for (const id of messageIds) {
-    const list = early.get(id);
-    if (!list) continue;
-    early.delete(id);
-    for (const e of list) {
-      if (e.kind === 'delta') state.onDelta(e.payload);
-      else state.onDone(e.payload);
-    }
-  }
-}
-
 const errorText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
 
-/**
- * Tree and path after adding messages, with the branch ending at `leafId` (or the newest leaf).
- * A message already held is kept: events ('message.created', deltas, done) may have brought it,
- * and newer, before the call that created it returned.
- */
-function withMessages(tree: Message[], added: Message[], leafId: string | null) {
-  const byId = new Map(tree.map((m) => [m.id, m]));
-  for (const m of added) if (!byId.has(m.id)) byId.set(m.id, m);
-  const next = [...byId.values()];
-  return { tree: next, messages: currentPath(next, leafId) };
-}
+/** A row shown before it is stored: the oldest possible version, so the stored row replaces it. */
+const UNSTORED = '';
 
 export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, get) => {
-  /** Apply `fn` to one message wherever it is held (tree and path), without recomputing the path. */
-  const patchMessage = (id: string, fn: (m: Message) => Message): boolean => {
+  const rows = (): RowBook<Message> => get().messageRows;
+  const leafOf = () => get().activeChat?.currentLeafId ?? null;
+
+  /** Show the open chat's messages as the book holds them, on the branch ending at `leafId`. */
+  const showRows = (leafId: string | null = leafOf()): void => {
+    const chatId = get().activeChatId;
+    const tree = rows()
+      .rows((m) => m.chatId === chatId)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    set({ tree, messages: currentPath(tree, leafId) });
+  };
+
+  /** Take rows (a reply's, an event's) for the open chat; re-show when any was newer. */
+  const takeRows = (list: Message[], leafId?: string | null): void => {
+    const chatId = get().activeChatId;
+    let changed = false;
+    for (const m of list) if (m.chatId === chatId && rows().apply(m)) changed = true;
+    if (changed || leafId !== undefined) showRows(leafId === undefined ? leafOf() : leafId);
+  };
+
+  /** Apply `fn` to one held message (tree and path) without recomputing the path. */
+  const patchShown = (updated: Message): void => {
     const { tree, messages } = get();
-    const ti = tree.findIndex((m) => m.id === id);
-    if (ti < 0) return false;
-    const updated = fn(tree[ti]!);
-    if (updated === tree[ti]) return true;
+    const ti = tree.findIndex((m) => m.id === updated.id);
+    if (ti < 0) return showRows();
     const nextTree = tree.slice();
     nextTree[ti] = updated;
-    const pi = messages.findIndex((m) => m.id === id);
+    const pi = messages.findIndex((m) => m.id === updated.id);
     let nextPath = messages;
     if (pi >= 0) {
       nextPath = messages.slice();
       nextPath[pi] = updated;
     }
     set({ tree: nextTree, messages: nextPath });
-    return true;
   };
-
-  const leafOf = () => get().activeChat?.currentLeafId ?? null;
 
   const applyDelta = (p: EventPayload<'message.delta'>): void => {
     const { chatId, messageId, offset, delta } = p;
-    const m = get().activeChatId === chatId ? get().tree.find((x) => x.id === messageId) : undefined;
-    if (!m) {
-      // The answer may start before `send` has returned its message: keep the event until it has.
-      remember(messageId, { kind: 'delta', payload: p });
-      return;
-    }
+    if (get().activeChatId !== chatId) return;
+    const m = rows().get(messageId);
+    // Not held yet: the chat is being read, and its reply carries the text streamed so far.
+    if (!m) return;
     const merged = delta ? mergeDelta(m.content, offset, delta) : m.content;
     const thinking =
       p.thinking && p.thinkingOffset !== undefined
@@ -153,7 +144,8 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       return;
     }
     if (merged === m.content && thinking === (m.thinking ?? '')) return;
-    patchMessage(messageId, (x) => ({ ...x, content: merged, thinking: thinking || x.thinking }));
+    const updated = rows().patch(messageId, (x) => ({ ...x, content: merged, thinking: thinking || x.thinking }));
+    if (updated) patchShown(updated);
   };
 
   let pendingDeltas: EventPayload<'message.delta'>[] = [];
@@ -168,7 +160,17 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     for (const p of batch) applyDelta(p);
   };
 
+  /** Rows this window shows before they are stored, removed again when the write fails. */
+  const unstored = (m: Omit<Message, 'version' | 'updatedAt' | 'attachments' | 'trimmed'>): Message => ({
+    ...m,
+    updatedAt: m.createdAt,
+    attachments: [],
+    trimmed: 0,
+    version: UNSTORED,
+  });
+
   return {
+    messageRows: new RowBook<Message>(),
     activeChatId: null,
     activeChat: null,
     tree: [],
@@ -177,21 +179,24 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     chatError: null,
     pulls: {},
 
-    async openChat(id) {
+    async openChat(id, reread = false) {
+      if (get().activeChatId !== id) rows().clear();
       set({ activeChatId: id, chatError: null, view: 'chat' });
       try {
         const { chat, messages } = await client.call('chats.get', { id });
         if (get().activeChatId !== id) return;
-        set({ activeChat: chat, tree: messages, messages: currentPath(messages, chat.currentLeafId) });
+        get().onChatUpdated(chat);
+        const merged = rows().merge(messages);
+        const newest = get().chatRows.get(id) ?? chat;
+        set({ activeChat: newest });
+        showRows(newest.currentLeafId);
+        // An answer finished (or changed) after this reply was read: read the chat again.
+        if (merged.stale && !reread) return void get().openChat(id, true);
         // A search hit on another branch: show that branch (the search slice sets focusMessageId first).
         const focus = (get() as { focusMessageId?: string | null }).focusMessageId;
         if (focus && messages.some((m) => m.id === focus) && !get().messages.some((m) => m.id === focus)) {
           await get().showBranch(focus);
         }
-        replayEarly(
-          messages.map((m) => m.id),
-          get(),
-        );
         if (chat.model) get().selectModel(chat.model, false);
       } catch (err) {
         if (get().activeChatId === id)
@@ -200,6 +205,7 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     },
 
     newChat() {
+      rows().clear();
       set({ activeChatId: null, activeChat: null, tree: [], messages: [], chatError: null, view: 'chat' });
     },
 
@@ -210,27 +216,74 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
         return false;
       }
       set({ sending: true, chatError: null });
+      let shown: { user: string; assistant: string; leafBefore: string | null; chatId: string } | null = null;
       try {
         // A chat being set up (created for files, settings being saved) gets this message once ready.
         while (preparing.size) await Promise.allSettled([...preparing]);
         const chatId = get().activeChatId;
+        const ids = { user: uuidv7(), assistant: uuidv7(), ...(chatId ? {} : { chat: uuidv7() }) };
+        const parentId = chatId ? (get().messages.at(-1)?.id ?? null) : null;
+        // Shown at once, under the ids the stored rows will have.
+        const openId = chatId ?? ids.chat!;
+        if (!chatId) {
+          rows().clear();
+          set({ activeChatId: openId, activeChat: null });
+        }
+        const now = Date.now();
+        const common = { chatId: openId, error: null, stats: null, thinking: null, thinkingMs: null };
+        rows().apply(
+          unstored({
+            ...common,
+            id: ids.user,
+            parentId,
+            role: 'user',
+            content,
+            model: null,
+            status: 'done',
+            createdAt: now,
+          }),
+        );
+        rows().apply(
+          unstored({
+            ...common,
+            id: ids.assistant,
+            parentId: ids.user,
+            role: 'assistant',
+            content: '',
+            model,
+            status: 'streaming',
+            createdAt: now + 1,
+          }),
+        );
+        shown = { ...ids, leafBefore: leafOf(), chatId: openId };
+        const open = get().activeChat;
+        if (open) set({ activeChat: { ...open, currentLeafId: ids.assistant } });
+        showRows(ids.assistant);
         const r = await client.call('messages.send', {
           chatId: chatId ?? undefined,
           model,
           content,
+          ids,
           ...(attachmentIds?.length ? { attachmentIds } : {}),
           // Answer on the branch the user is looking at.
-          ...(chatId ? { parentId: get().messages.at(-1)?.id ?? null } : {}),
+          ...(chatId ? { parentId } : {}),
         });
-        const sameChat = get().activeChatId === r.chat.id;
-        set((s) => ({
-          activeChatId: r.chat.id,
-          activeChat: r.chat,
-          ...withMessages(sameChat ? s.tree : [], [r.userMessage, r.assistantMessage], r.chat.currentLeafId),
-        }));
-        replayEarly([r.assistantMessage.id], get());
+        get().onChatUpdated(r.chat);
+        if (get().activeChatId === r.chat.id) takeRows([r.userMessage, r.assistantMessage], leafOf());
         return true;
       } catch (err) {
+        // Not stored: take back what was shown for it.
+        if (shown) {
+          for (const id of [shown.user, shown.assistant]) if (rows().version(id) === UNSTORED) rows().forget(id);
+          const open = get().activeChat;
+          if (get().activeChatId === shown.chatId) {
+            if (!open) set({ activeChatId: null, tree: [], messages: [] });
+            else {
+              set({ activeChat: { ...open, currentLeafId: shown.leafBefore } });
+              showRows(shown.leafBefore);
+            }
+          }
+        }
         set({ chatError: errorText(err, 'Could not send the message.') });
         return false;
       } finally {
@@ -247,9 +300,8 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       set({ chatError: null });
       try {
         const r = await client.call('messages.regenerate', { messageId, ...(model ? { model } : {}) });
-        if (get().activeChatId !== r.chat.id) return;
-        set((s) => ({ activeChat: r.chat, ...withMessages(s.tree, [r.assistantMessage], r.chat.currentLeafId) }));
-        replayEarly([r.assistantMessage.id], get());
+        get().onChatUpdated(r.chat);
+        takeRows([r.assistantMessage]);
       } catch (err) {
         set({ chatError: errorText(err, 'Could not regenerate the answer.') });
       }
@@ -259,12 +311,8 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       set({ chatError: null });
       try {
         const r = await client.call('messages.edit', { messageId, content });
-        if (get().activeChatId !== r.chat.id) return true;
-        set((s) => ({
-          activeChat: r.chat,
-          ...withMessages(s.tree, [r.userMessage, r.assistantMessage], r.chat.currentLeafId),
-        }));
-        replayEarly([r.assistantMessage.id], get());
+        get().onChatUpdated(r.chat);
+        takeRows([r.userMessage, r.assistantMessage]);
         return true;
       } catch (err) {
         set({ chatError: errorText(err, 'Could not save the edit.') });
@@ -276,9 +324,7 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       set({ chatError: null });
       try {
         const r = await client.call('messages.continue', { messageId });
-        // Keep the text on screen (deltas continue at its end); only the state changes.
-        patchMessage(messageId, (m) => ({ ...m, status: r.assistantMessage.status, error: null }));
-        replayEarly([messageId], get());
+        get().onMessageRow(r.assistantMessage);
       } catch (err) {
         set({ chatError: errorText(err, 'Could not continue the answer.') });
       }
@@ -292,8 +338,7 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       if (before)
         set((s) => ({ activeChat: { ...before, currentLeafId: messageId }, messages: currentPath(s.tree, messageId) }));
       try {
-        const chat = await client.call('chats.setBranch', { chatId, leafId: messageId });
-        get().onActiveChatUpdated(chat);
+        get().onChatUpdated(await client.call('chats.setBranch', { chatId, leafId: messageId }));
       } catch (err) {
         set({ chatError: errorText(err, 'Could not switch to that version.') });
       }
@@ -303,9 +348,18 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       const current = get().activeChatId;
       if (current) return Promise.resolve(current);
       creating ??= get()
-        .prepareChat(() => client.call('chats.create', get().selectedModel ? { model: get().selectedModel! } : {}))
+        .prepareChat(() =>
+          client.call('chats.create', {
+            id: uuidv7(),
+            ...(get().selectedModel ? { model: get().selectedModel! } : {}),
+          }),
+        )
         .then((chat) => {
-          if (!get().activeChatId) set({ activeChatId: chat.id, activeChat: chat, tree: [], messages: [] });
+          if (!get().activeChatId) {
+            rows().clear();
+            set({ activeChatId: chat.id, activeChat: null, tree: [], messages: [] });
+            get().onChatUpdated(chat);
+          }
           return get().activeChatId ?? chat.id;
         })
         .finally(() => {
@@ -326,8 +380,7 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       const id = get().activeChatId;
       if (!id) return false;
       try {
-        const chat = await client.call('chats.update', { id, ...patch });
-        get().onActiveChatUpdated(chat);
+        get().onChatUpdated(await client.call('chats.update', { id, ...patch }));
         return true;
       } catch (err) {
         set({ chatError: errorText(err, 'Could not save the chat settings.') });
@@ -363,11 +416,10 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     onDone(p) {
       flushDeltas();
       const { chatId, messageId, status, content, error, stats } = p;
-      if (get().activeChatId !== chatId || !get().tree.some((m) => m.id === messageId)) {
-        remember(messageId, { kind: 'done', payload: p });
-        return;
-      }
-      patchMessage(messageId, (m) => ({
+      if (get().activeChatId !== chatId) return;
+      // Only the fields the event carries change; a message not held yet is read with its chat,
+      // and the version noted here tells that reply apart from an older one.
+      const taken = rows().note(messageId, p.version, (m) => ({
         ...m,
         status,
         content,
@@ -376,13 +428,13 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
         ...(p.thinking !== undefined ? { thinking: p.thinking } : {}),
         ...(p.thinkingMs !== undefined ? { thinkingMs: p.thinkingMs } : {}),
       }));
+      const updated = taken && rows().get(messageId);
+      if (updated) patchShown(updated);
     },
 
-    onMessageCreated(message) {
-      if (get().activeChatId !== message.chatId || get().tree.some((m) => m.id === message.id)) return;
-      // From another window or command: add it; the branch shown follows chat.updated.
-      set((s) => withMessages(s.tree, [message], leafOf()));
-      replayEarly([message.id], get());
+    onMessageRow(message) {
+      // From another window or command, or the stored copy of one shown here; the branch shown follows chat.updated.
+      takeRows([message]);
     },
 
     onActiveChatUpdated(chat) {
@@ -417,6 +469,9 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     },
 
     async resync() {
+      // Events may have been missed (a lost connection): forget what was held and read it all again.
+      get().chatRows.clear();
+      rows().clear();
       await get().loadChats();
       const id = get().activeChatId;
       if (id) await get().openChat(id);

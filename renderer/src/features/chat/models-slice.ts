@@ -1,6 +1,7 @@
 /** Models from every provider, which backends answer, and the model picked for the next message. */
 import type { StateCreator } from 'zustand';
 import type { ModelInfo, ProviderStatus } from '../../../../shared/types/domain';
+import { LatestReply } from '../../../../shared/versioned';
 import { client } from '../../client';
 import type { AppState } from '../../app/store';
 
@@ -14,38 +15,37 @@ export interface ModelsSlice {
   selectModel(id: string, remember?: boolean): void;
 }
 
-/** Numbers models.list calls, so an answer that arrives after a newer call's is dropped. */
-let modelsCall = 0;
+export const createModelsSlice: StateCreator<AppState, [], [], ModelsSlice> = (set, get) => {
+  // Only the newest list counts: an older, slower answer may predate a server coming up.
+  const latest = new LatestReply();
+  return {
+    models: [],
+    providers: [],
+    modelsLoading: false,
+    modelsError: null,
+    selectedModel: null,
 
-export const createModelsSlice: StateCreator<AppState, [], [], ModelsSlice> = (set, get) => ({
-  models: [],
-  providers: [],
-  modelsLoading: false,
-  modelsError: null,
-  selectedModel: null,
+    async loadModels() {
+      set({ modelsLoading: true, modelsError: null });
+      try {
+        const { models, providers, asOf } = await client.call('models.list', {});
+        if (!latest.take(asOf)) return;
+        const current = get().selectedModel;
+        const preferred = get().settings?.defaultModel ?? null;
+        const pick =
+          (current && models.some((m) => m.id === current) && current) ||
+          (preferred && models.some((m) => m.id === preferred) && preferred) ||
+          models[0]?.id ||
+          current;
+        set({ models, providers, selectedModel: pick ?? null, modelsLoading: false });
+      } catch (err) {
+        set({ modelsLoading: false, modelsError: (err as Error).message });
+      }
+    },
 
-  async loadModels() {
-    const call = ++modelsCall;
-    set({ modelsLoading: true, modelsError: null });
-    try {
-      const { models, providers } = await client.call('models.list', {});
-      // Only the newest call's answer counts: an older, slower one may predate a server coming up.
-      if (call !== modelsCall) return;
-      const current = get().selectedModel;
-      const preferred = get().settings?.defaultModel ?? null;
-      const pick =
-        (current && models.some((m) => m.id === current) && current) ||
-        (preferred && models.some((m) => m.id === preferred) && preferred) ||
-        models[0]?.id ||
-        current;
-      set({ models, providers, selectedModel: pick ?? null, modelsLoading: false });
-    } catch (err) {
-      if (call === modelsCall) set({ modelsLoading: false, modelsError: (err as Error).message });
-    }
-  },
-
-  selectModel(id, remember = true) {
-    set({ selectedModel: id });
-    if (remember) void get().updateSettings({ defaultModel: id }, { quiet: true });
-  },
-});
+    selectModel(id, remember = true) {
+      set({ selectedModel: id });
+      if (remember) void get().updateSettings({ defaultModel: id }, { quiet: true });
+    },
+  };
+};

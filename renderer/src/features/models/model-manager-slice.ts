@@ -9,6 +9,7 @@
 import type { StateCreator } from 'zustand';
 import type { InstalledModel, MachineMemory, ModelDetails, RunningModel } from '../../../../shared/types/domain';
 import type { EventPayload } from '../../../../shared/contract';
+import { LatestReply } from '../../../../shared/versioned';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { applyProgress, plainPullError, startPull, type ManagedPull } from './pull-progress';
@@ -53,169 +54,171 @@ export interface ModelManagerSlice {
 }
 
 const errText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
-let installedCall = 0;
-let runningCall = 0;
 
-export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManagerSlice> = (set, get) => ({
-  managerServer: 'ollama',
-  installed: null,
-  memory: null,
-  installedLoading: false,
-  installedError: null,
-  running: null,
-  runningError: null,
-  managerPulls: {},
-  pullOrder: [],
-  details: null,
-  managerNotice: null,
+export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManagerSlice> = (set, get) => {
+  // Only the newest answer per server counts (shared/versioned.ts); one for another server is dropped.
+  const latest = { installed: new Map<string, LatestReply>(), running: new Map<string, LatestReply>() };
+  const newest = (kind: keyof typeof latest, providerId: string, asOf: string): boolean => {
+    if (get().managerServer !== providerId) return false;
+    const map = latest[kind];
+    if (!map.has(providerId)) map.set(providerId, new LatestReply());
+    return map.get(providerId)!.take(asOf);
+  };
+  return {
+    managerServer: 'ollama',
+    installed: null,
+    memory: null,
+    installedLoading: false,
+    installedError: null,
+    running: null,
+    runningError: null,
+    managerPulls: {},
+    pullOrder: [],
+    details: null,
+    managerNotice: null,
 
-  setManagerServer(providerId) {
-    if (providerId === get().managerServer) return;
-    set({ managerServer: providerId, installed: null, running: null, details: null, managerNotice: null });
-    void get().refreshManager();
-  },
+    setManagerServer(providerId) {
+      if (providerId === get().managerServer) return;
+      set({ managerServer: providerId, installed: null, running: null, details: null, managerNotice: null });
+      void get().refreshManager();
+    },
 
-  async refreshManager() {
-    await Promise.all([get().loadInstalled(), get().loadRunning()]);
-  },
+    async refreshManager() {
+      await Promise.all([get().loadInstalled(), get().loadRunning()]);
+    },
 
-  async loadInstalled() {
-    const providerId = get().managerServer;
-    const mine = ++installedCall;
-    // Only the newest call's answer counts (another server chosen since, or a newer refresh).
-    const stale = () => mine !== installedCall || get().managerServer !== providerId;
-    set({ installedLoading: true });
-    try {
-      const r = await client.call('models.installed', { providerId });
-      if (stale()) return;
-      set({ installed: r.models, memory: r.memory, installedError: null });
-    } catch (err) {
-      if (stale()) return;
-      set({ installedError: errText(err, 'Could not list the installed models.') });
-    } finally {
-      if (!stale()) set({ installedLoading: false });
-    }
-  },
+    async loadInstalled() {
+      const providerId = get().managerServer;
+      set({ installedLoading: true });
+      try {
+        const r = await client.call('models.installed', { providerId });
+        if (newest('installed', providerId, r.asOf))
+          set({ installed: r.models, memory: r.memory, installedError: null });
+      } catch (err) {
+        if (get().managerServer === providerId)
+          set({ installedError: errText(err, 'Could not list the installed models.') });
+      } finally {
+        if (get().managerServer === providerId) set({ installedLoading: false });
+      }
+    },
 
-  async loadRunning() {
-    const providerId = get().managerServer;
-    const mine = ++runningCall;
-    const stale = () => mine !== runningCall || get().managerServer !== providerId;
-    try {
-      const r = await client.call('models.running', { providerId });
-      if (stale()) return;
-      set({ running: r.models, runningError: null });
-    } catch (err) {
-      if (stale()) return;
-      set({ runningError: errText(err, 'Could not list the models in memory.') });
-    }
-  },
+    async loadRunning() {
+      const providerId = get().managerServer;
+      try {
+        const r = await client.call('models.running', { providerId });
+        if (newest('running', providerId, r.asOf)) set({ running: r.models, runningError: null });
+      } catch (err) {
+        if (get().managerServer === providerId)
+          set({ runningError: errText(err, 'Could not list the models in memory.') });
+      }
+    },
 
-  async startManagedPull(name, providerId = get().managerServer) {
-    const key = `${providerId}/${name}`;
-    // Already downloading: the service would not start it twice, and its bar keeps going.
-    if (get().managerPulls[key]?.done === false) return;
-    set((s) => ({
-      managerPulls: { ...s.managerPulls, [key]: { ...startPull(key), ...keepBytes(s.managerPulls[key]) } },
-      pullOrder: [key, ...s.pullOrder.filter((k) => k !== key)],
-    }));
-    try {
-      await client.call('models.pull', { model: key });
-    } catch (err) {
-      set((s) => {
-        const p = s.managerPulls[key] ?? startPull(key);
-        const error = plainPullError(name, errText(err, 'The download could not start.'));
-        return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'error', done: true, error } } };
-      });
-    }
-  },
-
-  async cancelPull(key) {
-    try {
-      const { cancelled } = await client.call('models.pullCancel', { model: key });
-      // Nothing running under that name (its last event was missed, e.g. while offline): show it
-      // as stopped, so Resume is offered instead of a Cancel that does nothing.
-      if (!cancelled && get().managerPulls[key]?.done === false) {
+    async startManagedPull(name, providerId = get().managerServer) {
+      const key = `${providerId}/${name}`;
+      // Already downloading: the service would not start it twice, and its bar keeps going.
+      if (get().managerPulls[key]?.done === false) return;
+      set((s) => ({
+        managerPulls: { ...s.managerPulls, [key]: { ...startPull(key), ...keepBytes(s.managerPulls[key]) } },
+        pullOrder: [key, ...s.pullOrder.filter((k) => k !== key)],
+      }));
+      try {
+        await client.call('models.pull', { model: key });
+      } catch (err) {
         set((s) => {
-          const p = s.managerPulls[key]!;
-          return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'cancelled', done: true } } };
+          const p = s.managerPulls[key] ?? startPull(key);
+          const error = plainPullError(name, errText(err, 'The download could not start.'));
+          return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'error', done: true, error } } };
         });
       }
-    } catch (err) {
-      set({ managerNotice: { kind: 'error', text: errText(err, 'Could not cancel the download.') } });
-    }
-  },
+    },
 
-  dismissPull(key) {
-    set((s) => {
-      const managerPulls = { ...s.managerPulls };
-      delete managerPulls[key];
-      return { managerPulls, pullOrder: s.pullOrder.filter((k) => k !== key) };
-    });
-  },
+    async cancelPull(key) {
+      try {
+        const { cancelled } = await client.call('models.pullCancel', { model: key });
+        // Nothing running under that name (its last event was missed, e.g. while offline): show it
+        // as stopped, so Resume is offered instead of a Cancel that does nothing.
+        if (!cancelled && get().managerPulls[key]?.done === false) {
+          set((s) => {
+            const p = s.managerPulls[key]!;
+            return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'cancelled', done: true } } };
+          });
+        }
+      } catch (err) {
+        set({ managerNotice: { kind: 'error', text: errText(err, 'Could not cancel the download.') } });
+      }
+    },
 
-  async deleteModel(model) {
-    try {
-      await client.call('models.delete', { model: model.id });
+    dismissPull(key) {
+      set((s) => {
+        const managerPulls = { ...s.managerPulls };
+        delete managerPulls[key];
+        return { managerPulls, pullOrder: s.pullOrder.filter((k) => k !== key) };
+      });
+    },
+
+    async deleteModel(model) {
+      try {
+        await client.call('models.delete', { model: model.id });
+        set((s) => ({
+          installed: s.installed?.filter((m) => m.id !== model.id) ?? null,
+          details: s.details?.model === model.id ? null : s.details,
+          managerNotice: { kind: 'ok', text: `Deleted ${model.name}.` },
+        }));
+        void get().loadInstalled();
+        void get().loadModels();
+        return true;
+      } catch (err) {
+        set({ managerNotice: { kind: 'error', text: errText(err, `Could not delete ${model.name}.`) } });
+        return false;
+      }
+    },
+
+    async unloadModel(model) {
+      try {
+        await client.call('models.unload', { model: model.id });
+        set((s) => ({
+          running: s.running?.filter((m) => m.id !== model.id) ?? null,
+          managerNotice: { kind: 'ok', text: `Unloaded ${model.name} from memory.` },
+        }));
+        void get().loadRunning();
+      } catch (err) {
+        set({ managerNotice: { kind: 'error', text: errText(err, `Could not unload ${model.name}.`) } });
+      }
+    },
+
+    async showDetails({ id, name }) {
+      set({ details: { model: id, name, data: null, error: null } });
+      try {
+        const data = await client.call('models.show', { model: id });
+        if (get().details?.model === id) set({ details: { model: id, name, data, error: null } });
+      } catch (err) {
+        if (get().details?.model === id)
+          set({
+            details: { model: id, name, data: null, error: errText(err, `Could not read the details of ${name}.`) },
+          });
+      }
+    },
+
+    closeDetails() {
+      set({ details: null });
+    },
+
+    onManagedPullProgress(p) {
+      const prev = get().managerPulls[p.model];
+      const next = applyProgress(prev, p);
       set((s) => ({
-        installed: s.installed?.filter((m) => m.id !== model.id) ?? null,
-        details: s.details?.model === model.id ? null : s.details,
-        managerNotice: { kind: 'ok', text: `Deleted ${model.name}.` },
+        managerPulls: { ...s.managerPulls, [p.model]: next },
+        pullOrder: s.pullOrder.includes(p.model) ? s.pullOrder : [p.model, ...s.pullOrder],
       }));
-      void get().loadInstalled();
-      void get().loadModels();
-      return true;
-    } catch (err) {
-      set({ managerNotice: { kind: 'error', text: errText(err, `Could not delete ${model.name}.`) } });
-      return false;
-    }
-  },
+      if (p.done && !p.error && !p.cancelled) get().onModelsChanged(next.providerId);
+    },
 
-  async unloadModel(model) {
-    try {
-      await client.call('models.unload', { model: model.id });
-      set((s) => ({
-        running: s.running?.filter((m) => m.id !== model.id) ?? null,
-        managerNotice: { kind: 'ok', text: `Unloaded ${model.name} from memory.` },
-      }));
-      void get().loadRunning();
-    } catch (err) {
-      set({ managerNotice: { kind: 'error', text: errText(err, `Could not unload ${model.name}.`) } });
-    }
-  },
-
-  async showDetails({ id, name }) {
-    set({ details: { model: id, name, data: null, error: null } });
-    try {
-      const data = await client.call('models.show', { model: id });
-      if (get().details?.model === id) set({ details: { model: id, name, data, error: null } });
-    } catch (err) {
-      if (get().details?.model === id)
-        set({
-          details: { model: id, name, data: null, error: errText(err, `Could not read the details of ${name}.`) },
-        });
-    }
-  },
-
-  closeDetails() {
-    set({ details: null });
-  },
-
-  onManagedPullProgress(p) {
-    const prev = get().managerPulls[p.model];
-    const next = applyProgress(prev, p);
-    set((s) => ({
-      managerPulls: { ...s.managerPulls, [p.model]: next },
-      pullOrder: s.pullOrder.includes(p.model) ? s.pullOrder : [p.model, ...s.pullOrder],
-    }));
-    if (p.done && !p.error && !p.cancelled) get().onModelsChanged(next.providerId);
-  },
-
-  onModelsChanged(providerId) {
-    if (get().view === 'models' && providerId === get().managerServer && !get().installedLoading)
-      void get().loadInstalled();
-  },
-});
+    onModelsChanged(providerId) {
+      if (get().view === 'models' && providerId === get().managerServer && !get().installedLoading)
+        void get().loadInstalled();
+    },
+  };
+};
 
 /** A resumed download starts from the bytes it already had, as Ollama does. */
 function keepBytes(p: ManagedPull | undefined): Partial<ManagedPull> {

@@ -1,4 +1,5 @@
 /** How Ollama's state is put into words (never colour alone), and which of two statuses is newer. */
+import { isNewer } from '../../../../shared/versioned';
 import type { OllamaServerStatus, OllamaState, OllamaStatus } from '../../../../shared/types/domain';
 
 export const STATE_TEXT: Record<OllamaState, string> = {
@@ -57,5 +58,10 @@ export function extrasText(servers: OllamaServerStatus[]): string {
  * separately), so an older status of the same run is dropped; a new run (the app restarted) wins.
  */
 export function isNewerStatus(shown: OllamaStatus | null, next: OllamaStatus): boolean {
-  return !shown || shown.run !== next.run || next.seq >= shown.seq;
+  if (!shown || shown.run !== next.run) return true;
+  // Within one run, the same rule as for rows (shared/versioned.ts): the sequence is the version.
+  return next.seq === shown.seq || isNewer(statusVersion(next), statusVersion(shown));
 }
+
+/** A status's sequence as a version that sorts as text. */
+const statusVersion = (s: OllamaStatus) => String(s.seq).padStart(12, '0');

@@ -5,10 +5,13 @@
  * Public: loadChats, loadMoreChats, deleteChat, onChatUpdated, onChatDeleted (used by app/store.ts),
  * setChatFilter, updateChat, restoreChat, loadFolders, loadTags, createFolder, renameFolder,
  * deleteFolder, onFoldersChanged, showToast, dismissToast.
+ * Every chat row, from a reply or an event, goes through `chatRows` (shared/versioned.ts): the
+ * newest version wins, and a list that arrives late is merged with the rows held.
  */
 import type { StateCreator } from 'zustand';
 import type { MethodInput } from '../../../../shared/contract';
 import type { Chat, Folder, TagCount } from '../../../../shared/types/domain';
+import { LatestReply, RowBook } from '../../../../shared/versioned';
 import { client } from '../../client';
 import type { AppState } from '../../app/store';
 
@@ -29,6 +32,8 @@ export interface Toast {
 export type ChatPatch = Omit<MethodInput<'chats.update'>, 'id'>;
 
 export interface SidebarSlice {
+  /** The newest version of every chat seen (this window's truth; `chats` is the filtered page of it). */
+  chatRows: RowBook<Chat>;
   chats: Chat[];
   chatsHasMore: boolean;
   chatsLoaded: boolean;
@@ -48,8 +53,9 @@ export interface SidebarSlice {
   createFolder(name: string): Promise<boolean>;
   renameFolder(id: string, name: string): Promise<boolean>;
   deleteFolder(id: string): Promise<void>;
+  /** A chat row from an event or a reply: taken when newer, in the list and as the open chat. */
   onChatUpdated(chat: Chat): void;
-  onChatDeleted(id: string): void;
+  onChatDeleted(id: string, version: string): void;
   onFoldersChanged(): void;
   showToast(toast: Omit<Toast, 'id'>): void;
   dismissToast(id: number): void;
@@ -77,23 +83,31 @@ const listInput = (f: ChatFilter): MethodInput<'chats.list'> => ({
   ...(f.tag ? { tag: f.tag } : {}),
 });
 
-let listSeq = 0;
 let toastSeq = 0;
-// Numbered like listSeq: an older answer arriving after a newer one must not replace it.
-let foldersSeq = 0;
-let tagsSeq = 0;
-/**
- * Chat events seen while a chats.list call is out: its answer was read before them (calls and
- * events travel separately), so they are applied again on top of it.
- */
-type ChatEvent = { updated: Chat } | { deleted: string };
-const openJournals = new Set<ChatEvent[]>();
-const journal = (e: ChatEvent) => openJournals.forEach((j) => j.push(e));
 let countsTimer: ReturnType<typeof setTimeout> | undefined;
+
+const sameFilter = (a: ChatFilter, b: ChatFilter) =>
+  a.archived === b.archived && a.folderId === b.folderId && a.tag === b.tag;
+
+/**
+ * The page on screen from a list reply: each row the newest held, plus rows held that the reply
+ * does not have (created or moved here by an event meanwhile) where they belong in the order.
+ */
+function pageFrom(book: RowBook<Chat>, reply: Chat[], filter: ChatFilter, hasMore: boolean): Chat[] {
+  const { rows } = book.merge(reply);
+  const listed = new Set(rows.map((c) => c.id));
+  const last = rows[rows.length - 1];
+  const extra = book.rows(
+    (c) => !listed.has(c.id) && matchesFilter(c, filter) && (!hasMore || !last || compareChats(c, last) < 0),
+  );
+  return extra.length ? [...rows.filter((c) => matchesFilter(c, filter)), ...extra].sort(compareChats) : rows;
+}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = (set, get) => {
+  const latestFolders = new LatestReply();
+  const latestTags = new LatestReply();
   /** Folder chat counts and tag counts change with many events: re-read them, at most every 400 ms. */
   const refreshCounts = () => {
     clearTimeout(countsTimer);
@@ -105,6 +119,7 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
   const fail = (what: string, err: unknown) => get().showToast({ kind: 'error', message: `${what}: ${message(err)}` });
 
   return {
+    chatRows: new RowBook<Chat>(),
     chats: [],
     chatsHasMore: false,
     chatsLoaded: false,
@@ -115,26 +130,20 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     toast: null,
 
     async loadChats() {
-      const mine = ++listSeq;
       const filter = get().chatFilter;
       void get().loadFolders();
       void get().loadTags();
-      const seen: ChatEvent[] = [];
-      openJournals.add(seen);
       try {
         const { chats, hasMore } = await client.call('chats.list', listInput(filter));
-        // Closed before the replay below, which would otherwise record into it again.
-        openJournals.delete(seen);
-        if (mine !== listSeq) return;
-        set({ chats, chatsHasMore: hasMore, chatsLoaded: true, chatsLoadingMore: false });
-        for (const e of seen) {
-          if ('updated' in e) get().onChatUpdated(e.updated);
-          else get().onChatDeleted(e.deleted);
-        }
+        if (!sameFilter(filter, get().chatFilter)) return; // another filter was chosen meanwhile
+        set({
+          chats: pageFrom(get().chatRows, chats, filter, hasMore),
+          chatsHasMore: hasMore,
+          chatsLoaded: true,
+          chatsLoadingMore: false,
+        });
       } catch (err) {
-        if (mine === listSeq) set({ chatsLoaded: true, chatError: message(err) });
-      } finally {
-        openJournals.delete(seen);
+        if (sameFilter(filter, get().chatFilter)) set({ chatsLoaded: true, chatError: message(err) });
       }
     },
 
@@ -142,22 +151,24 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
       const { chats, chatsHasMore, chatsLoadingMore, chatFilter } = get();
       const last = chats[chats.length - 1];
       if (!chatsHasMore || !last || chatsLoadingMore) return;
-      const mine = listSeq;
       set({ chatsLoadingMore: true });
       try {
         const page = await client.call('chats.list', {
           ...listInput(chatFilter),
           before: { pinned: last.pinned, updatedAt: last.updatedAt, id: last.id },
         });
-        if (mine !== listSeq) return;
+        if (!sameFilter(chatFilter, get().chatFilter)) return;
         const seen = new Set(get().chats.map((c) => c.id));
+        const more = get()
+          .chatRows.merge(page.chats)
+          .rows.filter((c) => !seen.has(c.id));
         set({
-          chats: [...get().chats, ...page.chats.filter((c) => !seen.has(c.id))],
+          chats: [...get().chats, ...more.filter((c) => matchesFilter(c, chatFilter))],
           chatsHasMore: page.hasMore,
           chatsLoadingMore: false,
         });
       } catch (err) {
-        if (mine === listSeq) set({ chatsLoadingMore: false });
+        if (sameFilter(chatFilter, get().chatFilter)) set({ chatsLoadingMore: false });
         fail('Could not load more chats', err);
       }
     },
@@ -171,8 +182,8 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
       const chat = get().chats.find((c) => c.id === id);
       const wasActive = get().activeChatId === id;
       try {
-        await client.call('chats.delete', { id });
-        get().onChatDeleted(id);
+        const { version } = await client.call('chats.delete', { id });
+        get().onChatDeleted(id, version);
         const title = chat?.title ?? 'the chat';
         get().showToast({
           kind: 'info',
@@ -206,10 +217,9 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     async loadFolders() {
-      const mine = ++foldersSeq;
       try {
-        const folders = await client.call('folders.list', {});
-        if (mine !== foldersSeq) return;
+        const { folders, asOf } = await client.call('folders.list', {});
+        if (!latestFolders.take(asOf)) return; // a newer list is already shown
         set({ folders });
         const f = get().chatFilter;
         if (f.folderId && !folders.some((x) => x.id === f.folderId)) get().setChatFilter({ ...f, folderId: undefined });
@@ -219,10 +229,9 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     async loadTags() {
-      const mine = ++tagsSeq;
       try {
-        const tags = await client.call('tags.list', {});
-        if (mine === tagsSeq) set({ tags });
+        const { tags, asOf } = await client.call('tags.list', {});
+        if (latestTags.take(asOf)) set({ tags });
       } catch {}
     },
 
@@ -263,7 +272,8 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
     },
 
     onChatUpdated(chat) {
-      journal({ updated: chat });
+      if (!get().chatRows.apply(chat)) return; // an older copy than the one shown
+      get().onActiveChatUpdated(chat);
       set((s) => {
         const rest = s.chats.filter((c) => c.id !== chat.id);
         if (!matchesFilter(chat, s.chatFilter)) return rest.length === s.chats.length ? {} : { chats: rest };
@@ -279,8 +289,8 @@ export const createSidebarSlice: StateCreator<AppState, [], [], SidebarSlice> = 
       refreshCounts();
     },
 
-    onChatDeleted(id) {
-      journal({ deleted: id });
+    onChatDeleted(id, version) {
+      if (!get().chatRows.remove(id, version)) return;
       set((s) => ({
         chats: s.chats.filter((c) => c.id !== id),
         ...(s.activeChatId === id ? { activeChatId: null, messages: [] } : {}),
