@@ -1,5 +1,6 @@
 /** The one zustand store, combined from feature slices; events from the app are wired in once here. */
 import { create } from 'zustand';
+import type { HearthClient } from '../../../shared/contract';
 import { client, onConnectionChange, type ConnectionState } from '../client';
 import { createChatSlice, type ChatSlice } from '../features/chat/chat-slice';
 import { createModelsSlice, type ModelsSlice } from '../features/chat/models-slice';
@@ -26,18 +27,51 @@ export type AppState = ChatSlice &
   ModelManagerSlice &
   UiSlice;
 
-export const useAppStore = create<AppState>()((...a) => ({
-  ...createChatSlice(...a),
-  ...createSidebarSlice(...a),
-  ...createSearchSlice(...a),
-  ...createModelsSlice(...a),
-  ...createSettingsSlice(...a),
-  ...createOllamaSlice(...a),
-  ...createModelManagerSlice(...a),
-  view: 'chat',
-  connection: 'open',
-  setView: (view) => a[0]({ view }),
-}));
+/** A fresh store (the app has one; tests make their own). */
+export const createAppStore = () =>
+  create<AppState>()((...a) => ({
+    ...createChatSlice(...a),
+    ...createSidebarSlice(...a),
+    ...createSearchSlice(...a),
+    ...createModelsSlice(...a),
+    ...createSettingsSlice(...a),
+    ...createOllamaSlice(...a),
+    ...createModelManagerSlice(...a),
+    view: 'chat',
+    connection: 'open',
+    setView: (view) => a[0]({ view }),
+  }));
+
+export const useAppStore = createAppStore();
+
+/** Hand the app's events to a store's slices. */
+export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
+  on('message.delta', (p) => s().onDelta(p));
+  on('message.done', (p) => s().onDone(p));
+  on('chat.updated', ({ chat }) => s().onChatUpdated(chat));
+  on('message.created', ({ message }) => s().onMessageRow(message));
+  on('message.updated', ({ message }) => s().onMessageRow(message));
+  on('models.pullProgress', (p) => {
+    s().onPullProgress(p);
+    s().onManagedPullProgress(p);
+  });
+  on('ollama.status', (status) => s().onOllamaStatus(status));
+  on('chat.deleted', ({ id, version }) => s().onChatDeleted(id, version));
+  on('models.changed', ({ providerId }) => {
+    void s().loadModels();
+    s().onModelsChanged(providerId);
+  });
+  on('folders.changed', () => s().onFoldersChanged());
+  // A finished import (possibly from another window, or too big to announce chat by chat).
+  on('data.importProgress', (p) => {
+    if (p.phase === 'done' && p.done > 0) void s().loadChats();
+  });
+  on('app.command', ({ command }) => {
+    if (command === 'new-chat') s().newChat();
+    if (command === 'open-settings') s().setView('settings');
+    if (command === 'open-models') s().setView('models');
+  });
+}
 
 let wired = false;
 /** Subscribe the store to app events and load the first data. Call once at start-up. */
@@ -45,31 +79,7 @@ export function startStore(): void {
   if (wired) return;
   wired = true;
   const s = useAppStore.getState;
-  client.on('message.delta', (p) => s().onDelta(p));
-  client.on('message.done', (p) => s().onDone(p));
-  client.on('chat.updated', ({ chat }) => s().onChatUpdated(chat));
-  client.on('message.created', ({ message }) => s().onMessageRow(message));
-  client.on('message.updated', ({ message }) => s().onMessageRow(message));
-  client.on('models.pullProgress', (p) => {
-    s().onPullProgress(p);
-    s().onManagedPullProgress(p);
-  });
-  client.on('ollama.status', (status) => s().onOllamaStatus(status));
-  client.on('chat.deleted', ({ id, version }) => s().onChatDeleted(id, version));
-  client.on('models.changed', ({ providerId }) => {
-    void s().loadModels();
-    s().onModelsChanged(providerId);
-  });
-  client.on('folders.changed', () => s().onFoldersChanged());
-  // A finished import (possibly from another window, or too big to announce chat by chat).
-  client.on('data.importProgress', (p) => {
-    if (p.phase === 'done' && p.done > 0) void s().loadChats();
-  });
-  client.on('app.command', ({ command }) => {
-    if (command === 'new-chat') s().newChat();
-    if (command === 'open-settings') s().setView('settings');
-    if (command === 'open-models') s().setView('models');
-  });
+  wireEvents(s, client.on);
   let wasClosed = false;
   onConnectionChange((connection) => {
     useAppStore.setState({ connection });

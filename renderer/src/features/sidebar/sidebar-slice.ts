@@ -96,11 +96,12 @@ const sameFilter = (a: ChatFilter, b: ChatFilter) =>
 function pageFrom(book: RowBook<Chat>, reply: Chat[], filter: ChatFilter, hasMore: boolean): Chat[] {
   const { rows } = book.merge(reply);
   const listed = new Set(rows.map((c) => c.id));
-  const last = rows[rows.length - 1];
+  const last = reply[reply.length - 1];
   const extra = book.rows(
     (c) => !listed.has(c.id) && matchesFilter(c, filter) && (!hasMore || !last || compareChats(c, last) < 0),
   );
-  return extra.length ? [...rows.filter((c) => matchesFilter(c, filter)), ...extra].sort(compareChats) : rows;
+  // A newer copy may sort elsewhere (pinned meanwhile) or have left the filter (archived meanwhile).
+  return [...rows.filter((c) => matchesFilter(c, filter)), ...extra].sort(compareChats);
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
