@@ -34,7 +34,14 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      // A value that does not percent-decode is no token (401), never an exception.
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }
@@ -50,6 +57,15 @@ export function presentedToken(
   const q = url.searchParams.get('token');
   if (q) return { token: q, via: 'query' };
   return { token: null, via: null };
+}
+
+/** The request target as a URL, or null when it does not parse (e.g. `//`): answer 400, never throw. */
+export function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 /** Host header without the port. */

@@ -14,6 +14,7 @@ import {
   isLoopbackHost,
   originAllowed,
   presentedToken,
+  requestUrl,
   safeEqual,
   tokenFromSecret,
 } from './auth';
@@ -78,16 +79,29 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     return null;
   };
 
+  // Last resort: nothing a request does may stop serve. A failure is logged and answered with 500.
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    const failed = (err: unknown) => {
       o.log.error('request failed', err);
-      reject(res, 500, 'internal', 'Something went wrong inside Hearth.');
-    });
+      if (!res.headersSent) reject(res, 500, 'internal', 'Something went wrong inside Hearth.');
+      else res.destroy();
+    };
+    try {
+      handle(req, res).catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  });
+  // Malformed HTTP (a bad request line or header): 400 and close, never a crash.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     securityHeaders(res);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
+    if (!url) return reject(res, 400, 'invalid_input', 'The request target is not a valid path.');
     if (url.pathname === '/healthz') {
       // Open for health checks (Docker, load balancers); it reveals nothing but the version.
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -120,7 +134,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       return;
     }
     if (url.pathname.startsWith('/api/call/')) {
-      await handleCall(req, res, decodeURIComponent(url.pathname.slice('/api/call/'.length)));
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      } catch {
+        return reject(res, 400, 'invalid_input', 'The method name is not valid.');
+      }
+      await handleCall(req, res, method);
       return;
     }
     if (url.pathname.startsWith('/api/')) {
@@ -140,7 +160,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     try {
       body = await readJson(req, MAX_BODY_FOR[method] ?? MAX_BODY);
     } catch (err) {
-      return reject(res, (err as { status?: number }).status ?? 400, 'invalid_input', (err as Error).message);
+      const status = (err as { status?: number }).status ?? 400;
+      if (status === 413) {
+        // Answer, then close: the rest of the body is not read.
+        res.setHeader('Connection', 'close');
+        res.once('finish', () => req.destroy());
+      }
+      return reject(res, status, 'invalid_input', (err as Error).message);
     }
     const result = await o.services.router.call(method, body);
     const status = result.ok ? 200 : statusFor(result.error.code);
@@ -149,15 +175,23 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
-    if (!originAllowed(req)) return refuse(403, 'Forbidden');
-    const denied = checkAccess(req, url);
-    if (denied) return refuse(denied[0], denied[0] === 401 ? 'Unauthorized' : 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    try {
+      const url = requestUrl(req.url);
+      if (!url) return refuse(400, 'Bad Request');
+      if (url.pathname !== '/api/events') return refuse(404, 'Not Found');
+      if (!originAllowed(req)) return refuse(403, 'Forbidden');
+      const denied = checkAccess(req, url);
+      if (denied) return refuse(denied[0], denied[0] === 401 ? 'Unauthorized' : 'Forbidden');
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    } catch (err) {
+      // Last resort, as for requests: log, close this socket, keep serving.
+      o.log.error('WebSocket upgrade failed', err);
+      socket.destroy();
+    }
   });
 
   function attach(ws: WebSocket) {
@@ -229,6 +263,8 @@ function statusFor(code: string): number {
       return 403;
     case 'conflict':
       return 409;
+    case 'disk_full':
+      return 507;
     case 'backend_unreachable':
     case 'backend_error':
     case 'model_not_found':
@@ -242,17 +278,26 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let failed = false;
+    const tooLarge = () => {
+      failed = true;
+      const mb = Math.round(limit / 1024 / 1024);
+      reject(Object.assign(new Error(`Request body is too large (${mb} MB at most).`), { status: 413 }));
+    };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) return tooLarge();
     req.on('data', (c: Buffer) => {
+      if (failed) return; // the rest is dropped; the 413 goes out and the connection closes
       size += c.length;
       if (size > limit) {
-        const mb = Math.round(limit / 1024 / 1024);
-        reject(Object.assign(new Error(`Request body is too large (${mb} MB at most).`), { status: 413 }));
-        req.destroy();
+        chunks.length = 0;
+        tooLarge();
         return;
       }
       chunks.push(c);
     });
     req.on('end', () => {
+      if (failed) return;
       if (size === 0) return resolve({});
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
