@@ -28,10 +28,9 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: refused whole rather than decoded
-  ['::', 96], // IPv4-compatible (deprecated)
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
+  ['2001::', 32], // Teredo: a tunnel whose embedded addresses are obfuscated; refused whole
   ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
@@ -40,11 +39,50 @@ for (const [net, prefix] of [
 ] as const)
   blocked6.addSubnet(net, prefix, 'ipv6');
 
+/** The 8 groups of an IPv6 address as numbers (expands `::` and a dotted IPv4 tail). */
+function groups(ip: string): number[] | null {
+  let s = ip.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+  if (dotted) {
+    const b = dotted[1]!.split('.').map(Number);
+    s =
+      s.slice(0, -dotted[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const [head, tail] = s.includes('::') ? s.split('::') : [s, null];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === null ? [] : new Array(8 - h.length - t.length).fill('0');
+  const all = [...h, ...fill, ...t].map((g) => parseInt(g, 16));
+  return all.length === 8 && all.every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffff) ? all : null;
+}
+
+const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+
+/**
+ * The IPv4 address an IPv6 address carries, for the forms that reach it: IPv4-mapped
+ * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64
+ * (64:ff9b::/96), 6to4 (2002:AABB:CCDD::/48) and ISATAP interface ids (…:0:5efe:a.b.c.d).
+ */
+export function embeddedIPv4(ip: string): string | null {
+  const g = groups(ip);
+  if (!g) return null;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0) && !(g[5] === 0 && g[6] === 0)) return v4(g[6]!, g[7]!);
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4(g[6]!, g[7]!);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return v4(g[1]!, g[2]!);
+  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) return v4(g[6]!, g[7]!);
+  return null;
+}
+
 /** True when `ip` (a literal IPv4 or IPv6 address) must not be fetched from. Non-IPs count as private. */
 export function isPrivateAddress(ip: string): boolean {
   const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const v = isIP(bare);
   if (v === 4) return blocked4.check(bare, 'ipv4');
-  if (v === 6) return blocked6.check(bare, 'ipv6');
-  return true;
+  if (v !== 6) return true;
+  if (blocked6.check(bare, 'ipv6')) return true;
+  // An IPv6 form that carries an IPv4 address is judged by the IPv4 rules.
+  const inner = embeddedIPv4(bare);
+  return inner !== null && blocked4.check(inner, 'ipv4');
 }
