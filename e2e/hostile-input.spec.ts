@@ -3,10 +3,12 @@
  * whose attachment ids climb out of the data folder, a program path over the web API, and a
  * WebSocket whose target is not a URL. Each must leave serve alive and nothing outside its folder.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tinyPng } from '../electron/services/attachments/test-images';
+import { CLI, runCli } from './fixtures/serve-process';
 import { expect, test } from './fixtures/test';
 
 test('a crafted Hearth export imported from Settings writes its files only inside the data folder', async ({
@@ -115,4 +117,48 @@ test('a page opening a WebSocket whose target is not a URL does not stop serve',
   await chat.waitForModels();
   await chat.ask('still there?');
   await expect(chat.lastAnswer()).not.toBeEmpty();
+});
+
+test('`hearth export | head` stops quietly when the reader goes away', async ({ dataDir }) => {
+  const t = 1_700_000_000_000;
+  const big = 'x'.repeat(200_000);
+  const file = join(dataDir, '..', `big-${Date.now()}.json`);
+  const chats = Array.from({ length: 20 }, (_, i) => ({
+    id: `big-${i}`,
+    title: `Big ${i}`,
+    model: null,
+    createdAt: t,
+    updatedAt: t,
+    messages: [
+      {
+        id: `big-m${i}`,
+        parentId: null,
+        role: 'user',
+        content: big,
+        model: null,
+        status: 'done',
+        createdAt: t,
+        updatedAt: t,
+      },
+    ],
+  }));
+  writeFileSync(file, JSON.stringify({ format: 'hearth-export', version: 3, exportedAt: t, chats }));
+  try {
+    expect((await runCli(['import', '--data-dir', dataDir, file], {}, dataDir)).code).toBe(0);
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'export', '--data-dir', dataDir], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Like `head -c 100`: read a little, then close the pipe.
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  } finally {
+    rmSync(file, { force: true });
+  }
 });

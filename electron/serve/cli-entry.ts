@@ -2,6 +2,14 @@
 import { join } from 'node:path';
 import { runCli } from './cli';
 
+// `hearth export | head`: the reader went away. Stop quietly, as Unix tools do, without a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 runCli({
   argv: process.argv.slice(2),
   env: process.env,
