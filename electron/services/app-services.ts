@@ -3,7 +3,7 @@
  * Everything it touches (data dir, env, flags, secrets key, fetch, native binding) is injected.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { AppInfo } from '../../shared/types/domain';
 import { createHandlers, createRouter, type Router } from './api';
 import { ChatService } from './chats/chat-service';
@@ -73,7 +73,13 @@ export interface AppServices {
 
 export function createAppServices(o: AppServicesOptions): AppServices {
   const log = o.log ?? createLogger();
-  mkdirSync(o.dataDir, { recursive: true });
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  // Hearth's own folder holds every chat: owner only, also when an older Hearth made it 0755.
+  try {
+    if (process.platform !== 'win32') chmodSync(o.dataDir, 0o700);
+  } catch {
+    // a folder of someone else's (a mounted volume): leave its mode alone
+  }
   const opened = openDatabase({ file: join(o.dataDir, 'hearth.db'), nativeBinding: o.nativeBinding });
   const { db, deviceId } = opened;
   if (opened.backupFile) log.info(`database backed up to ${opened.backupFile} before migrating`);

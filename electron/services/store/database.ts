@@ -3,7 +3,7 @@
  * the file backed up to `backups/` first), and crash recovery of answers left streaming.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { AppError } from '../../../shared/types/errors';
 import { migrations as defaultMigrations, type Migration } from './migrations';
@@ -35,8 +35,10 @@ export interface OpenedDatabase {
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const { file, migrations = defaultMigrations, now = Date.now } = options;
   const inMemory = file === ':memory:';
-  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  if (!inMemory) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const existed = !inMemory && existsSync(file);
+  const backupDir = options.backupDir ?? join(dirname(file), 'backups');
+  if (existed) refuseEmptyOverHistory(file, backupDir);
 
   let db: Db | undefined;
   let current: number;
@@ -59,15 +61,16 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       );
     }
     db.pragma('journal_mode = WAL');
+    if (!inMemory) ownerOnly(file, `${file}-wal`, `${file}-shm`);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
     let backupFile: string | null = null;
     if (pending.length > 0 && existed && current > 0) {
-      const dir = options.backupDir ?? join(dirname(file), 'backups');
-      mkdirSync(dir, { recursive: true });
-      backupFile = join(dir, `hearth-v${current}-${now()}.db`);
+      mkdirSync(backupDir, { recursive: true, mode: 0o700 });
+      backupFile = join(backupDir, `hearth-v${current}-${now()}.db`);
       db.prepare('VACUUM INTO ?').run(backupFile);
+      ownerOnly(backupFile);
     }
     for (const m of pending) {
       db.transaction(() => {
@@ -93,6 +96,59 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     if (err instanceof AppError) throw err;
     throw describeOpenError(file, err);
   }
+}
+
+/** The database, its WAL and backups hold every chat: readable by their owner only (POSIX). */
+function ownerOnly(...files: string[]): void {
+  if (process.platform === 'win32') return;
+  for (const f of files) {
+    try {
+      chmodSync(f, 0o600);
+    } catch {
+      // not there (yet): SQLite creates -wal and -shm with the database's own mode
+    }
+  }
+}
+
+/**
+ * A zero-length hearth.db next to a write-ahead log with data, or next to backups, is a store that
+ * lost its file (a crash while copying, a bad sync tool), not a new one: opening it would start
+ * empty and could drop the log. Refuse, say what is there, and how to restore.
+ */
+function refuseEmptyOverHistory(file: string, backupDir: string): void {
+  const size = (f: string) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0;
+    }
+  };
+  if (size(file) !== 0) return;
+  const wal = size(`${file}-wal`);
+  let backups: string[] = [];
+  try {
+    backups = readdirSync(backupDir)
+      .filter((f) => f.endsWith('.db') && size(join(backupDir, f)) > 0)
+      .sort();
+  } catch {
+    // no backups folder
+  }
+  if (!wal && !backups.length) return; // a fresh start
+  const found = [
+    wal ? `its write-ahead log ${file}-wal holds ${wal} bytes` : null,
+    backups.length ? `the newest backup is ${join(backupDir, backups.at(-1)!)}` : null,
+  ]
+    .filter(Boolean)
+    .join(', and ');
+  throw new AppError(
+    'conflict',
+    `${file} is empty, but ${found}. Hearth changed nothing and did not start, so no history is lost. ` +
+      (backups.length
+        ? `To restore, quit Hearth and copy the newest backup over ${file}` +
+          (wal ? ` (keep ${file}-wal aside until your chats are back)` : '')
+        : `Keep ${file}-wal somewhere safe: it holds your latest changes`) +
+      `; to start afresh instead, move ${file} and the files next to it elsewhere.`,
+  );
 }
 
 function ensureDeviceId(db: Db): string {
