@@ -137,7 +137,7 @@ export async function until<T>(
  * The usual setup of a services test: one test Ollama for the file (handed to `onStart`), and after
  * each test every services instance in `open` closed, the fake's behaviour reset, temp dirs removed.
  */
-export function useFakeOllama(open: AppServices[], onStart: (fake: FakeOllama) => void): void {
+export function useFakeOllama(open: AppServices[], onStart: (fake: FakeOllama) => void): () => AppServices {
   let fake: FakeOllama | undefined;
   beforeAll(async () => {
     fake = await startFakeOllama();
@@ -151,4 +151,10 @@ export function useFakeOllama(open: AppServices[], onStart: (fake: FakeOllama) =
     fake?.reset();
     removeTempDirs();
   });
+  /** Real services on a fresh data dir talking to the test Ollama, closed after the test. */
+  return () => {
+    const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake!.url } });
+    open.push(s);
+    return s;
+  };
 }

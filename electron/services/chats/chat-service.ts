@@ -102,8 +102,7 @@ export class ChatService {
       write: (fit) => {
         // A new chat is created here, with its messages, in the same transaction.
         const chat =
-          existing ??
-          this.repo.createChat({ title: titleFrom(input.content), model: input.model, id: ids?.chat });
+          existing ?? this.repo.createChat({ title: titleFrom(input.content), model: input.model, id: ids?.chat });
         userMessage = this.addMessage({
           id: ids?.user,
           chatId: chat.id,
@@ -257,10 +256,7 @@ export class ChatService {
     /** The answer being continued (its text and reasoning so far). */
     continued?: Message;
     write: (fit: TrimResult) => { chat: Chat; assistantMessage: Message };
-    onFinished?: (
-      started: { chat: Chat; provider: Provider; model: string },
-      result: GenerationResult,
-    ) => void;
+    onFinished?: (started: { chat: Chat; provider: Provider; model: string }, result: GenerationResult) => void;
   }): Promise<{ chat: Chat; assistantMessage: Message }> {
     const { ref, provider } = this.resolveModel(o.modelId);
     const turns = [...(o.chat ? this.systemTurn(o.chat) : []), ...toTurns(o.history, this.attachments), ...o.next];

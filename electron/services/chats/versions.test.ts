@@ -7,18 +7,12 @@ import { describe, expect, it } from 'vitest';
 import type { FakeOllama } from '../../../e2e/servers/fake-ollama';
 import { uuidv7 } from '../../../shared/uuidv7';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
+import { callOk, recordEvents, useFakeOllama } from '../test-helpers';
 
 const MODEL = 'ollama/llama3.2:1b';
 let fake: FakeOllama;
 const open: AppServices[] = [];
-useFakeOllama(open, (f) => (fake = f));
-
-function services(): AppServices {
-  const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });
-  open.push(s);
-  return s;
-}
+const services = useFakeOllama(open, (f) => (fake = f));
 
 describe('versions on the wire', () => {
   it('each change to a chat or message gets a larger version, the same in its event and reply', async () => {

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/types/errors';
+import type { AppError } from '../../../shared/types/errors';
 import type { AppServices } from '../app-services';
 import { callOk, makeTempDir, openServices, removeTempDirs } from '../test-helpers';
 import { openDatabase } from './database';

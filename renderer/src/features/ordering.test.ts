@@ -66,6 +66,13 @@ function takePending(method: MethodName): Pending {
 }
 
 let store: Store;
+/** A new store wired to the fake transport, nothing pending. */
+function freshStore(): void {
+  fake.state.listeners.clear();
+  fake.state.pending = [];
+  store = createAppStore();
+  wireEvents(store.getState, fake.client.on as never);
+}
 beforeEach(() => {
   vi.useFakeTimers();
   fake.state.pending = [];
@@ -75,8 +82,7 @@ beforeEach(() => {
     if (method === 'tags.list') return { tags: [], asOf: '0' };
     return undefined;
   };
-  store = createAppStore();
-  wireEvents(store.getState, fake.client.on as never);
+  freshStore();
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -178,10 +184,7 @@ describe('the sidebar shows the newest version of every chat, whatever the order
         fc.array(chatOp, { minLength: 1, maxLength: 12 }),
         fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 }),
         async (ops, picks) => {
-          store = createAppStore();
-          fake.state.listeners.clear();
-          fake.state.pending = [];
-          wireEvents(store.getState, fake.client.on as never);
+          freshStore();
           const t = chatTimeline(ops);
           const n = t.events.length;
           // Each list call was read by the server at `at` (after that many events) and arrives before event `arrive`.
@@ -309,10 +312,7 @@ describe('the open chat shows the newest version of every message, whatever the 
         fc.nat(),
         fc.nat(),
         async (pieces, a, b) => {
-          store = createAppStore();
-          fake.state.listeners.clear();
-          fake.state.pending = [];
-          wireEvents(store.getState, fake.client.on as never);
+          freshStore();
           const t = conversationTimeline(pieces);
           const n = t.events.length;
           let delivered = 0;

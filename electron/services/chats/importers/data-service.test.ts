@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FakeOllama } from '../../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../test-helpers';
+import { callOk, recordEvents, useFakeOllama } from '../../test-helpers';
 import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
 import { tinyPng } from '../../attachments/test-images';
 
@@ -11,13 +11,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name)
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-useFakeOllama(open, (f) => (fake = f));
-
-function services(): AppServices {
-  const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });
-  open.push(s);
-  return s;
-}
+const services = useFakeOllama(open, (f) => (fake = f));
 
 function rows(s: AppServices, sql: string, ...args: unknown[]) {
   return s.db.prepare(sql).all(...args) as Record<string, unknown>[];

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type FakeOllama } from '../../../../e2e/servers/fake-ollama';
 import type { AppServices } from '../../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../test-helpers';
+import { callOk, recordEvents, useFakeOllama } from '../../test-helpers';
 import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];
-useFakeOllama(open, (f) => (fake = f));
-
-function services(): AppServices {
-  const s = openServices(makeTempDir(), { env: { OLLAMA_BASE_URL: fake.url } });
-  open.push(s);
-  return s;
-}
+const services = useFakeOllama(open, (f) => (fake = f));
 
 async function ask(s: AppServices, content: string, chatId?: string) {
   fake.behavior.tokenDelayMs = 0;
@@ -223,7 +217,11 @@ describe('folders in Hearth JSON (version 3)', () => {
 
     // Again: nothing new, no second set of folders.
     await callOk(target, 'data.import', { filename: file.filename, content: file.content });
-    expect((await callOk(target, 'folders.list', {})).folders.map((f) => f.name)).toEqual(['work', 'Recipes', 'Empty for now']);
+    expect((await callOk(target, 'folders.list', {})).folders.map((f) => f.name)).toEqual([
+      'work',
+      'Recipes',
+      'Empty for now',
+    ]);
   });
 
   it('still imports version 2 files (no folders) and creates a folder named only on a chat', async () => {
