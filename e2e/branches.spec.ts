@@ -208,6 +208,8 @@ test.describe('branches and answers', () => {
     const long = (tag: string) => `${tag}: ` + 'the quick brown fox jumps over the lazy dog '.repeat(8);
     await chat.ask(long('one'));
     await expect(chat.assistantMessages).toHaveCount(1);
+    // The question and its answer show at once; the request reaches Ollama once the settings are saved.
+    await expect(chat.lastAnswer()).toContainText('Noted.');
     await expect(chat.chats).toHaveCount(1);
     const first = ollama.requests.find((r) => r.messages?.at(-1)?.content === long('one'));
     expect(first?.options).toMatchObject({ num_ctx: 256 });
