@@ -1,6 +1,7 @@
 /**
  * SSRF guard for fetches made on behalf of model output: which IP addresses are not on the public
  * internet (loopback, private, link-local, CGNAT, multicast, reserved, IPv4-mapped IPv6 …).
+ * IPv6 is allowed only inside global unicast (2000::/3) or as a form that carries a public IPv4.
  */
 import { BlockList, isIP } from 'node:net';
 
@@ -26,18 +27,23 @@ for (const [net, prefix] of [
 ] as const)
   blocked4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback and IPv4-compatible (deprecated, RFC 4291): refused whole
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard
-  ['2001::', 32], // Teredo: a tunnel whose embedded addresses are obfuscated; refused whole
+  // IETF protocol assignments: Teredo (2001::/32, a tunnel whose embedded addresses are obfuscated),
+  // benchmarking, ORCHID … refused whole; RIR allocations start at 2001:200::.
+  ['2001::', 23],
   ['2001:db8::', 32], // documentation
+  ['3fff::', 20], // documentation (RFC 9637)
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8], // multicast
 ] as const)
   blocked6.addSubnet(net, prefix, 'ipv6');
+// Everything outside 2000::/3 is reserved, local or unassigned (only the IPv4 forms below are let out).
+const globalUnicast = new BlockList();
+globalUnicast.addSubnet('2000::', 3, 'ipv6');
 
 /** The 8 groups of an IPv6 address as numbers (expands `::` and a dotted IPv4 tail). */
 function groups(ip: string): number[] | null {
@@ -61,17 +67,19 @@ const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo 
 /**
  * The IPv4 address an IPv6 address carries, for the forms that reach it: IPv4-mapped
  * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64
- * (64:ff9b::/96), 6to4 (2002:AABB:CCDD::/48) and ISATAP interface ids (…:0:5efe:a.b.c.d).
+ * (64:ff9b::/96), 6to4 (2002:AABB:CCDD::/48) and ISATAP interface ids (…:0:5efe:a.b.c.d, with
+ * any of the u/g bits: 100, 200, 300). `translated` marks the forms whose IPv4 address is where
+ * the packets go (mapped, translated, compatible, NAT64); they lie outside 2000::/3.
  */
-export function embeddedIPv4(ip: string): string | null {
+export function embeddedIPv4(ip: string): { v4: string; translated: boolean } | null {
   const g = groups(ip);
   if (!g) return null;
   const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0) && !(g[5] === 0 && g[6] === 0)) return v4(g[6]!, g[7]!);
-  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4(g[6]!, g[7]!);
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!);
-  if (g[0] === 0x2002) return v4(g[1]!, g[2]!);
-  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) return v4(g[6]!, g[7]!);
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return { v4: v4(g[6]!, g[7]!), translated: true };
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return { v4: v4(g[6]!, g[7]!), translated: true };
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return { v4: v4(g[6]!, g[7]!), translated: true };
+  if (g[0] === 0x2002) return { v4: v4(g[1]!, g[2]!), translated: false };
+  if ((g[4]! & ~0x300) === 0 && g[5] === 0x5efe) return { v4: v4(g[6]!, g[7]!), translated: false };
   return null;
 }
 
@@ -82,7 +90,9 @@ export function isPrivateAddress(ip: string): boolean {
   if (v === 4) return blocked4.check(bare, 'ipv4');
   if (v !== 6) return true;
   if (blocked6.check(bare, 'ipv6')) return true;
-  // An IPv6 form that carries an IPv4 address is judged by the IPv4 rules.
+  // An IPv6 form that carries an IPv4 address is judged by the IPv4 rules too.
   const inner = embeddedIPv4(bare);
-  return inner !== null && blocked4.check(inner, 'ipv4');
+  if (inner && blocked4.check(inner.v4, 'ipv4')) return true;
+  if (inner?.translated) return false;
+  return !globalUnicast.check(bare, 'ipv6');
 }
