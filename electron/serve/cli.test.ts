@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
 import type { HearthExport } from '../services/chats/importers/hearth-json';
@@ -254,5 +256,103 @@ describe('hearth export / import', () => {
     const r = await run(['import', '--data-dir', makeTempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('import needs a file');
+  });
+});
+
+/**
+ * `hearth … | head`: the CLI entry as a real child process (run from source through tsx's loader)
+ * whose stdout is a pipe the parent closes early, as `head -c 100` does.
+ */
+describe('hearth … | head (the reader goes away)', { timeout: 60_000 }, () => {
+  const ROOT = join(__dirname, '..', '..');
+  const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+  /** Runs the CLI; `closeAfter` bytes of stdout are read, then the pipe is closed (0: closed at once). */
+  function piped(args: string[], closeAfter: number, env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'electron/serve/cli-entry.ts'), ...args], {
+      cwd: makeTempDir(),
+      env: { PATH: process.env.PATH, HOME: makeTempDir(), OLLAMA_BASE_URL: fake.url, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let read = 0;
+    let stderr = '';
+    if (closeAfter === 0) child.stdout.destroy();
+    else
+      child.stdout.on('data', (d: Buffer) => {
+        read += d.length;
+        if (read >= closeAfter) child.stdout.destroy();
+      });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+    );
+  }
+
+  it('export: exits 0 with nothing on stderr (no EPIPE error, no stack trace)', async () => {
+    const dataDir = makeTempDir();
+    const t = 1_700_000_000_000;
+    const big = 'x'.repeat(100_000);
+    const file = join(makeTempDir(), 'big.json');
+    const chats = Array.from({ length: 20 }, (_, i) => ({
+      id: `big-${i}`,
+      title: `Big ${i}`,
+      model: null,
+      createdAt: t,
+      updatedAt: t,
+      messages: [
+        {
+          id: `big-m${i}`,
+          parentId: null,
+          role: 'user',
+          content: big,
+          model: null,
+          status: 'done',
+          createdAt: t,
+          updatedAt: t,
+        },
+      ],
+    }));
+    writeFileSync(file, JSON.stringify({ format: 'hearth-export', version: 3, exportedAt: t, chats }));
+    expect((await run(['import', '--data-dir', dataDir, file])).code).toBe(0);
+    const r = await piped(['export', '--data-dir', dataDir], 100);
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+  });
+
+  it('chat: the answer is stopped and saved as stopped, exit 0, nothing on stderr', async () => {
+    const dataDir = makeTempDir();
+    const reply = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
+    fake.behavior.reply = () => reply;
+    fake.behavior.tokenDelayMs = 15;
+    const r = await piped(['chat', '--data-dir', dataDir, '--model', 'llama3.2:1b', 'go on'], 1);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const answer = (await exportOf(dataDir)).chats[0]!.messages[1]!;
+    expect(answer.status).toBe('stopped'); // not left 'streaming' by a process that just exited
+    expect(reply.startsWith(answer.content)).toBe(true);
+  });
+
+  it('models list with the bundled Ollama: the server Hearth started is stopped too', async () => {
+    const dataDir = makeTempDir();
+    const stateFile = join(makeTempDir(), 'serve-state.json');
+    const r = await piped(['models', 'list', '--data-dir', dataDir], 0, {
+      OLLAMA_BASE_URL: 'http://127.0.0.1:9', // nothing listens on the discard port
+      HEARTH_OLLAMA_PATH: join(ROOT, 'e2e/servers/fake-ollama-serve.mjs'),
+      FAKE_OLLAMA_SERVE_MODELS: 'phi3:mini',
+      FAKE_OLLAMA_SERVE_STATE_FILE: stateFile,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number };
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive) process.kill(-pid, 'SIGKILL'); // do not leave it behind for the next test
+    expect(alive).toBe(false);
+    expect(existsSync(join(dataDir, 'ollama.pid'))).toBe(false);
   });
 });
