@@ -1,7 +1,8 @@
 /**
  * Model output as markdown (GFM, math, highlighted code, on-demand mermaid), loaded lazily as its
- * own chunk. Untrusted: raw HTML is shown as text, links are limited to http/https/mailto and open
- * outside the app, images wait for consent. While streaming, finished blocks are memoised and only
+ * own chunk. Untrusted: markdown-processor.ts shows raw HTML as text and sanitises the tree with an
+ * allow-list (sanitize-schema.ts); here links are limited to http/https/mailto and open outside
+ * the app, images wait for consent. While streaming, finished blocks are memoised and only
  * the last block is re-parsed per update.
  */
 import {
@@ -18,15 +19,9 @@ import {
 } from 'react';
 import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import { toJsxRuntime, type Components } from 'hast-util-to-jsx-runtime';
-import { urlAttributes } from 'html-url-attributes';
-import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
-import { visit, SKIP } from 'unist-util-visit';
-import type { Element, ElementContent, Root } from 'hast';
+import type { Element, ElementContent } from 'hast';
 import { CodeBlock } from './CodeBlock';
+import { markdownToHast } from './markdown-processor';
 import { MathNode } from './MathNode';
 import { MermaidBlock } from './MermaidBlock';
 import { OutputImage } from './RemoteImage';
@@ -39,83 +34,9 @@ import {
 } from './split-blocks';
 import { linkTextShowsUrl, safeLinkHref } from './url-safety';
 
-interface MdNode {
-  type: string;
-  value?: string;
-  children?: MdNode[];
-}
-
-const FLOW_PARENTS = new Set(['root', 'blockquote', 'listItem', 'footnoteDefinition']);
-
-/** remark plugin: every raw HTML node becomes plain text (shown, never interpreted). */
-function remarkHtmlAsText() {
-  const walk = (node: MdNode) => {
-    if (!node.children) return;
-    node.children = node.children.map((child) => {
-      if (child.type === 'html') {
-        const text: MdNode = { type: 'text', value: child.value ?? '' };
-        return FLOW_PARENTS.has(node.type) ? { type: 'paragraph', children: [text] } : text;
-      }
-      walk(child);
-      return child;
-    });
-  };
-  return (tree: MdNode) => walk(tree);
-}
-
-/**
- * markdown → mdast (GFM, math, raw HTML as text) → hast, built once, not per render (as a
- * component taking plugins as props must): ~3% of the script time of each streamed update.
- * Without allowDangerousHtml, remark-rehype drops raw HTML; remarkHtmlAsText has made it text first.
- */
-const processor = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkMath)
-  .use(remarkHtmlAsText)
-  .use(remarkRehype)
-  .freeze();
-
-/** Belt and braces: elements that must never come out of model output, whatever a plugin does. */
-const DISALLOWED = new Set([
-  'script',
-  'style',
-  'iframe',
-  'frame',
-  'frameset',
-  'object',
-  'embed',
-  'link',
-  'meta',
-  'base',
-  'form',
-]);
-
-/**
- * Make the hast tree safe to render: disallowed elements are removed with their content; URLs
- * other than links' and images' (judged by their components, which need the original) must be
- * safe links or are emptied.
- */
-function sanitize(tree: Root): void {
-  visit(tree, 'element', (node, index, parent) => {
-    if (DISALLOWED.has(node.tagName) && parent && index !== undefined) {
-      parent.children.splice(index, 1);
-      return [SKIP, index];
-    }
-    if (node.tagName === 'a' || node.tagName === 'img') return;
-    for (const [prop, tags] of Object.entries(urlAttributes)) {
-      const value = node.properties[prop];
-      if (value === undefined || value === null || (tags && !tags.includes(node.tagName))) continue;
-      node.properties[prop] = safeLinkHref(String(value)) ?? '';
-    }
-  });
-}
-
 /** Markdown text as React elements with the app's components. */
 function renderMarkdown(text: string): ReactNode {
-  const tree = processor.runSync(processor.parse(text)) as Root;
-  sanitize(tree);
-  return toJsxRuntime(tree, {
+  return toJsxRuntime(markdownToHast(text), {
     Fragment,
     jsx,
     jsxs,
