@@ -14,7 +14,8 @@ function loadKatex(): Promise<Katex> {
   return loading;
 }
 
-function render(k: Katex, tex: string, display: boolean): string {
+/** TeX as KaTeX HTML. Exported for the sanitiser's tests (model output reaches KaTeX unsanitised). */
+export function renderTex(k: Katex, tex: string, display: boolean): string {
   // trust: false keeps \href, \url and friends from producing links; errors render in red in place.
   return k.renderToString(tex, {
     displayMode: display,
@@ -46,7 +47,7 @@ export function MathNode({ tex, display }: { tex: string; display: boolean }) {
     <Tag
       className={display ? 'math math-display' : 'math math-inline'}
       // KaTeX escapes the TeX it renders, and trust: false disables its URL-producing commands.
-      dangerouslySetInnerHTML={{ __html: render(katex, tex, display) }}
+      dangerouslySetInnerHTML={{ __html: renderTex(katex, tex, display) }}
     />
   );
 }

@@ -11,13 +11,18 @@ let counter = 0;
 type Mermaid = typeof mermaidModule;
 let mermaidPromise: Promise<Mermaid> | null = null;
 
+/** 'strict': no click callbacks or links, labels without HTML. Exported for the sanitiser's tests. */
+export const MERMAID_SECURITY = {
+  startOnLoad: false,
+  securityLevel: 'strict',
+  htmlLabels: false,
+  suppressErrorRendering: true,
+} as const;
+
 function loadMermaid(): Promise<Mermaid> {
   mermaidPromise ??= import('mermaid').then((m) => {
     m.default.initialize({
-      startOnLoad: false,
-      securityLevel: 'strict',
-      htmlLabels: false,
-      suppressErrorRendering: true,
+      ...MERMAID_SECURITY,
       theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'default',
     });
     return m.default;
