@@ -157,3 +157,55 @@ test('by default "Load image" refuses a loopback host with a clear message and s
   expect(tracker.hits).toHaveLength(0);
   await expect(body.getByRole('img')).toHaveCount(0);
 });
+
+test('hostile TeX and mermaid run nothing: KaTeX makes no links or images, mermaid ignores clicks and init', async ({
+  chat,
+  ollama,
+  page,
+}) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  ollama.behavior.reply = () =>
+    [
+      'Math: $\\href{javascript:window.__pwned=10}{click}$ and $\\url{javascript:window.__pwned=11}$.',
+      '',
+      '$$',
+      `\\htmlId{pwned}{x} \\includegraphics{http://127.0.0.1:${tracker.port}/tex.png}`,
+      '$$',
+      '',
+      '```mermaid',
+      '%%{init: {"securityLevel": "loose"}}%%',
+      'graph TD',
+      '  A[Start] --> B[End]',
+      '  click A call alert(12)',
+      '  click B href "javascript:window.__pwned=13"',
+      '```',
+    ].join('\n');
+  await chat.open();
+  await chat.waitForModels();
+  await chat.ask('be hostile');
+  const answer = chat.lastAnswer();
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  const body = answer.locator('.message-body');
+
+  // KaTeX (trust off) shows the commands, makes no link, id or image.
+  await expect(body.locator('.math-inline .katex')).toHaveCount(2);
+  await expect(body.locator('.math-display .katex-display')).toHaveCount(1);
+  expect(await body.locator('a, img, #pwned').count()).toBe(0);
+
+  // Mermaid draws the diagram as an image; its click directives do nothing, even when clicked.
+  const diagram = body.locator('.mermaid-block');
+  await diagram.getByRole('button', { name: 'Show diagram' }).click();
+  const img = diagram.getByRole('img', { name: 'Diagram drawn from the mermaid source' });
+  await expect(img).toBeVisible({ timeout: 20_000 });
+  expect(await img.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+  await img.click();
+  await page.waitForTimeout(300);
+  expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  expect(tracker.hits).toHaveLength(0);
+});
