@@ -3,7 +3,6 @@
  * Everything it touches (data dir, env, flags, secrets key, fetch, native binding) is injected.
  */
 import { join } from 'node:path';
-import { chmodSync, mkdirSync } from 'node:fs';
 import type { AppInfo } from '../../shared/types/domain';
 import { createHandlers, createRouter, type Router } from './api';
 import { ChatService } from './chats/chat-service';
@@ -14,7 +13,7 @@ import { EventHub } from './events';
 import type { FetchLike } from './providers/provider';
 import { SecretBox } from './secrets/secret-box';
 import { SettingsService } from './settings-service';
-import { openDatabase, type Db } from './store/database';
+import { openDatabase, prepareDataDir, type Db } from './store/database';
 import { ChatRepo } from './store/chat-repo';
 import { FolderRepo } from './store/folder-repo';
 import { TagRepo } from './store/tag-repo';
@@ -73,13 +72,8 @@ export interface AppServices {
 
 export function createAppServices(o: AppServicesOptions): AppServices {
   const log = o.log ?? createLogger();
-  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  // Hearth's own folder holds every chat: owner only, also when an older Hearth made it 0755.
-  try {
-    if (process.platform !== 'win32') chmodSync(o.dataDir, 0o700);
-  } catch {
-    // a folder of someone else's (a mounted volume): leave its mode alone
-  }
+  // Owner only (0700); an existing folder the user named with other things in it keeps its mode.
+  prepareDataDir(o.dataDir, { named: Boolean(o.flags?.dataDir || o.env?.HEARTH_DATA_DIR?.trim()) });
   const opened = openDatabase({ file: join(o.dataDir, 'hearth.db'), nativeBinding: o.nativeBinding });
   const { db, deviceId } = opened;
   if (opened.backupFile) log.info(`database backed up to ${opened.backupFile} before migrating`);

@@ -1,15 +1,53 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/types/errors';
-import { makeTempDir, removeTempDirs } from '../test-helpers';
+import type { AppServices } from '../app-services';
+import { keyFromFile } from '../secrets/key-sources';
+import { makeTempDir, openServices, removeTempDirs } from '../test-helpers';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from './chat-repo';
 import { openDatabase } from './database';
 import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations';
 
-afterEach(removeTempDirs);
+/** The mode each database file had when SQLite opened it (null: SQLite had to create it). */
+const modesAtOpen = vi.hoisted(() => new Map<string, number | null>());
+vi.mock('better-sqlite3', async (importOriginal) => {
+  const { statSync: stat } = await import('node:fs');
+  const Original = ((await importOriginal()) as { default: typeof Database }).default;
+  class Recorded extends Original {
+    constructor(file: string, options?: Database.Options) {
+      let mode: number | null = null;
+      try {
+        mode = stat(file).mode & 0o777;
+      } catch {
+        // not there yet
+      }
+      modesAtOpen.set(file, mode);
+      super(file, options);
+    }
+  }
+  return { default: Recorded };
+});
+
+const openServicesList: AppServices[] = [];
+afterEach(async () => {
+  for (const s of openServicesList.splice(0)) await s.close();
+  removeTempDirs();
+  modesAtOpen.clear();
+});
 
 const m1 = migrations[0]!;
 const m2: Migration = {
@@ -211,5 +249,131 @@ describe('openDatabase', () => {
     } finally {
       second.db.close();
     }
+  });
+});
+
+const mode = (f: string) => statSync(f).mode & 0o777;
+
+describe.skipIf(process.platform === 'win32')('file modes', () => {
+  it('a new hearth.db is 0600 before SQLite opens it, so its WAL and shm are never readable by others', () => {
+    const dir = makeTempDir();
+    chmodSync(dir, 0o755); // a folder the user named, which Hearth leaves as it is
+    const file = join(dir, 'hearth.db');
+    const opened = openDatabase({ file });
+    opened.db.close();
+    expect(modesAtOpen.get(file)).toBe(0o600);
+  });
+
+  it('an existing hearth.db, WAL and shm readable by others are tightened before SQLite opens them', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'hearth.db');
+    const a = openDatabase({ file });
+    a.db.pragma('wal_autocheckpoint = 0');
+    a.db.prepare(`INSERT INTO meta (key, value) VALUES ('x', 'y')`).run();
+    const wal = readFileSync(`${file}-wal`);
+    a.db.close();
+    writeFileSync(`${file}-wal`, wal); // a WAL left by a crash
+    for (const f of [file, `${file}-wal`]) chmodSync(f, 0o644);
+    const b = openDatabase({ file });
+    try {
+      expect(modesAtOpen.get(file)).toBe(0o600);
+      expect(mode(`${file}-wal`)).toBe(0o600);
+      expect(mode(`${file}-shm`)).toBe(0o600);
+    } finally {
+      b.db.close();
+    }
+  });
+
+  it('backups an older Hearth left readable by others (0644 in a 0755 backups folder) are tightened', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'hearth.db');
+    openDatabase({ file }).db.close();
+    const backups = join(dir, 'backups');
+    mkdirSync(backups, { mode: 0o755 });
+    chmodSync(backups, 0o755);
+    copyFileSync(file, join(backups, 'hearth-v1-1700000000000.db'));
+    chmodSync(join(backups, 'hearth-v1-1700000000000.db'), 0o644);
+    openDatabase({ file }).db.close();
+    expect(mode(backups)).toBe(0o700);
+    expect(mode(join(backups, 'hearth-v1-1700000000000.db'))).toBe(0o600);
+  });
+
+  it("a named data folder with other things in it keeps its mode; one holding only Hearth's files is 0700", () => {
+    const env = { OLLAMA_BASE_URL: 'http://127.0.0.1:9' };
+    const shared = makeTempDir();
+    chmodSync(shared, 0o755);
+    writeFileSync(join(shared, 'notes.txt'), "the user's own file");
+    openServicesList.push(openServices(shared, { flags: { dataDir: shared }, env }));
+    expect(mode(shared)).toBe(0o755); // not Hearth's to change (shared, or the working folder)
+    expect(mode(join(shared, 'hearth.db'))).toBe(0o600);
+
+    // What `hearth export --data-dir NEW` does: the secrets key file makes the folder (0755) first.
+    const fresh = join(makeTempDir(), 'new', 'data');
+    keyFromFile(join(fresh, 'secret.key'));
+    openServicesList.push(openServices(fresh, { env: { ...env, HEARTH_DATA_DIR: fresh } }));
+    expect(mode(fresh)).toBe(0o700);
+
+    // A folder an older Hearth made 0755, named on the command line.
+    const old = makeTempDir();
+    openDatabase({ file: join(old, 'hearth.db') }).db.close();
+    mkdirSync(join(old, 'attachments'));
+    chmodSync(old, 0o755);
+    openServicesList.push(openServices(old, { flags: { dataDir: old }, env }));
+    expect(mode(old)).toBe(0o700);
+  });
+});
+
+describe('a hearth.db that lost its contents, with history beside it', () => {
+  /** A real store with a chat whose latest changes are still only in the WAL (as after a crash). */
+  function storeWithWal(): { dir: string; file: string; wal: Buffer } {
+    const dir = makeTempDir();
+    const file = join(dir, 'hearth.db');
+    const opened = openDatabase({ file });
+    opened.db.pragma('wal_autocheckpoint = 0');
+    new ChatRepo(opened.db, new HybridClock(opened.deviceId), opened.deviceId).createChat({
+      title: 'Kept in the WAL',
+      model: null,
+    });
+    const wal = readFileSync(`${file}-wal`);
+    opened.db.close();
+    modesAtOpen.clear();
+    return { dir, file, wal };
+  }
+
+  it('a missing hearth.db beside a WAL with data is refused, and the WAL is left as it was', () => {
+    const { file, wal } = storeWithWal();
+    writeFileSync(`${file}-wal`, wal);
+    unlinkSync(file);
+    const err = catchError(() => openDatabase({ file }));
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.message).toContain(`${file} is missing, but its write-ahead log ${file}-wal holds ${wal.length} bytes`);
+    expect(err.message).toMatch(/Hearth changed nothing/);
+    expect(existsSync(file)).toBe(false);
+    expect(readFileSync(`${file}-wal`).equals(wal)).toBe(true);
+  });
+
+  it('names the newest backup by its time (v10 after v9), with its date', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'hearth.db');
+    writeFileSync(file, '');
+    mkdirSync(join(dir, 'backups'));
+    writeFileSync(join(dir, 'backups', 'hearth-v9-1700000000000.db'), 'x');
+    writeFileSync(join(dir, 'backups', 'hearth-v10-1800000000000.db'), 'x');
+    const err = catchError(() => openDatabase({ file }));
+    expect(err.message).toContain(
+      `the newest backup is ${join(dir, 'backups', 'hearth-v10-1800000000000.db')} (made ${new Date(1_800_000_000_000).toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    );
+    expect(statSync(file).size).toBe(0);
+  });
+
+  it('a zero-length hearth.db beside a real WAL is refused before SQLite touches either file', () => {
+    const { file, wal } = storeWithWal();
+    writeFileSync(`${file}-wal`, wal);
+    truncateSync(file, 0);
+    const err = catchError(() => openDatabase({ file }));
+    expect(err.message).toContain(`${file} is empty, but its write-ahead log ${file}-wal holds ${wal.length} bytes`);
+    expect(modesAtOpen.has(file)).toBe(false); // SQLite never opened it
+    expect(statSync(file).size).toBe(0);
+    expect(readFileSync(`${file}-wal`).equals(wal)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@
  * the file backed up to `backups/` first), and crash recovery of answers left streaming.
  */
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { AppError } from '../../../shared/types/errors';
 import { migrations as defaultMigrations, type Migration } from './migrations';
@@ -32,13 +32,55 @@ export interface OpenedDatabase {
   recoveredMessages: number;
 }
 
+/** What Hearth itself keeps in its data folder. */
+const HEARTH_ENTRIES = new Set([
+  'hearth.db',
+  'hearth.db-wal',
+  'hearth.db-shm',
+  'hearth.db-journal',
+  'secret.key',
+  'secret.key.enc',
+  'backups',
+  'attachments',
+  'logs',
+  'models',
+  'ollama.pid',
+  'window-state.json',
+]);
+
+/**
+ * Hearth's data folder: created owner-only (0700). An existing one is tightened to 0700 when it is
+ * Hearth's own: the app-data folder (Electron's userData), or a folder the user named (--data-dir,
+ * HEARTH_DATA_DIR) that holds nothing but Hearth's files (made by an older Hearth with 0755, or just
+ * now by the secrets key file). A named folder with anything else in it (a shared folder, the
+ * working folder) keeps its mode: there the files Hearth owns are owner-only (hearth.db, its WAL,
+ * shm, backups, secret.key). POSIX only.
+ */
+export function prepareDataDir(dir: string, o: { named: boolean }): void {
+  const created = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
+  if (created || process.platform === 'win32') return;
+  try {
+    if (o.named && !readdirSync(dir).every((name) => HEARTH_ENTRIES.has(name))) return;
+    chmodSync(dir, 0o700);
+  } catch {
+    // not ours to change (a mounted volume, another owner): leave its mode alone
+  }
+}
+
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const { file, migrations = defaultMigrations, now = Date.now } = options;
   const inMemory = file === ':memory:';
   if (!inMemory) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const existed = !inMemory && existsSync(file);
   const backupDir = options.backupDir ?? join(dirname(file), 'backups');
-  if (existed) refuseEmptyOverHistory(file, backupDir);
+  if (!inMemory) {
+    // Before SQLite sees anything: it could start empty over a store that lost its file, or drop a WAL.
+    refuseEmptyOverHistory(file, backupDir, existed);
+    // Owner-only before SQLite opens them: SQLite gives a new WAL and shm the database's own mode.
+    if (!existed) createOwnerOnly(file);
+    ownerOnly(file, `${file}-wal`, `${file}-shm`);
+    tightenBackups(backupDir);
+  }
 
   let db: Db | undefined;
   let current: number;
@@ -110,12 +152,60 @@ function ownerOnly(...files: string[]): void {
   }
 }
 
+/** A new hearth.db, made 0600 before SQLite opens it (SQLite would make it 0644 under the usual umask). */
+function createOwnerOnly(file: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    writeFileSync(file, '', { flag: 'wx', mode: 0o600 });
+  } catch {
+    // made meanwhile, or the folder is not writable: SQLite's open says what is wrong
+  }
+}
+
+/** Backups an older Hearth wrote readable by others (0755 folder, 0644 files) are tightened. */
+function tightenBackups(backupDir: string): void {
+  if (process.platform === 'win32' || !existsSync(backupDir)) return;
+  try {
+    chmodSync(backupDir, 0o700);
+    ownerOnly(...readdirSync(backupDir).map((f) => join(backupDir, f)));
+  } catch {
+    // not ours to change
+  }
+}
+
+/** The newest backup (by the time in its name, hearth-v<schema>-<ms>.db, else its mtime) with its date. */
+function newestBackup(backupDir: string): { file: string; made: string } | null {
+  let newest: { file: string; at: number } | null = null;
+  let names: string[] = [];
+  try {
+    names = readdirSync(backupDir);
+  } catch {
+    return null; // no backups folder
+  }
+  for (const name of names) {
+    if (!name.endsWith('.db')) continue;
+    const f = join(backupDir, name);
+    try {
+      const st = statSync(f);
+      if (!st.isFile() || st.size === 0) continue;
+      const at = Number(/-(\d{10,})\.db$/.exec(name)?.[1] ?? st.mtimeMs);
+      if (!newest || at > newest.at) newest = { file: f, at };
+    } catch {
+      // vanished meanwhile
+    }
+  }
+  if (!newest) return null;
+  return { file: newest.file, made: `${new Date(newest.at).toISOString().slice(0, 16).replace('T', ' ')} UTC` };
+}
+
 /**
  * A zero-length hearth.db next to a write-ahead log with data, or next to backups, is a store that
  * lost its file (a crash while copying, a bad sync tool), not a new one: opening it would start
- * empty and could drop the log. Refuse, say what is there, and how to restore.
+ * empty and could drop the log. So is a missing hearth.db next to a WAL with data (a missing one
+ * beside backups only is a fresh start: the user may have moved it aside to begin again). Refuse,
+ * say what is there, and how to restore.
  */
-function refuseEmptyOverHistory(file: string, backupDir: string): void {
+function refuseEmptyOverHistory(file: string, backupDir: string, existed: boolean): void {
   const size = (f: string) => {
     try {
       return statSync(f).size;
@@ -123,31 +213,25 @@ function refuseEmptyOverHistory(file: string, backupDir: string): void {
       return 0;
     }
   };
-  if (size(file) !== 0) return;
+  if (existed && size(file) !== 0) return;
   const wal = size(`${file}-wal`);
-  let backups: string[] = [];
-  try {
-    backups = readdirSync(backupDir)
-      .filter((f) => f.endsWith('.db') && size(join(backupDir, f)) > 0)
-      .sort();
-  } catch {
-    // no backups folder
-  }
-  if (!wal && !backups.length) return; // a fresh start
+  const backup = existed ? newestBackup(backupDir) : null;
+  if (!wal && !backup) return; // a fresh start
   const found = [
     wal ? `its write-ahead log ${file}-wal holds ${wal} bytes` : null,
-    backups.length ? `the newest backup is ${join(backupDir, backups.at(-1)!)}` : null,
+    backup ? `the newest backup is ${backup.file} (made ${backup.made})` : null,
   ]
     .filter(Boolean)
     .join(', and ');
+  const state = existed ? 'empty' : 'missing';
+  const aside = wal ? `move ${file}-wal and ${file}-shm aside (keep them: they hold your latest changes), then ` : '';
   throw new AppError(
     'conflict',
-    `${file} is empty, but ${found}. Hearth changed nothing and did not start, so no history is lost. ` +
-      (backups.length
-        ? `To restore, quit Hearth and copy the newest backup over ${file}` +
-          (wal ? ` (keep ${file}-wal aside until your chats are back)` : '')
+    `${file} is ${state}, but ${found}. Hearth changed nothing and did not start, so no history is lost. ` +
+      (backup
+        ? `To restore, quit Hearth, ${aside}copy the newest backup over ${file}`
         : `Keep ${file}-wal somewhere safe: it holds your latest changes`) +
-      `; to start afresh instead, move ${file} and the files next to it elsewhere.`,
+      `; to start afresh instead, move ${existed ? `${file} and the files next to it` : `${file}-wal and ${file}-shm`} elsewhere.`,
   );
 }
 
