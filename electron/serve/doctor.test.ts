@@ -1,9 +1,11 @@
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOllama } from '../../e2e/servers/fake-ollama';
 import type { AppServices } from '../services/app-services';
 import { fakeResources } from '../services/ollama/test-processes';
 import { makeTempDir, openServices, removeTempDirs } from '../services/test-helpers';
+import { runCli } from './cli';
 import { formatDoctor, runDoctor } from './doctor';
 
 const open: AppServices[] = [];
@@ -51,5 +53,34 @@ describe.skipIf(process.platform === 'win32')('hearth doctor: the Ollama runtime
     expect(runtime.ok).toBe(false);
     expect(runtime.value).toBe('mode auto: none found');
     expect(runtime.detail).toMatch(/^unavailable: No Ollama was found.*https:\/\/ollama\.com\/download/);
+  });
+});
+
+describe('hearth doctor: a store that lost its file', () => {
+  it('prints what was found and how to restore, exits 1 and changes nothing', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'hearth.db'), '');
+    mkdirSync(join(dir, 'backups'));
+    writeFileSync(join(dir, 'backups', 'hearth-v3-1800000000000.db'), 'backup bytes');
+    let out = '';
+    let err = '';
+    const code = await runCli({
+      argv: ['doctor', '--data-dir', dir],
+      env: { OLLAMA_BASE_URL: 'http://127.0.0.1:9', WEBUI_SECRET_KEY: 'k' },
+      cwd: makeTempDir(),
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      staticDir: makeTempDir(),
+      onSignal: () => {},
+    });
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toContain(`${join(dir, 'hearth.db')} is empty, but the newest backup is`);
+    expect(err).toContain('hearth-v3-1800000000000.db (made 2027-01-15 08:00 UTC)');
+    expect(err).toMatch(/Hearth changed nothing/);
+    expect(err).toMatch(/To restore, quit Hearth, copy the newest backup over/);
+    expect(err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(statSync(join(dir, 'hearth.db')).size).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['backups', 'hearth.db']);
   });
 });
