@@ -11,10 +11,10 @@ import { snapshotStamp } from '../util/hlc';
 import { freemem, totalmem } from 'node:os';
 import type { InstalledModel, MachineMemory, ModelList, RunningModel } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
+import { ollamaRef, withTag } from '../../../shared/model-id';
 import type { GenerationManager } from '../chats/generation';
 import type { EventHub } from '../events';
 import { OllamaProvider, type OllamaShow } from '../providers/ollama-provider';
-import { splitModelId } from '../providers/provider';
 import type { SettingsService } from '../settings-service';
 import { capabilitiesOf, contextLengthOf, detailsFromShow } from './model-details';
 import { fitsHint, PullTracker, type PullPayload } from './pull-progress';
@@ -31,12 +31,6 @@ interface RunningPull {
   names: Set<string>;
   controller: AbortController;
   done: Promise<void>;
-}
-
-/** Ollama's own name for a model: a missing tag means `latest`. */
-function withTag(name: string): string {
-  const slash = name.lastIndexOf('/');
-  return name.indexOf(':', slash + 1) === -1 ? `${name}:latest` : name;
 }
 
 const SHOW_CACHE_MAX = 500;
@@ -110,10 +104,8 @@ export class ModelService {
 
   /** `provider/name` or a bare Ollama name (which may itself contain slashes, e.g. hf.co/user/repo). */
   private resolve(model: string): { server: OllamaProvider; name: string; key: string } {
-    const ref = splitModelId(model);
-    const known = ref ? this.settings.provider(ref.providerId) : undefined;
-    const server = known ? this.server(known.id) : this.server();
-    const name = known ? ref!.model : model;
+    const { providerId, name } = ollamaRef(model, (id) => !!this.settings.provider(id));
+    const server = this.server(providerId);
     return { server, name, key: `${server.id}/${withTag(name)}` };
   }
 

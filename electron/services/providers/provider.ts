@@ -46,12 +46,8 @@ export interface Provider {
 
 export type FetchLike = typeof fetch;
 
-/** Split `provider/model` (the model part may itself contain slashes). */
-export function splitModelId(id: string): { providerId: string; model: string } | null {
-  const i = id.indexOf('/');
-  if (i <= 0 || i === id.length - 1) return null;
-  return { providerId: id.slice(0, i), model: id.slice(i + 1) };
-}
+/** Split `provider/model` (the model part may itself contain slashes); lives in shared/model-id.ts. */
+export { splitModelId } from '../../../shared/model-id';
 
 /** Is this error the kind fetch throws when nothing answers at the address? */
 export function isConnectionError(err: unknown): boolean {

@@ -4,6 +4,7 @@
  * names of attached files.
  */
 import type { Chat, Message } from '../../../../shared/types/domain';
+import { modelName } from '../../../../shared/model-id';
 
 /** The branch on screen: from the chosen leaf (or the newest leaf under it, or the newest leaf) up to the root. */
 export function branchOnScreen(messages: Message[], currentLeafId: string | null): Message[] {
@@ -40,8 +41,6 @@ export function branchOnScreen(messages: Message[], currentLeafId: string | null
   return path.reverse();
 }
 
-const modelName = (id: string | null) => (id ? id.split('/').slice(1).join('/') || id : null);
-
 export function chatToMarkdown(chat: Chat, messages: Message[], exportedAt = Date.now()): string {
   const out: string[] = [`# ${chat.title}`, ''];
   const when = new Date(exportedAt).toISOString().slice(0, 10);
@@ -49,7 +48,7 @@ export function chatToMarkdown(chat: Chat, messages: Message[], exportedAt = Dat
   if (chat.systemPrompt) out.push('**System prompt**', '', quote(chat.systemPrompt), '');
   for (const m of branchOnScreen(messages, chat.currentLeafId)) {
     const who = m.role === 'user' ? 'You' : m.role === 'system' ? 'System' : 'Assistant';
-    const model = m.role === 'assistant' ? modelName(m.model) : null;
+    const model = m.role === 'assistant' && m.model ? modelName(m.model) : null;
     out.push(`## ${who}${model ? ` (${model})` : ''}`, '');
     if (m.attachments.length) {
       out.push(`Attachments: ${m.attachments.map((a) => `\`${a.name}\``).join(', ')}`, '');

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { Message } from '../../../../shared/types/domain';
+import { modelName } from '../../../../shared/model-id';
 import { useAppStore } from '../../app/store';
 import { MessageActions } from './MessageActions';
 import { MessageAttachments } from './MessageAttachments';
@@ -29,7 +30,7 @@ export const MessageItem = memo(function MessageItem({ id, index }: { id: string
 
 function MessageView({ message: m }: { message: Message }) {
   const model = useAppStore((s) =>
-    m.model ? (s.models.find((x) => x.id === m.model)?.name ?? m.model.split('/').slice(1).join('/')) : null,
+    m.model ? (s.models.find((x) => x.id === m.model)?.name ?? modelName(m.model)) : null,
   );
   const streaming = m.status === 'streaming';
   return (

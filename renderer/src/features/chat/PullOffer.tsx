@@ -1,18 +1,20 @@
 import type { Message } from '../../../../shared/types/domain';
+import { splitModelId } from '../../../../shared/model-id';
 import { useAppStore } from '../../app/store';
 
 /** Under an answer that failed because an Ollama model is missing: download it, show progress, then retry. */
 export function PullOffer({ message }: { message: Message }) {
   const model = message.model;
-  const providerId = model?.split('/')[0] ?? '';
+  const ref = model ? splitModelId(model) : null;
+  const providerId = ref?.providerId ?? '';
   const isOllama = useAppStore(
     (s) =>
       (s.providers.find((p) => p.providerId === providerId)?.kind ?? (providerId === 'ollama' ? 'ollama' : '')) ===
       'ollama',
   );
   const pull = useAppStore((s) => (model ? s.pulls[model] : undefined));
-  if (!model || message.error?.code !== 'model_not_found' || !isOllama) return null;
-  const name = model.slice(providerId.length + 1);
+  if (!model || !ref || message.error?.code !== 'model_not_found' || !isOllama) return null;
+  const name = ref.model;
   const busy = pull && !pull.done;
   const percent = pull?.total ? Math.floor(((pull.completed ?? 0) / pull.total) * 100) : null;
   return (

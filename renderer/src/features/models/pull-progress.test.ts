@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProgress, percentOf, plainPullError, splitKey, startPull } from './pull-progress';
+import { applyProgress, percentOf, plainPullError, startPull } from './pull-progress';
 import { formatBytes, formatEta, formatExpiry, formatContext } from './format';
 
 const ev = (p: Partial<Parameters<typeof applyProgress>[1]>) => ({
@@ -76,11 +76,6 @@ describe('pull progress', () => {
     expect(plainPullError('m', 'write /models/blobs/x: no space left on device')).toMatch(/disk is full/);
     expect(plainPullError('m', 'read tcp: connection reset by peer')).toMatch(/lost its network connection/);
     expect(plainPullError('m', 'something else')).toBe('something else');
-  });
-
-  it('splits keys into server and model name', () => {
-    expect(splitKey('ollama-gpu-box/hf.co/a/b:Q4')).toEqual({ providerId: 'ollama-gpu-box', name: 'hf.co/a/b:Q4' });
-    expect(splitKey('llama3.2')).toEqual({ providerId: 'ollama', name: 'llama3.2' });
   });
 });
 

@@ -5,6 +5,7 @@
  * from the per-layer status lines, so the bar never stands still for lack of a field.
  */
 import type { EventPayload } from '../../../../shared/contract';
+import { ollamaRef } from '../../../../shared/model-id';
 
 export type PullPhase =
   'starting' | 'manifest' | 'downloading' | 'verifying' | 'writing' | 'cleanup' | 'success' | 'error' | 'cancelled';
@@ -36,17 +37,10 @@ export interface ManagedPull {
 
 type Progress = EventPayload<'models.pullProgress'>;
 
-export function splitKey(key: string): { providerId: string; name: string } {
-  const i = key.indexOf('/');
-  if (i > 0 && /^ollama(-[a-z0-9-]+)?$/.test(key.slice(0, i)))
-    return { providerId: key.slice(0, i), name: key.slice(i + 1) };
-  return { providerId: 'ollama', name: key };
-}
-
 export function startPull(key: string, now = Date.now()): ManagedPull {
   return {
     key,
-    ...splitKey(key),
+    ...ollamaRef(key),
     phase: 'starting',
     status: 'starting',
     layers: [],
