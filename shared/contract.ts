@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { entityIdSchema, uuidv7Schema } from './ids';
+import { ATTACHMENT_BASE64_MAX_CHARS } from './limits';
 import type {
   AppInfo,
   Attachment,
@@ -120,10 +121,10 @@ export const ChatParamsSchema = z
 
 const tagName = z.string().trim().min(1).max(40);
 const folderName = z.string().trim().min(1).max(80);
-/** Attachments travel as base64; 20 MB of file at most. */
+/** Attachments travel as base64; IMAGE_LIMIT_BYTES (20 MB) of file at most. */
 const base64 = z
   .string()
-  .max(28_000_000)
+  .max(ATTACHMENT_BASE64_MAX_CHARS)
   .regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64');
 
 /** A model id (`provider/name`) or a bare Ollama model name such as `llama3.2:3b`. */

@@ -8,7 +8,8 @@ import { tinyPng } from './test-images';
 import { openDatabase } from '../store/database';
 import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
 import { HybridClock } from '../util/hlc';
-import { AttachmentService, TEXT_LIMIT_BYTES } from './attachment-service';
+import { TEXT_LIMIT_BYTES } from '../../../shared/limits';
+import { AttachmentService } from './attachment-service';
 import { sniffImage } from './file-kind';
 
 let fake: FakeOllama;

@@ -30,12 +30,8 @@ import type { HybridClock } from '../util/hlc';
 import { inside } from '../util/safe-path';
 import { uuidv7 } from '../../../shared/uuidv7';
 import { isEntityId } from '../../../shared/ids';
+import { IMAGE_LIMIT_BYTES, TEXT_LIMIT_BYTES } from '../../../shared/limits';
 import { IMAGE_EXT, isUtf8Text, sniffImage, textExtension, textMime } from './file-kind';
-
-/** Text files are inlined into the prompt, so they stay small. */
-export const TEXT_LIMIT_BYTES = 256 * 1024;
-/** Images arrive downscaled by the renderer; this bounds what any client may send. */
-export const IMAGE_LIMIT_BYTES = 20 * 1024 * 1024;
 
 /** Deleted chats can be restored (chats.restore) for this long; then they are purged with their files. */
 export const PURGE_DELETED_AFTER_MS = 30 * 24 * 60 * 60 * 1000;

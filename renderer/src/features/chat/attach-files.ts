@@ -4,8 +4,9 @@
  * over the limit are refused here already, with the same message the app gives.
  */
 
+import { TEXT_LIMIT_BYTES } from '../../../../shared/limits';
+
 export const MAX_IMAGE_SIDE = 1568;
-export const TEXT_LIMIT_BYTES = 256 * 1024;
 const KEEP_PNG_BYTES = 512 * 1024;
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 
