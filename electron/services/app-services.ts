@@ -18,6 +18,7 @@ import { ChatRepo } from './store/chat-repo';
 import { FolderRepo } from './store/folder-repo';
 import { TagRepo } from './store/tag-repo';
 import { SearchService } from './search/search-service';
+import { SearchRepo } from './store/search-repo';
 import { OrganisationService } from './chats/organisation-service';
 import { SettingsRepo } from './store/settings-repo';
 import { HybridClock } from './util/hlc';
@@ -106,7 +107,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     chatRepo,
     new FolderRepo(db, clock, deviceId),
     new TagRepo(db),
-    new SearchService(db),
+    new SearchService(new SearchRepo(db)),
     events,
   );
   const info = (): AppInfo => ({

@@ -7,6 +7,7 @@ import { HybridClock } from '../util/hlc';
 import { ChatRepo } from '../store/chat-repo';
 import { openDatabase, type OpenedDatabase } from '../store/database';
 import { LATEST_SCHEMA_VERSION, migrations } from '../store/migrations';
+import { SearchRepo } from '../store/search-repo';
 import { SearchService, TITLE_HITS, toMatchExpression } from './search-service';
 
 let opened: OpenedDatabase;
@@ -19,7 +20,7 @@ beforeEach(() => {
   now = 1_750_000_000_000;
   const clock = () => now;
   repo = new ChatRepo(opened.db, new HybridClock(opened.deviceId, clock), opened.deviceId, clock);
-  search = new SearchService(opened.db);
+  search = new SearchService(new SearchRepo(opened.db));
 });
 
 afterEach(() => {
@@ -213,7 +214,7 @@ describe('migration from schema v1 to v2', () => {
         'how do I grow tomatoes',
         'Tomatoes like sun and regular watering.',
       ]);
-      const s = new SearchService(v2.db);
+      const s = new SearchService(new SearchRepo(v2.db));
       expect(s.query('watering').map((h) => h.messageId)).toEqual(['m2']);
       expect(s.query('gardening').map((h) => [h.chatId, h.messageId])).toEqual([['c1', null]]);
     } finally {
