@@ -2,8 +2,11 @@
  * Gathers streamed text (the answer and, for thinking models, the reasoning) and hands it on at
  * most once per interval (about one frame), so a fast model does not turn into thousands of
  * IPC/WebSocket messages a second. Leading edge: text arriving after a quiet interval (the first
- * token above all) goes out at once. Both channels travel in the same flush.
+ * token above all) goes out at once (shared/leading-throttle.ts decides when). Both channels
+ * travel in the same flush.
  */
+import { hostClock, LeadingThrottle } from '../../../shared/leading-throttle';
+
 export interface CoalescedDelta {
   content: string;
   thinking: string;
@@ -12,34 +15,32 @@ export interface CoalescedDelta {
 export class DeltaCoalescer {
   private pending = '';
   private pendingThinking = '';
-  private timer: NodeJS.Timeout | null = null;
-  private lastFlush = -Infinity;
+  private readonly throttle: LeadingThrottle;
 
   constructor(
     private readonly flushTo: (delta: CoalescedDelta) => void,
-    private readonly intervalMs = 16,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  push(text: string, channel: 'content' | 'thinking' = 'content'): void {
-    if (channel === 'thinking') this.pendingThinking += text;
-    else this.pending += text;
-    if (this.timer) return;
-    const wait = this.lastFlush + this.intervalMs - this.now();
-    if (wait <= 0) this.flush();
-    else this.timer = setTimeout(() => this.flush(), wait);
+    intervalMs = 16,
+    now: () => number = hostClock.now,
+  ) {
+    this.throttle = new LeadingThrottle(() => this.send(), intervalMs, { ...hostClock, now });
   }
 
+  push(text: string, channel: 'content' | 'thinking' = 'content'): void {
+    if (!text) return;
+    if (channel === 'thinking') this.pendingThinking += text;
+    else this.pending += text;
+    this.throttle.schedule();
+  }
+
+  /** Send what is pending now (the stream ended); nothing pending, nothing sent. */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (!this.pending && !this.pendingThinking) return;
+    if (this.pending || this.pendingThinking) this.throttle.flush();
+  }
+
+  private send(): void {
     const delta = { content: this.pending, thinking: this.pendingThinking };
     this.pending = '';
     this.pendingThinking = '';
-    this.lastFlush = this.now();
     this.flushTo(delta);
   }
 }

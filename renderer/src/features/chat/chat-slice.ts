@@ -16,6 +16,7 @@ import type { StateCreator } from 'zustand';
 import type { Chat, Message } from '../../../../shared/types/domain';
 import type { EventPayload, MethodInput } from '../../../../shared/contract';
 import { currentPath } from '../../../../shared/message-tree';
+import { LeadingThrottle } from '../../../../shared/leading-throttle';
 import { uuidv7 } from '../../../../shared/uuidv7';
 import { RowBook } from '../../../../shared/versioned';
 import { client, ClientError } from '../../client';
@@ -149,16 +150,12 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
   };
 
   let pendingDeltas: EventPayload<'message.delta'>[] = [];
-  let deltaTimer: ReturnType<typeof setTimeout> | null = null;
-  let lastFlush = -Infinity;
-  const flushDeltas = (): void => {
-    if (deltaTimer) clearTimeout(deltaTimer);
-    deltaTimer = null;
-    lastFlush = performance.now();
+  const deltaBatches = new LeadingThrottle(() => {
     const batch = pendingDeltas;
     pendingDeltas = [];
     for (const p of batch) applyDelta(p);
-  };
+  }, DELTA_BATCH_MS);
+  const flushDeltas = (): void => deltaBatches.flush();
 
   /** Rows this window shows before they are stored, removed again when the write fails. */
   const unstored = (m: Omit<Message, 'version' | 'updatedAt' | 'attachments' | 'trimmed'>): Message => ({
@@ -407,10 +404,7 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       // times a second, which still reads as smooth streaming, instead of once per delta.
       // The first delta after a pause lands at once (the first token is not held back).
       pendingDeltas.push(p);
-      if (deltaTimer) return;
-      const wait = lastFlush + DELTA_BATCH_MS - performance.now();
-      if (wait <= 0) flushDeltas();
-      else deltaTimer = setTimeout(flushDeltas, wait);
+      deltaBatches.schedule();
     },
 
     onDone(p) {
