@@ -2,7 +2,7 @@
  * Attachments: files a user sends with a message. The bytes live as files under
  * `<dataDir>/attachments/<id>.<ext>` (never base64 in SQLite); a row in `attachments` describes each.
  *
- * Public: add, get, pending, link, duplicate, toTurn, readBase64, purgeUnsent, purgeDeletedChats, store (imports),
+ * Public: add, get, pending, link, duplicate, contents, readBase64, purgeUnsent, purgeDeletedChats, store (imports),
  * rowsForChat (exports).
  *
  * An attachment belongs to a chat from the start (the schema's chat_id is NOT NULL), so the
@@ -21,9 +21,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Attachment, Message } from '../../../shared/types/domain';
+import type { Attachment } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
-import type { ChatTurn } from '../providers/provider';
 import type { Db } from '../store/database';
 import { toAttachment } from '../store/chat-repo';
 import type { HybridClock } from '../util/hlc';
@@ -301,27 +300,19 @@ export class AttachmentService {
   }
 
   /**
-   * A message as the model sees it: text files inlined as fenced blocks named after the file,
-   * before the message; images as base64 for vision models.
+   * A live attachment's kind, name and bytes (for the model: chats/model-turns.ts), or null when its
+   * row or its file is gone.
    */
-  toTurn(m: Pick<Message, 'role' | 'content' | 'attachments'>): ChatTurn {
-    if (!m.attachments.length) return { role: m.role, content: m.content };
-    const blocks: string[] = [];
-    const images: string[] = [];
-    for (const a of m.attachments) {
-      const row = this.row(a.id);
-      let data: string;
-      try {
-        if (!row) continue;
-        data = this.readBase64(row);
-      } catch {
-        continue; // a file removed by hand: send the rest rather than fail the whole answer
-      }
-      if (row.kind === 'image') images.push(data);
-      else blocks.push(fenced(row.name, Buffer.from(data, 'base64').toString('utf8')));
+  contents(id: string): { kind: 'image' | 'text'; name: string; bytes: Buffer } | null {
+    const row = this.row(id);
+    if (!row) return null;
+    const file = this.fileOf(row.path);
+    if (!file) return null;
+    try {
+      return { kind: row.kind, name: row.name, bytes: readFileSync(file) };
+    } catch {
+      return null;
     }
-    const content = blocks.length ? `${blocks.join('\n\n')}\n\n${m.content}` : m.content;
-    return images.length ? { role: m.role, content, images } : { role: m.role, content };
   }
 
   /**
@@ -433,13 +424,6 @@ export function classify(
     );
   }
   return { kind: 'text', mime: textMime(declared), ext: textExtension(name) };
-}
-
-/** A fenced block longer than any backtick run inside, so the file's own fences stay intact. */
-function fenced(name: string, text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((s) => s.length));
-  const fence = '`'.repeat(longest + 1);
-  return `File: ${name}\n${fence}\n${text.replace(/\n$/, '')}\n${fence}`;
 }
 
 function diskError(err: unknown, name: string, dir: string): AppError {

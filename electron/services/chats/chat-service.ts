@@ -12,6 +12,7 @@ import type { SettingsService } from '../settings-service';
 import type { ChatRepo } from '../store/chat-repo';
 import type { AttachmentService } from '../attachments/attachment-service';
 import { generateTitle } from './auto-title';
+import { toTurn } from './model-turns';
 import { newestLeafUnder, pathTo, resolveLeaf } from './branches';
 import {
   answerReserve,
@@ -98,7 +99,7 @@ export class ChatService {
       chat: existing,
       modelId: input.model,
       history: pathTo(all, parentId),
-      next: [this.attachments.toTurn({ role: 'user', content: input.content, attachments: files })],
+      next: [toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments)],
       write: (fit) => {
         // A new chat is created here, with its messages, in the same transaction.
         const chat =
@@ -182,7 +183,7 @@ export class ChatService {
       chat,
       modelId,
       history: pathTo(all, old.parentId),
-      next: [this.attachments.toTurn({ role: 'user', content: input.content, attachments: files })],
+      next: [toTurn({ role: 'user', content: input.content, attachments: files }, this.attachments)],
       write: (fit) => {
         userMessage = this.addMessage({
           chatId: chat.id,
@@ -426,7 +427,7 @@ function echoes(title: string, current: string): boolean {
 function toTurns(messages: Message[], attachments: AttachmentService): ChatTurn[] {
   return messages
     .filter((m) => m.content && (m.role === 'user' || m.status !== 'error'))
-    .map((m) => attachments.toTurn(m));
+    .map((m) => toTurn(m, attachments));
 }
 
 export function titleFrom(text: string): string {
