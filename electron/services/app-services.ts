@@ -24,6 +24,7 @@ import { SettingsRepo } from './store/settings-repo';
 import { HybridClock } from './util/hlc';
 import { createLogger, type Logger } from './util/logger';
 import { AttachmentService } from './attachments/attachment-service';
+import { AttachmentRepo } from './store/attachment-repo';
 import { DataService } from './chats/importers/data-service';
 import { OllamaRuntime, type OllamaRuntimeOptions } from './ollama/ollama-runtime';
 
@@ -92,7 +93,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     { fetch: o.fetch, ollamaPathChooser: !!o.chooseOllamaExecutable },
   );
   const generation = new GenerationManager(chatRepo, events, log, o.generation);
-  const attachments = new AttachmentService(db, clock, deviceId, o.dataDir);
+  const attachments = new AttachmentService(new AttachmentRepo(db, clock, deviceId), o.dataDir);
   const purged = attachments.purgeUnsent();
   if (purged) log.info(`${purged} attached file(s) never sent were removed`);
   const gone = attachments.purgeDeletedChats();

@@ -5,6 +5,7 @@ import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
 import { startFakeOpenAi } from '../../../e2e/servers/fake-openai';
 import type { AppServices } from '../app-services';
 import { tinyPng } from './test-images';
+import { AttachmentRepo } from '../store/attachment-repo';
 import { openDatabase } from '../store/database';
 import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
 import { HybridClock } from '../util/hlc';
@@ -117,7 +118,7 @@ describe('attachments.add', () => {
       `INSERT INTO chats (id, title, created_at, updated_at, version, device_id) VALUES ('c', 't', 1, 1, 'v', 'd')`,
     ).run();
     const seen: string[] = [];
-    const svc = new AttachmentService(db, new HybridClock(deviceId), deviceId, dataDir, {
+    const svc = new AttachmentService(new AttachmentRepo(db, new HybridClock(deviceId), deviceId), dataDir, {
       writeFile(path, data) {
         seen.push(path);
         writeFileSync(path, data.subarray(0, 3)); // half written…

@@ -23,9 +23,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Attachment } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
-import type { Db } from '../store/database';
+import type { AttachmentRepo, AttachmentRow } from '../store/attachment-repo';
 import { toAttachment } from '../store/chat-repo';
-import type { HybridClock } from '../util/hlc';
 import { inside } from '../util/safe-path';
 import { uuidv7 } from '../../../shared/uuidv7';
 import { isEntityId } from '../../../shared/ids';
@@ -54,21 +53,6 @@ export interface AddAttachment {
   height?: number;
 }
 
-interface Row {
-  id: string;
-  chat_id: string;
-  message_id: string | null;
-  kind: 'image' | 'text';
-  name: string;
-  mime: string;
-  size: number;
-  path: string;
-  width: number | null;
-  height: number | null;
-}
-
-const COLS = 'id, chat_id, message_id, kind, name, mime, size, path, width, height';
-
 /** File writes, injectable so tests can simulate a full disk. */
 export interface AttachmentFs {
   writeFile(path: string, data: Uint8Array): void;
@@ -86,9 +70,7 @@ export class AttachmentService {
   readonly dir: string;
 
   constructor(
-    private readonly db: Db,
-    private readonly clock: HybridClock,
-    private readonly deviceId: string,
+    private readonly repo: AttachmentRepo,
     readonly dataDir: string,
     private readonly fs: AttachmentFs = realFs,
     private readonly now: () => number = Date.now,
@@ -103,8 +85,8 @@ export class AttachmentService {
         'An attachment needs its chat: create the chat first (chats.create), then attach files to it.',
       );
     }
-    const chat = this.db.prepare('SELECT 1 FROM chats WHERE id = ? AND deleted = 0').get(input.chatId);
-    if (!chat) throw new AppError('not_found', 'That chat does not exist (it may have been deleted).');
+    if (!this.repo.chatIsLive(input.chatId))
+      throw new AppError('not_found', 'That chat does not exist (it may have been deleted).');
     const bytes = Buffer.from(input.dataBase64, 'base64');
     if (bytes.length === 0) throw new AppError('invalid_input', `"${input.name}" is empty.`);
     const kind = classify(input.name, input.mime, bytes);
@@ -154,26 +136,19 @@ export class AttachmentService {
       throw diskError(err, a.name, this.dir);
     }
     try {
-      this.db
-        .prepare(
-          `INSERT INTO attachments (id, chat_id, message_id, kind, name, mime, size, path, width, height,
-             created_at, version, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          a.chatId,
-          a.messageId,
-          a.kind,
-          a.name,
-          a.mime,
-          a.bytes.length,
-          rel,
-          a.width,
-          a.height,
-          a.createdAt ?? this.now(),
-          this.clock.tick(),
-          this.deviceId,
-        );
+      this.repo.insert({
+        id,
+        chatId: a.chatId,
+        messageId: a.messageId,
+        kind: a.kind,
+        name: a.name,
+        mime: a.mime,
+        size: a.bytes.length,
+        path: rel,
+        width: a.width,
+        height: a.height,
+        createdAt: a.createdAt ?? this.now(),
+      });
     } catch (err) {
       removeQuietly(final);
       throw err;
@@ -265,25 +240,19 @@ export class AttachmentService {
       } catch {
         continue;
       }
-      this.db
-        .prepare(
-          `INSERT INTO attachments (id, chat_id, message_id, kind, name, mime, size, path, width, height,
-             created_at, version, device_id) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          row.chat_id,
-          row.kind,
-          row.name,
-          row.mime,
-          row.size,
-          rel,
-          row.width,
-          row.height,
-          this.now(),
-          this.clock.tick(),
-          this.deviceId,
-        );
+      this.repo.insert({
+        id,
+        chatId: row.chat_id,
+        messageId: null,
+        kind: row.kind,
+        name: row.name,
+        mime: row.mime,
+        size: row.size,
+        path: rel,
+        width: row.width,
+        height: row.height,
+        createdAt: this.now(),
+      });
       out.push(this.describe(id)!);
     }
     return out;
@@ -291,12 +260,10 @@ export class AttachmentService {
 
   /** Link checked attachments to the user message they were sent with. */
   link(messageId: string, attachments: readonly Attachment[]): void {
-    const stmt = this.db.prepare(
-      'UPDATE attachments SET message_id = ?, version = ?, device_id = ? WHERE id = ? AND message_id IS NULL',
+    this.repo.link(
+      messageId,
+      attachments.map((a) => a.id),
     );
-    this.db.transaction(() => {
-      for (const a of attachments) stmt.run(messageId, this.clock.tick(), this.deviceId, a.id);
-    })();
   }
 
   /**
@@ -320,12 +287,9 @@ export class AttachmentService {
    * day: the row becomes a tombstone and the file is deleted. Returns how many.
    */
   purgeUnsent(olderThanMs = 24 * 60 * 60 * 1000): number {
-    const rows = this.db
-      .prepare(`SELECT id, path FROM attachments WHERE message_id IS NULL AND deleted = 0 AND created_at < ?`)
-      .all(this.now() - olderThanMs) as { id: string; path: string }[];
-    const mark = this.db.prepare('UPDATE attachments SET deleted = 1, version = ?, device_id = ? WHERE id = ?');
+    const rows = this.repo.unsentBefore(this.now() - olderThanMs);
     for (const r of rows) {
-      mark.run(this.clock.tick(), this.deviceId, r.id);
+      this.repo.tombstone(r.id);
       this.removeFiles([r.path]);
     }
     return rows.length;
@@ -339,52 +303,25 @@ export class AttachmentService {
    * chats.purgeDeleted.
    */
   purgeDeletedChats(olderThanMs = PURGE_DELETED_AFTER_MS): PurgeReport {
-    const cutoff = this.now() - olderThanMs;
-    const ids = (
-      this.db
-        .prepare(`SELECT id FROM chats WHERE deleted = 1 AND CAST(substr(version, 1, 13) AS INTEGER) <= ?`)
-        .all(cutoff) as { id: string }[]
-    ).map((r) => r.id);
+    const ids = this.repo.deletedChatsBefore(this.now() - olderThanMs);
     const report: PurgeReport = { chats: 0, messages: 0, attachments: 0, files: 0 };
     for (let i = 0; i < ids.length; i += PURGE_BATCH) {
-      const batch = JSON.stringify(ids.slice(i, i + PURGE_BATCH));
-      const paths = this.db.transaction(() => {
-        const inBatch = `SELECT value FROM json_each(@batch)`;
-        // Files no row outside these chats points at (each row has its own file; this only guards).
-        const files = this.db
-          .prepare(
-            `SELECT DISTINCT path FROM attachments WHERE chat_id IN (${inBatch})
-             AND path NOT IN (SELECT path FROM attachments WHERE chat_id NOT IN (${inBatch}))`,
-          )
-          .all({ batch }) as { path: string }[];
-        report.attachments += (
-          this.db.prepare(`SELECT count(*) AS n FROM attachments WHERE chat_id IN (${inBatch})`).get({ batch }) as {
-            n: number;
-          }
-        ).n;
-        // Unlink the message tree first: a cascade down a long parent chain nests one trigger level per message.
-        this.db.prepare(`UPDATE messages SET parent_id = NULL WHERE chat_id IN (${inBatch})`).run({ batch });
-        report.messages += this.db.prepare(`DELETE FROM messages WHERE chat_id IN (${inBatch})`).run({ batch }).changes;
-        report.chats += this.db.prepare(`DELETE FROM chats WHERE id IN (${inBatch})`).run({ batch }).changes;
-        return files;
-      })();
-      report.files += this.removeFiles(paths.map((f) => f.path));
+      const erased = this.repo.eraseChats(ids.slice(i, i + PURGE_BATCH));
+      report.chats += erased.chats;
+      report.messages += erased.messages;
+      report.attachments += erased.attachments;
+      report.files += this.removeFiles(erased.paths);
     }
     return report;
   }
 
   /** Rows (with paths) for the given messages, for exports. */
-  rowsForChat(chatId: string): Row[] {
-    return this.db
-      .prepare(
-        `SELECT ${COLS} FROM attachments WHERE chat_id = ? AND deleted = 0 AND message_id IS NOT NULL
-         ORDER BY created_at, id`,
-      )
-      .all(chatId) as Row[];
+  rowsForChat(chatId: string): AttachmentRow[] {
+    return this.repo.sentInChat(chatId);
   }
 
-  private row(id: string): Row | undefined {
-    return this.db.prepare(`SELECT ${COLS} FROM attachments WHERE id = ? AND deleted = 0`).get(id) as Row | undefined;
+  private row(id: string): AttachmentRow | undefined {
+    return this.repo.get(id);
   }
 }
 
