@@ -6,16 +6,23 @@
  *
  * A resumed pull starts from the bytes Ollama already has: the first line of a layer reports them as
  * `completed`, so the overall bar starts there and those bytes do not count towards the speed.
+ * The sums, speed and ETA are computed by shared/pull-progress.ts (the renderer uses it too).
  */
 import type { EventPayload } from '../../../shared/contract';
+import {
+  addSample,
+  etaOf,
+  speedOf,
+  sumLayers,
+  SPEED_WINDOW_MS,
+  type PullLayer,
+  type SpeedSample,
+} from '../../../shared/pull-progress';
 import type { PullProgress } from '../providers/provider';
 
 export type PullPayload = Omit<EventPayload<'models.pullProgress'>, 'model'>;
 
-interface Layer {
-  digest: string;
-  completed: number;
-  total: number;
+interface Layer extends PullLayer {
   /** Bytes the layer had when this pull first saw it (already on disk before). */
   startedAt: number;
 }
@@ -30,7 +37,7 @@ export interface PullTrackerOptions {
 
 export class PullTracker {
   private readonly layers = new Map<string, Layer>();
-  private readonly samples: { t: number; bytes: number }[] = [];
+  private samples: SpeedSample[] = [];
   private readonly now: () => number;
   private readonly intervalMs: number;
   private readonly windowMs: number;
@@ -42,7 +49,7 @@ export class PullTracker {
   constructor(o: PullTrackerOptions = {}) {
     this.now = o.now ?? Date.now;
     this.intervalMs = o.intervalMs ?? 250;
-    this.windowMs = o.speedWindowMs ?? 3000;
+    this.windowMs = o.speedWindowMs ?? SPEED_WINDOW_MS;
   }
 
   /** Feed one status line; returns the payloads to send now (none, one, or a held-back one and this). */
@@ -97,16 +104,7 @@ export class PullTracker {
   private sample(t: number): void {
     let bytes = 0;
     for (const l of this.layers.values()) bytes += l.completed - l.startedAt;
-    this.samples.push({ t, bytes });
-    // Keep one sample older than the window, so the average spans the whole window.
-    while (this.samples.length > 2 && this.samples[1]!.t <= t - this.windowMs) this.samples.shift();
-  }
-
-  private speed(): number | undefined {
-    const first = this.samples[0];
-    const last = this.samples.at(-1);
-    if (!first || !last || last.t - first.t < 200) return undefined;
-    return Math.max(0, Math.round(((last.bytes - first.bytes) * 1000) / (last.t - first.t)));
+    this.samples = addSample(this.samples, { t, bytes }, this.windowMs);
   }
 
   private payload(status: string, digest?: string): PullPayload {
@@ -115,9 +113,8 @@ export class PullTracker {
       completed,
       total,
     }));
-    const overallCompleted = layers.reduce((n, l) => n + l.completed, 0);
-    const overallTotal = layers.reduce((n, l) => n + l.total, 0);
-    const bytesPerSec = this.speed();
+    const { completed: overallCompleted, total: overallTotal } = sumLayers(layers);
+    const bytesPerSec = speedOf(this.samples);
     const current = digest ? this.layers.get(digest) : undefined;
     const payload: PullPayload = { status, done: false };
     if (current) {
@@ -131,9 +128,8 @@ export class PullTracker {
     }
     if (bytesPerSec !== undefined) {
       payload.bytesPerSec = bytesPerSec;
-      if (bytesPerSec > 0 && overallTotal > overallCompleted) {
-        payload.etaSec = Math.ceil((overallTotal - overallCompleted) / bytesPerSec);
-      } else if (overallTotal > 0 && overallTotal === overallCompleted) payload.etaSec = 0;
+      const etaSec = etaOf(overallTotal, overallCompleted, bytesPerSec);
+      if (etaSec !== undefined) payload.etaSec = etaSec;
     }
     return payload;
   }

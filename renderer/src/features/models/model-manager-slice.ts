@@ -12,7 +12,8 @@ import type { EventPayload } from '../../../../shared/contract';
 import { LatestReply } from '../../../../shared/versioned';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
-import { applyProgress, plainPullError, startPull, type ManagedPull } from './pull-progress';
+import { plainPullError } from '../../../../shared/pull-progress';
+import { applyProgress, startPull, type ManagedPull } from './pull-progress';
 
 export interface DetailsState {
   /** The model id (`<providerId>/<name>`). */
@@ -223,5 +224,5 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
 /** A resumed download starts from the bytes it already had, as Ollama does. */
 function keepBytes(p: ManagedPull | undefined): Partial<ManagedPull> {
   if (!p || p.phase !== 'cancelled') return {};
-  return { layers: p.layers, completed: p.completed, total: p.total, sampleBytes: p.completed };
+  return { layers: p.layers, completed: p.completed, total: p.total };
 }

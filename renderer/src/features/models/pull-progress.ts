@@ -2,19 +2,23 @@
  * One download as the model manager shows it, folded from 'models.pullProgress' events: phase,
  * per-layer bytes, overall bytes, speed and ETA. The service sends layers, sums, speed and ETA;
  * when an event lacks them (an older service, or a pull started elsewhere) they are derived here
- * from the per-layer status lines, so the bar never stands still for lack of a field.
+ * from the per-layer status lines, with the same arithmetic (shared/pull-progress.ts), so the bar
+ * never stands still for lack of a field.
  */
 import type { EventPayload } from '../../../../shared/contract';
 import { ollamaRef } from '../../../../shared/model-id';
+import {
+  addSample,
+  etaOf,
+  plainPullError,
+  speedOf,
+  sumLayers,
+  type PullLayer,
+  type SpeedSample,
+} from '../../../../shared/pull-progress';
 
 export type PullPhase =
   'starting' | 'manifest' | 'downloading' | 'verifying' | 'writing' | 'cleanup' | 'success' | 'error' | 'cancelled';
-
-export interface PullLayer {
-  digest: string;
-  completed: number;
-  total: number;
-}
 
 export interface ManagedPull {
   /** What was sent to models.pull (`<providerId>/<name>`), and what events carry back. */
@@ -30,14 +34,13 @@ export interface ManagedPull {
   etaSec: number | null;
   done: boolean;
   error: string | null;
-  /** The last sample for deriving speed when the service sends none. */
-  sampleAt: number;
-  sampleBytes: number;
+  /** Recent bytes over time, for the speed when the service sends none. */
+  samples: SpeedSample[];
 }
 
 type Progress = EventPayload<'models.pullProgress'>;
 
-export function startPull(key: string, now = Date.now()): ManagedPull {
+export function startPull(key: string): ManagedPull {
   return {
     key,
     ...ollamaRef(key),
@@ -50,8 +53,7 @@ export function startPull(key: string, now = Date.now()): ManagedPull {
     etaSec: null,
     done: false,
     error: null,
-    sampleAt: now,
-    sampleBytes: 0,
+    samples: [],
   };
 }
 
@@ -81,7 +83,7 @@ export const PHASE_TEXT: Record<PullPhase, string> = {
 
 /** Fold one progress event into the download's state. */
 export function applyProgress(prev: ManagedPull | undefined, p: Progress, now = Date.now()): ManagedPull {
-  const base = prev ?? startPull(p.model, now);
+  const base = prev ?? startPull(p.model);
   const next: ManagedPull = { ...base, status: p.status, done: p.done };
 
   if (p.layers) {
@@ -92,25 +94,13 @@ export function applyProgress(prev: ManagedPull | undefined, p: Progress, now = 
     const i = base.layers.findIndex((l) => l.digest === digest);
     next.layers = i < 0 ? [...base.layers, layer] : base.layers.map((l, j) => (j === i ? layer : l));
   }
-  const sum = (f: (l: PullLayer) => number) => next.layers.reduce((a, l) => a + f(l), 0);
-  next.total = p.overallTotal ?? (next.layers.length ? sum((l) => l.total) : base.total);
-  next.completed = Math.min(
-    next.total || Infinity,
-    p.overallCompleted ?? (next.layers.length ? sum((l) => l.completed) : base.completed),
-  );
+  const sums = next.layers.length ? sumLayers(next.layers) : { completed: base.completed, total: base.total };
+  next.total = p.overallTotal ?? sums.total;
+  next.completed = Math.min(next.total || Infinity, p.overallCompleted ?? sums.completed);
 
-  if (p.bytesPerSec !== undefined) next.bytesPerSec = p.bytesPerSec;
-  else if (now - base.sampleAt >= 500 && next.completed > base.sampleBytes) {
-    const instant = ((next.completed - base.sampleBytes) * 1000) / (now - base.sampleAt);
-    next.bytesPerSec = base.bytesPerSec === null ? instant : base.bytesPerSec * 0.6 + instant * 0.4;
-  }
-  if (next.bytesPerSec !== base.bytesPerSec || p.bytesPerSec !== undefined) {
-    next.sampleAt = now;
-    next.sampleBytes = next.completed;
-  }
-  if (p.etaSec !== undefined) next.etaSec = p.etaSec;
-  else if (next.bytesPerSec && next.total > next.completed)
-    next.etaSec = (next.total - next.completed) / next.bytesPerSec;
+  next.samples = addSample(base.samples, { t: now, bytes: next.completed });
+  next.bytesPerSec = p.bytesPerSec ?? speedOf(next.samples) ?? base.bytesPerSec;
+  next.etaSec = p.etaSec ?? etaOf(next.total, next.completed, next.bytesPerSec) ?? base.etaSec;
 
   if (p.done) {
     next.bytesPerSec = null;
@@ -137,29 +127,4 @@ export function applyProgress(prev: ManagedPull | undefined, p: Progress, now = 
 export function percentOf(pull: Pick<ManagedPull, 'completed' | 'total'>): number | null {
   if (!pull.total) return null;
   return Math.min(100, Math.floor((pull.completed / pull.total) * 100));
-}
-
-/**
- * Ollama's own pull errors are terse ("pull model manifest: file does not exist"); say what
- * happened and what to do. Messages already in plain words pass through.
- */
-export function plainPullError(name: string, raw: string): string {
-  const msg = raw.replace(/^Ollama could not pull "[^"]*":\s*/, '');
-  if (/file does not exist|manifest unknown|not found/i.test(msg) && !/Can't reach/i.test(msg)) {
-    return `“${name}” is not in the Ollama library. Check the spelling and the tag (for example llama3.2:1b) at ollama.com/library.`;
-  }
-  if (/no space left|disk full|not enough space/i.test(msg)) {
-    return `The disk is full: “${name}” needs more free space where Ollama keeps its models. Free some space or move the models folder in Settings, then retry.`;
-  }
-  if (
-    /ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|i\/o timeout|connection reset|TLS handshake|dial tcp|network is unreachable|no such host/i.test(
-      msg,
-    )
-  ) {
-    return `The download of “${name}” lost its network connection (${msg}). Check the internet connection and retry; what was downloaded is kept.`;
-  }
-  if (/invalid model name|invalid reference format/i.test(msg)) {
-    return `“${name}” is not a valid model name. Use a name like llama3.2 or llama3.2:1b.`;
-  }
-  return raw;
 }
