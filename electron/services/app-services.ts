@@ -25,6 +25,8 @@ import { HybridClock } from './util/hlc';
 import { createLogger, type Logger } from './util/logger';
 import { AttachmentService } from './attachments/attachment-service';
 import { AttachmentRepo } from './store/attachment-repo';
+import { ExportRepo } from './store/export-repo';
+import { ImportRepo } from './store/import-repo';
 import { DataService } from './chats/importers/data-service';
 import { OllamaRuntime, type OllamaRuntimeOptions } from './ollama/ollama-runtime';
 
@@ -100,10 +102,18 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   if (gone.chats) log.info(`${gone.chats} chat(s) deleted 30+ days ago purged, ${gone.files} file(s) removed`);
   const chats = new ChatService(chatRepo, settings, generation, events, attachments);
   const models = new ModelService(settings, generation, events);
-  const data = new DataService(db, chatRepo, attachments, clock, deviceId, events, APP_VERSION, Date.now, {
-    dbFile: join(o.dataDir, 'hearth.db'),
-    nativeBinding: o.nativeBinding,
-  });
+  const data = new DataService(
+    chatRepo,
+    new ImportRepo(db, clock, deviceId),
+    new ExportRepo(db),
+    attachments,
+    clock,
+    deviceId,
+    events,
+    APP_VERSION,
+    Date.now,
+    { dbFile: join(o.dataDir, 'hearth.db'), nativeBinding: o.nativeBinding },
+  );
   const organisation = new OrganisationService(
     chatRepo,
     new FolderRepo(db, clock, deviceId),

@@ -16,7 +16,7 @@ import type { Db } from './database';
 import { uuidv7 } from '../../../shared/uuidv7';
 import type { HybridClock } from '../util/hlc';
 
-interface ChatRow {
+export interface ChatRow {
   id: string;
   title: string;
   model: string | null;
@@ -31,7 +31,7 @@ interface ChatRow {
   version: string;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   chat_id: string;
   parent_id: string | null;
@@ -60,9 +60,9 @@ interface AttachmentRow {
   height: number | null;
 }
 
-const CHAT_COLS =
+export const CHAT_COLS =
   'id, title, model, created_at, updated_at, folder_id, pinned, archived, system_prompt, params, current_leaf_id, version';
-const MESSAGE_COLS =
+export const MESSAGE_COLS =
   'id, chat_id, parent_id, role, content, model, status, error, stats, created_at, updated_at, thinking, thinking_ms, trimmed, version';
 
 export const parseJson = <T>(text: string | null): T | null => {
@@ -74,7 +74,7 @@ export const parseJson = <T>(text: string | null): T | null => {
   }
 };
 
-const toChat = (r: ChatRow, tags: string[]): Chat => ({
+export const toChat = (r: ChatRow, tags: string[]): Chat => ({
   id: r.id,
   title: r.title,
   model: r.model,
@@ -100,7 +100,8 @@ export const toAttachment = (r: AttachmentRow): Attachment => ({
   height: r.height,
 });
 
-const toMessage = (r: MessageRow, attachments: Attachment[]): Message => ({
+/** A message row as a Message without its attachments (read separately). */
+export const toMessageFields = (r: MessageRow): Omit<Message, 'attachments'> => ({
   id: r.id,
   chatId: r.chat_id,
   parentId: r.parent_id,
@@ -115,9 +116,29 @@ const toMessage = (r: MessageRow, attachments: Attachment[]): Message => ({
   thinking: r.thinking,
   thinkingMs: r.thinking_ms,
   trimmed: r.trimmed,
-  attachments,
   version: r.version,
 });
+
+const toMessage = (r: MessageRow, attachments: Attachment[]): Message => ({ ...toMessageFields(r), attachments });
+
+/** Tag names per chat (live tags and links), by name, for many chats in one query. */
+export function tagNamesFor(db: Db, chatIds: readonly string[]): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  if (chatIds.length === 0) return result;
+  const rows = db
+    .prepare(
+      `SELECT ct.chat_id, t.name FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id
+       WHERE ct.deleted = 0 AND t.deleted = 0 AND ct.chat_id IN (SELECT value FROM json_each(?))
+       ORDER BY t.name`,
+    )
+    .all(JSON.stringify(chatIds)) as { chat_id: string; name: string }[];
+  for (const r of rows) {
+    const list = result.get(r.chat_id) ?? [];
+    list.push(r.name);
+    result.set(r.chat_id, list);
+  }
+  return result;
+}
 
 export interface NewMessage {
   chatId: string;
@@ -223,21 +244,7 @@ export class ChatRepo {
 
   /** Tag names per chat, for a page of chats at once. */
   tagsFor(chatIds: string[]): Map<string, string[]> {
-    const result = new Map<string, string[]>();
-    if (chatIds.length === 0) return result;
-    const rows = this.db
-      .prepare(
-        `SELECT ct.chat_id, t.name FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id
-         WHERE ct.deleted = 0 AND t.deleted = 0 AND ct.chat_id IN (SELECT value FROM json_each(?))
-         ORDER BY t.name`,
-      )
-      .all(JSON.stringify(chatIds)) as { chat_id: string; name: string }[];
-    for (const r of rows) {
-      const list = result.get(r.chat_id) ?? [];
-      list.push(r.name);
-      result.set(r.chat_id, list);
-    }
-    return result;
+    return tagNamesFor(this.db, chatIds);
   }
 
   /** Replace a chat's tags (names compared case-insensitively), creating tags as needed, in one transaction. */

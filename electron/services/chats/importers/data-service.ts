@@ -12,7 +12,8 @@ import { AppError, type ErrorCode } from '../../../../shared/types/errors';
 import type { AttachmentService } from '../../attachments/attachment-service';
 import type { EventHub } from '../../events';
 import type { ChatRepo } from '../../store/chat-repo';
-import type { Db } from '../../store/database';
+import type { ExportRepo } from '../../store/export-repo';
+import type { ImportRepo } from '../../store/import-repo';
 import type { HybridClock } from '../../util/hlc';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,20 +47,21 @@ export class DataService {
   private readonly workers = new Set<Worker>();
 
   constructor(
-    private readonly db: Db,
     private readonly repo: ChatRepo,
+    private readonly imports: ImportRepo,
+    private readonly exports: ExportRepo,
     private readonly attachments: AttachmentService,
     private readonly clock: HybridClock,
     private readonly deviceId: string,
     private readonly events: EventHub,
     private readonly appVersion: string,
-    private readonly now: () => number = Date.now,
-    private readonly worker?: ImportWorkerOptions,
+    private readonly now: () => number,
+    private readonly worker: ImportWorkerOptions,
   ) {}
 
   exportHearth(chatId?: string): HearthExport {
     if (chatId && !this.repo.getChat(chatId)) throw new AppError('not_found', 'That chat does not exist.');
-    return exportHearth(this.db, this.attachments, this.appVersion, { chatId, now: this.now() });
+    return exportHearth(this.exports, this.attachments, this.appVersion, { chatId, now: this.now() });
   }
 
   export(input: { chatId?: string; format: 'hearth' | 'markdown' }): ExportFile {
@@ -83,8 +85,7 @@ export class DataService {
 
   /** Import a file's text here and now (the CLI); the format is detected from its content. */
   import(filename: string, text: string): ImportReport {
-    const ctx = { db: this.db, clock: this.clock, deviceId: this.deviceId, attachments: this.attachments };
-    const result = runImport(ctx, filename, text, this.now());
+    const result = runImport({ repo: this.imports, attachments: this.attachments }, filename, text, this.now());
     this.announce(filename, result);
     return result.report;
   }
@@ -94,7 +95,7 @@ export class DataService {
    * the same report as `import`; progress goes out as 'data.importProgress'.
    */
   async importInBackground(filename: string, text: string): Promise<ImportReport> {
-    if (!this.worker || this.db.memory) return this.import(filename, text);
+    if (this.imports.inMemory) return this.import(filename, text);
     const entry = this.worker.entry ?? importWorkerEntry();
     const input: ImportWorkerInput = {
       dbFile: this.worker.dbFile,

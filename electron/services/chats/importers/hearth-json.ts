@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { ImportReport } from '../../../../shared/types/domain';
 import type { AttachmentService } from '../../attachments/attachment-service';
 import { classify } from '../../attachments/attachment-service';
-import type { Db } from '../../store/database';
-import type { HybridClock } from '../../util/hlc';
+import type { ExportRepo } from '../../store/export-repo';
+import type { ImportRepo } from '../../store/import-repo';
 import { uuidv7 } from '../../../../shared/uuidv7';
 import { entityIdSchema, isEntityId } from '../../../../shared/ids';
 
@@ -84,66 +84,23 @@ export const hearthExportSchema = z.object({
 export type HearthExport = z.infer<typeof hearthExportSchema>;
 export type HearthExportChat = HearthExport['chats'][number];
 
-interface ChatRow {
-  id: string;
-  title: string;
-  model: string | null;
-  created_at: number;
-  updated_at: number;
-  pinned: number;
-  archived: number;
-  system_prompt: string | null;
-  params: string | null;
-  current_leaf_id: string | null;
-  folder: string | null;
-}
-
-const parse = (text: string | null) => {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-};
-
 /** Every chat not deleted (or the one asked for), with messages and attachments embedded. */
 export function exportHearth(
-  db: Db,
+  store: ExportRepo,
   attachments: AttachmentService,
   appVersion: string,
   opts: { chatId?: string; now?: number } = {},
 ): HearthExport {
-  const chats = db
-    .prepare(
-      `SELECT c.id, c.title, c.model, c.created_at, c.updated_at, c.pinned, c.archived, c.system_prompt, c.params,
-         c.current_leaf_id, f.name AS folder
-       FROM chats c LEFT JOIN folders f ON f.id = c.folder_id AND f.deleted = 0
-       WHERE c.deleted = 0 ${opts.chatId ? 'AND c.id = ?' : ''} ORDER BY c.created_at, c.id`,
-    )
-    .all(...(opts.chatId ? [opts.chatId] : [])) as ChatRow[];
-  const msgStmt = db.prepare(
-    `SELECT id, parent_id, role, content, model, status, error, stats, created_at, updated_at, thinking, thinking_ms, trimmed
-     FROM messages WHERE chat_id = ? AND deleted = 0 ORDER BY created_at, id`,
-  );
-  const tagStmt = db.prepare(
-    `SELECT t.name FROM chat_tags ct JOIN tags t ON t.id = ct.tag_id
-     WHERE ct.chat_id = ? AND ct.deleted = 0 AND t.deleted = 0 ORDER BY t.name`,
-  );
+  const chats = store.chats(opts.chatId);
   // All folders for a full export (empty ones too); for one chat, only its own.
-  const folders = (
-    db.prepare(`SELECT name, sort FROM folders WHERE deleted = 0 ORDER BY sort, name COLLATE NOCASE, id`).all() as {
-      name: string;
-      sort: number;
-    }[]
-  ).filter((f) => !opts.chatId || f.name === chats[0]?.folder);
+  const folders = store.folders().filter((f) => !opts.chatId || f.name === chats[0]?.folder);
   return {
     format: HEARTH_EXPORT_FORMAT,
     version: HEARTH_EXPORT_VERSION,
     exportedAt: opts.now ?? Date.now(),
     app: `Hearth ${appVersion}`,
     folders,
-    chats: chats.map((c) => {
+    chats: chats.map(({ chat: c, folder }) => {
       const files = new Map<string, HearthExport['chats'][number]['messages'][number]['attachments']>();
       for (const a of attachments.rowsForChat(c.id)) {
         const list = files.get(a.message_id!) ?? [];
@@ -165,35 +122,34 @@ export function exportHearth(
         });
         files.set(a.message_id!, list);
       }
-      const tags = (tagStmt.all(c.id) as { name: string }[]).map((t) => t.name);
       return {
         id: c.id,
         title: c.title,
         model: c.model,
-        createdAt: c.created_at,
-        updatedAt: c.updated_at,
-        pinned: c.pinned === 1,
-        archived: c.archived === 1,
-        systemPrompt: c.system_prompt,
-        params: parse(c.params) ?? {},
-        currentLeafId: c.current_leaf_id,
-        tags,
-        folder: c.folder,
-        messages: (msgStmt.all(c.id) as Record<string, unknown>[]).map((m) => ({
-          id: m.id as string,
-          parentId: (m.parent_id as string | null) ?? null,
-          role: m.role as 'system' | 'user' | 'assistant',
-          content: m.content as string,
-          model: (m.model as string | null) ?? null,
-          status: m.status as 'done',
-          error: (parse(m.error as string | null) as { code: string; message: string } | null) ?? null,
-          stats: parse(m.stats as string | null),
-          createdAt: m.created_at as number,
-          updatedAt: m.updated_at as number,
-          thinking: (m.thinking as string | null) ?? null,
-          thinkingMs: (m.thinking_ms as number | null) ?? null,
-          trimmed: (m.trimmed as number) ?? 0,
-          attachments: files.get(m.id as string) ?? [],
+        createdAt: c.createdAt,
+        updatedAt: c.updatedAt,
+        pinned: c.pinned,
+        archived: c.archived,
+        systemPrompt: c.systemPrompt,
+        params: c.params as Record<string, unknown>, // the stored JSON as it is
+        currentLeafId: c.currentLeafId,
+        tags: c.tags,
+        folder,
+        messages: store.messages(c.id).map((m) => ({
+          id: m.id,
+          parentId: m.parentId,
+          role: m.role,
+          content: m.content,
+          model: m.model,
+          status: m.status,
+          error: m.error,
+          stats: m.stats as Record<string, unknown> | null,
+          createdAt: m.createdAt,
+          updatedAt: m.updatedAt,
+          thinking: m.thinking,
+          thinkingMs: m.thinkingMs,
+          trimmed: m.trimmed,
+          attachments: files.get(m.id) ?? [],
         })),
       };
     }),
@@ -222,9 +178,8 @@ export function parseHearthExport(raw: unknown): HearthExport {
 }
 
 export interface ImportContext {
-  db: Db;
-  clock: HybridClock;
-  deviceId: string;
+  /** Where the rows go (in the caller's transaction: ImportRepo.writeBatch). */
+  repo: ImportRepo;
   attachments: AttachmentService;
   /** When given, the id of every chat created is appended (to undo an import that fails later). */
   createdChats?: string[];
@@ -234,83 +189,45 @@ export interface ImportContext {
 
 /** Import inside the caller's transaction; files written are listed in `written` for cleanup on failure. */
 export function importHearth(ctx: ImportContext, data: HearthExport, written: string[]): ImportReport {
-  const { db, clock, deviceId } = ctx;
+  const { repo } = ctx;
   const report: ImportReport = { format: 'hearth', chatsImported: 0, messagesImported: 0, skipped: [] };
-  const chatExists = db.prepare('SELECT 1 FROM chats WHERE id = ?');
-  const msgExists = db.prepare('SELECT 1 FROM messages WHERE id = ?');
-  const attExists = db.prepare('SELECT 1 FROM attachments WHERE id = ?');
-  const insertChat = db.prepare(
-    `INSERT INTO chats (id, title, model, created_at, updated_at, version, device_id, pinned, archived,
-       system_prompt, params, current_leaf_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertMsg = db.prepare(
-    `INSERT INTO messages (id, chat_id, parent_id, role, content, model, status, error, stats,
-       created_at, updated_at, version, device_id, thinking, thinking_ms, trimmed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const findTag = db.prepare('SELECT id FROM tags WHERE name = ? AND deleted = 0');
-  const insertTag = db.prepare(
-    'INSERT INTO tags (id, name, created_at, updated_at, version, device_id) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const insertChatTag = db.prepare(
-    'INSERT OR IGNORE INTO chat_tags (chat_id, tag_id, version, device_id) VALUES (?, ?, ?, ?)',
-  );
   const folderIds = new Map<string, string>();
-  const findFolder = db.prepare('SELECT id FROM folders WHERE deleted = 0 AND name = ? COLLATE NOCASE');
-  const insertFolder = db.prepare(
-    `INSERT INTO folders (id, name, sort, created_at, updated_at, version, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
   /** The id of the live folder with this name (any case), created after the others when there is none. */
   const folderId = (name: string, sort?: number): string => {
     const key = name.toLowerCase();
-    let id = folderIds.get(key) ?? (findFolder.get(name) as { id: string } | undefined)?.id;
+    let id = folderIds.get(key) ?? repo.folderId(name);
     if (!id) {
-      id = uuidv7();
-      const next =
-        sort ??
-        (db.prepare('SELECT coalesce(max(sort), 0) + 1 AS n FROM folders WHERE deleted = 0').get() as { n: number }).n;
-      const t = Date.now();
-      insertFolder.run(id, name, next, t, t, clock.tick(), deviceId);
+      id = repo.createFolder(name, sort ?? repo.lastFolderSort() + 1);
       ctx.createdFolders?.push(id);
     }
     folderIds.set(key, id);
     return id;
   };
   // Folders in the file's order (empty ones too), placed after the folders already here.
-  const base = (db.prepare('SELECT coalesce(max(sort), 0) AS n FROM folders WHERE deleted = 0').get() as { n: number })
-    .n;
+  const base = repo.lastFolderSort();
   (data.folders ?? []).forEach((f, i) => folderId(f.name.trim(), base + i + 1));
   for (const chat of data.chats) {
-    if (chatExists.get(chat.id)) {
+    if (repo.chatExists(chat.id)) {
       report.skipped.push({ what: `chat "${chat.title}"`, why: 'already in Hearth (same id)' });
       continue;
     }
-    insertChat.run(
-      chat.id,
-      chat.title,
-      chat.model,
-      chat.createdAt,
-      chat.updatedAt,
-      clock.tick(),
-      deviceId,
-      chat.pinned ? 1 : 0,
-      chat.archived ? 1 : 0,
-      chat.systemPrompt ?? null,
-      chat.params ? JSON.stringify(chat.params) : null,
-      null,
-    );
-    if (chat.folder) {
-      db.prepare('UPDATE chats SET folder_id = ? WHERE id = ?').run(folderId(chat.folder.trim()), chat.id);
-    }
+    repo.insertChat({
+      id: chat.id,
+      title: chat.title,
+      model: chat.model,
+      createdAt: chat.createdAt,
+      updatedAt: chat.updatedAt,
+      pinned: chat.pinned ?? false,
+      archived: chat.archived ?? false,
+      systemPrompt: chat.systemPrompt,
+      params: chat.params,
+    });
+    if (chat.folder) repo.setChatFolder(chat.id, folderId(chat.folder.trim()));
     report.chatsImported++;
     ctx.createdChats?.push(chat.id);
     for (const name of new Set(chat.tags ?? [])) {
-      let tag = findTag.get(name) as { id: string } | undefined;
-      if (!tag) {
-        tag = { id: uuidv7() };
-        insertTag.run(tag.id, name, chat.createdAt, chat.createdAt, clock.tick(), deviceId);
-      }
-      insertChatTag.run(chat.id, tag.id, clock.tick(), deviceId);
+      const tagId = repo.tagId(name) ?? repo.createTag(name, chat.createdAt);
+      repo.tagChat(chat.id, tagId);
     }
     const ids = new Set(chat.messages.map((m) => m.id));
     // Parents first, so the foreign key on parent_id holds whatever order the file uses.
@@ -324,38 +241,36 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
         if (m.parentId && ids.has(m.parentId) && !inserted.has(m.parentId)) continue;
         pending.splice(i--, 1);
         progress = true;
-        if (msgExists.get(m.id)) {
+        if (repo.messageExists(m.id)) {
           report.skipped.push({ what: `message ${m.id}`, why: 'already in Hearth (same id)' });
           inserted.add(m.id);
           continue;
         }
-        const parent = m.parentId && (inserted.has(m.parentId) || msgExists.get(m.parentId)) ? m.parentId : null;
+        const parent = m.parentId && (inserted.has(m.parentId) || repo.messageExists(m.parentId)) ? m.parentId : null;
         // An answer that was streaming when exported can no longer finish.
         const status = m.status === 'streaming' ? 'interrupted' : m.status;
-        insertMsg.run(
-          m.id,
-          chat.id,
-          parent,
-          m.role,
-          m.content,
-          m.model,
+        repo.insertMessage({
+          id: m.id,
+          chatId: chat.id,
+          parentId: parent,
+          role: m.role,
+          content: m.content,
+          model: m.model,
           status,
-          m.error ? JSON.stringify(m.error) : null,
-          m.stats ? JSON.stringify(m.stats) : null,
-          m.createdAt,
-          m.updatedAt,
-          clock.tick(),
-          deviceId,
-          m.thinking ?? null,
-          m.thinkingMs ?? null,
-          m.trimmed ?? 0,
-        );
+          error: m.error,
+          stats: m.stats,
+          createdAt: m.createdAt,
+          updatedAt: m.updatedAt,
+          thinking: m.thinking,
+          thinkingMs: m.thinkingMs,
+          trimmed: m.trimmed,
+        });
         inserted.add(m.id);
         report.messagesImported++;
         for (const a of m.attachments ?? []) {
           // The id names the file on disk: one that does not fit the app's shape is never used.
           const id = isEntityId(a.id) ? a.id : uuidv7();
-          if (attExists.get(id)) {
+          if (repo.attachmentExists(id)) {
             report.skipped.push({ what: `attachment "${a.name}"`, why: 'already in Hearth (same id)' });
             continue;
           }
@@ -383,9 +298,7 @@ export function importHearth(ctx: ImportContext, data: HearthExport, written: st
       }
     }
     for (const m of pending) report.skipped.push({ what: `message ${m.id}`, why: 'its parent chain loops' });
-    if (chat.currentLeafId && inserted.has(chat.currentLeafId)) {
-      db.prepare('UPDATE chats SET current_leaf_id = ? WHERE id = ?').run(chat.currentLeafId, chat.id);
-    }
+    if (chat.currentLeafId && inserted.has(chat.currentLeafId)) repo.setCurrentLeaf(chat.id, chat.currentLeafId);
   }
   return report;
 }

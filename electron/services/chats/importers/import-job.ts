@@ -3,14 +3,14 @@
  * worker thread (import-worker.ts, its own SQLite connection) and inline by the CLI.
  *
  * Chats are written in batches of about BATCH_MESSAGES messages, each batch one short IMMEDIATE
- * transaction, so the app's own writes (a message being sent, a chat renamed) wait milliseconds,
+ * transaction (ImportRepo.writeBatch), so the app's own writes (a message being sent, a chat renamed) wait milliseconds,
  * not seconds, while a big file imports. A chat is never split across batches. If a later batch
  * fails, the chats of the earlier ones are deleted again (and their files removed): an import adds
  * everything or nothing, as before.
  */
 import type { ImportReport } from '../../../../shared/types/domain';
 import { AppError } from '../../../../shared/types/errors';
-import type { Db } from '../../store/database';
+import type { ImportRepo } from '../../store/import-repo';
 import { looksLikeChatGpt, parseChatGpt } from './chatgpt';
 import {
   HEARTH_EXPORT_FORMAT,
@@ -74,11 +74,13 @@ export function runImport(
         throw new AppError('invalid_input', (err as Error).message);
       }
       report = { format: 'hearth', chatsImported: 0, messagesImported: 0, skipped: [] };
-      inBatches(ctx.db, data.chats, report, onProgress, (chats) => importHearth(batchCtx, { ...data, chats }, written));
+      inBatches(ctx.repo, data.chats, report, onProgress, (chats) =>
+        importHearth(batchCtx, { ...data, chats }, written),
+      );
     } else {
       const parsed = detect(raw, name, now);
       report = { format: parsed.format, chatsImported: 0, messagesImported: 0, skipped: [...parsed.skipped] };
-      inBatches(ctx.db, parsed.chats, report, onProgress, (chats) =>
+      inBatches(ctx.repo, parsed.chats, report, onProgress, (chats) =>
         writeImportedChats(batchCtx, { format: parsed.format, chats, skipped: [] }),
       );
     }
@@ -105,7 +107,7 @@ function detect(raw: unknown, name: string, now: number): ParsedImport {
 
 /** Write `chats` a batch at a time, adding each batch's report to `report`. */
 function inBatches<C extends { messages: unknown[] }>(
-  db: Db,
+  repo: ImportRepo,
   chats: C[],
   report: ImportReport,
   onProgress: (p: ImportProgress) => void,
@@ -121,7 +123,7 @@ function inBatches<C extends { messages: unknown[] }>(
       end++;
     }
     const part = chats.slice(start, end);
-    const r = db.transaction(() => indexedInBulk(db, () => write(part))).immediate();
+    const r = repo.writeBatch(() => write(part));
     report.chatsImported += r.chatsImported;
     report.messagesImported += r.messagesImported;
     report.skipped.push(...r.skipped);
@@ -131,43 +133,7 @@ function inBatches<C extends { messages: unknown[] }>(
 }
 
 /** Delete chats and folders written by earlier batches of an import that failed later (rows cascade; files removed). */
-function undo({ db, attachments }: ImportContext, chatIds: string[], folderIds: string[]): void {
+function undo({ repo, attachments }: ImportContext, chatIds: string[], folderIds: string[]): void {
   if (!chatIds.length && !folderIds.length) return;
-  const ids = JSON.stringify(chatIds);
-  const files = db.transaction(() => {
-    const paths = db
-      .prepare(`SELECT path FROM attachments WHERE chat_id IN (SELECT value FROM json_each(?))`)
-      .all(ids) as { path: string }[];
-    // Unlink first: deleting a long parent chain by cascade would nest a trigger level per message.
-    db.prepare(`UPDATE messages SET parent_id = NULL WHERE chat_id IN (SELECT value FROM json_each(?))`).run(ids);
-    db.prepare(`UPDATE chats SET current_leaf_id = NULL WHERE id IN (SELECT value FROM json_each(?))`).run(ids);
-    db.prepare(`DELETE FROM chats WHERE id IN (SELECT value FROM json_each(?))`).run(ids);
-    db.prepare(`DELETE FROM folders WHERE id IN (SELECT value FROM json_each(?))`).run(JSON.stringify(folderIds));
-    return paths;
-  })();
-  attachments.removeFiles(files.map((f) => f.path));
-}
-
-/**
- * Run a large write with the full-text trigger on new messages set aside, then index the new rows
- * in one statement (about 20× faster than row by row). Call inside a transaction: the trigger comes
- * back in any case, and a failure rolls everything back together.
- */
-export function indexedInBulk<T>(db: Db, write: () => T): T {
-  const trigger = db
-    .prepare(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'`)
-    .get() as { sql: string } | undefined;
-  if (!trigger) return write();
-  const before = (db.prepare('SELECT coalesce(max(rowid), 0) AS n FROM messages').get() as { n: number }).n;
-  db.exec('DROP TRIGGER messages_fts_insert');
-  try {
-    const result = write();
-    db.prepare(
-      `INSERT INTO messages_fts (rowid, content) SELECT rowid, content FROM messages
-       WHERE rowid > ? AND deleted = 0 AND status != 'streaming'`,
-    ).run(before);
-    return result;
-  } finally {
-    db.exec(trigger.sql);
-  }
+  attachments.removeFiles(repo.undo(chatIds, folderIds));
 }

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../../shared/types/errors';
 import { AttachmentService } from '../../attachments/attachment-service';
 import { AttachmentRepo } from '../../store/attachment-repo';
+import { ImportRepo } from '../../store/import-repo';
 import { HybridClock } from '../../util/hlc';
 import { runImport, type ImportProgress, type ImportResult } from './import-job';
 
@@ -41,7 +42,7 @@ function main(input: ImportWorkerInput): void {
     const clock = new HybridClock(input.deviceId);
     clock.observe(input.clockAfter);
     const attachments = new AttachmentService(new AttachmentRepo(db, clock, input.deviceId), input.dataDir);
-    const ctx = { db, clock, deviceId: input.deviceId, attachments };
+    const ctx = { repo: new ImportRepo(db, clock, input.deviceId), attachments };
     const result = runImport(ctx, input.filename, input.text, input.now, (progress) =>
       post({ type: 'progress', progress }),
     );

@@ -38,25 +38,15 @@ export interface ParsedImport {
 
 /** Write inside the caller's transaction. */
 export function writeImportedChats(ctx: ImportContext, parsed: ParsedImport): ImportReport {
-  const { db, clock, deviceId } = ctx;
+  const { repo } = ctx;
   const report: ImportReport = {
     format: parsed.format,
     chatsImported: 0,
     messagesImported: 0,
     skipped: [...parsed.skipped],
   };
-  const keyExists = db.prepare('SELECT deleted FROM chats WHERE import_key = ?');
-  const insertChat = db.prepare(
-    `INSERT INTO chats (id, title, model, created_at, updated_at, version, device_id, import_key, pinned, archived,
-       current_leaf_id) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-  );
-  const insertMsg = db.prepare(
-    `INSERT INTO messages (id, chat_id, parent_id, role, content, model, status, created_at, updated_at, version, device_id)
-     VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)`,
-  );
-  const setLeaf = db.prepare('UPDATE chats SET current_leaf_id = ? WHERE id = ?');
   for (const chat of parsed.chats) {
-    const existing = keyExists.get(chat.importKey) as { deleted: number } | undefined;
+    const existing = repo.importedChat(chat.importKey);
     if (existing) {
       report.skipped.push({
         what: `chat "${chat.title}"`,
@@ -67,29 +57,38 @@ export function writeImportedChats(ctx: ImportContext, parsed: ParsedImport): Im
       continue;
     }
     const chatId = uuidv7(chat.createdAt);
-    insertChat.run(
-      chatId,
-      chat.title,
-      chat.createdAt,
-      chat.updatedAt,
-      clock.tick(),
-      deviceId,
-      chat.importKey,
-      chat.pinned ? 1 : 0,
-      chat.archived ? 1 : 0,
-    );
+    repo.insertChat({
+      id: chatId,
+      title: chat.title,
+      model: null,
+      createdAt: chat.createdAt,
+      updatedAt: chat.updatedAt,
+      pinned: chat.pinned ?? false,
+      archived: chat.archived ?? false,
+      importKey: chat.importKey,
+    });
     report.chatsImported++;
     ctx.createdChats?.push(chatId);
     const newIds = new Map<string, string>();
     for (const m of parentsFirst(chat.messages)) {
       const id = uuidv7(m.createdAt);
       const parent = m.parentId ? (newIds.get(m.parentId) ?? null) : null;
-      insertMsg.run(id, chatId, parent, m.role, m.content, m.model, m.createdAt, m.createdAt, clock.tick(), deviceId);
+      repo.insertMessage({
+        id,
+        chatId,
+        parentId: parent,
+        role: m.role,
+        content: m.content,
+        model: m.model,
+        status: 'done',
+        createdAt: m.createdAt,
+        updatedAt: m.createdAt,
+      });
       newIds.set(m.sourceId, id);
       report.messagesImported++;
     }
     const leaf = chat.currentLeaf ? newIds.get(chat.currentLeaf) : undefined;
-    if (leaf) setLeaf.run(leaf, chatId);
+    if (leaf) repo.setCurrentLeaf(chatId, leaf);
   }
   return report;
 }
