@@ -51,10 +51,7 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
   on('chat.updated', ({ chat }) => s().onChatUpdated(chat));
   on('message.created', ({ message }) => s().onMessageRow(message));
   on('message.updated', ({ message }) => s().onMessageRow(message));
-  on('models.pullProgress', (p) => {
-    s().onPullProgress(p);
-    s().onManagedPullProgress(p);
-  });
+  on('models.pullProgress', (p) => s().onPullProgress(p));
   on('ollama.status', (status) => s().onOllamaStatus(status));
   on('chat.deleted', ({ id, version }) => s().onChatDeleted(id, version));
   on('models.changed', ({ providerId }) => {

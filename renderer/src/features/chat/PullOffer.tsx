@@ -1,8 +1,12 @@
 import type { Message } from '../../../../shared/types/domain';
 import { splitModelId } from '../../../../shared/model-id';
 import { useAppStore } from '../../app/store';
+import { percentOf } from '../models/pull-progress';
 
-/** Under an answer that failed because an Ollama model is missing: download it, show progress, then retry. */
+/**
+ * Under an answer that failed because an Ollama model is missing: download it, show progress, then
+ * retry. The download is the app's one record of it (the Models page lists it too).
+ */
 export function PullOffer({ message }: { message: Message }) {
   const model = message.model;
   const ref = model ? splitModelId(model) : null;
@@ -16,7 +20,7 @@ export function PullOffer({ message }: { message: Message }) {
   if (!model || !ref || message.error?.code !== 'model_not_found' || !isOllama) return null;
   const name = ref.model;
   const busy = pull && !pull.done;
-  const percent = pull?.total ? Math.floor(((pull.completed ?? 0) / pull.total) * 100) : null;
+  const percent = pull ? percentOf(pull) : null;
   return (
     <div className="pull-offer">
       {busy ? (
@@ -35,17 +39,19 @@ export function PullOffer({ message }: { message: Message }) {
         <button
           type="button"
           className="btn btn-primary"
-          onClick={() => void useAppStore.getState().pullModel(model, message.id)}
+          onClick={() =>
+            void useAppStore.getState().pullModel(name, { providerId: ref.providerId, retryMessageId: message.id })
+          }
         >
           Pull {name}
         </button>
       )}
       {pull?.done && pull.error && (
         <span className="pull-error" role="alert">
-          Download failed: {pull.error}
+          Download failed: {pull.rawError ?? pull.error}
         </span>
       )}
-      {pull?.done && !pull.error && (
+      {pull?.phase === 'success' && (
         <span className="pull-status" role="status">
           {name} is installed; answering again.
         </span>

@@ -1,10 +1,11 @@
 /**
  * The open chat: the tree of its messages, the branch on screen, sending, stopping, streamed
- * deltas (answer and reasoning), regenerate / edit / continue / switch branch, per-chat settings
- * and model downloads offered on a missing model.
+ * deltas (answer and reasoning), regenerate / edit / continue / switch branch and per-chat settings.
+ * (Downloads, including the one offered under an answer whose model is missing, live in the
+ * model manager slice.)
  * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
- * updateChatSettings, ensureChat, prepareChat, pullModel, onDelta, onDone, onMessageRow,
- * onActiveChatUpdated, onPullProgress, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
+ * updateChatSettings, ensureChat, prepareChat, onDelta, onDone, onMessageRow,
+ * onActiveChatUpdated, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
  *
  * Every message row, from a reply or an event, goes through `messageRows` (shared/versioned.ts):
  * the newest version wins, whatever order calls and events arrive in. A message being sent is
@@ -23,16 +24,6 @@ import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { mergeDelta } from './merge-delta';
 
-export interface PullState {
-  status: string;
-  completed?: number;
-  total?: number;
-  done: boolean;
-  error?: string;
-  /** The failed answer to retry once the model is installed. */
-  retryMessageId?: string;
-}
-
 /** Work preparing the open chat that a send waits for (see prepareChat). */
 const preparing = new Set<Promise<unknown>>();
 /** The chat being created by ensureChat, shared by everyone who asks meanwhile. */
@@ -50,7 +41,6 @@ export interface ChatSlice {
   messages: Message[];
   sending: boolean;
   chatError: string | null;
-  pulls: Record<string, PullState>;
   /** Open a chat (`reread`: a second read, after the first reply was older than an event). */
   openChat(id: string, reread?: boolean): Promise<void>;
   newChat(): void;
@@ -69,14 +59,12 @@ export interface ChatSlice {
    * meanwhile waits for it, so it lands in that chat with those settings.
    */
   prepareChat<T>(work: () => Promise<T>): Promise<T>;
-  pullModel(model: string, retryMessageId?: string): Promise<void>;
   onDelta(p: EventPayload<'message.delta'>): void;
   onDone(p: EventPayload<'message.done'>): void;
   /** A message row from an event (created, updated) or a reply: taken when newer. */
   onMessageRow(message: Message): void;
   /** The open chat's row changed (called by onChatUpdated once the newer version is taken). */
   onActiveChatUpdated(chat: Chat): void;
-  onPullProgress(p: EventPayload<'models.pullProgress'>): void;
   resync(): Promise<void>;
 }
 
@@ -174,7 +162,6 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     messages: [],
     sending: false,
     chatError: null,
-    pulls: {},
 
     async openChat(id, reread = false) {
       if (get().activeChatId !== id) rows().clear();
@@ -385,20 +372,6 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       }
     },
 
-    async pullModel(model, retryMessageId) {
-      set((s) => ({ pulls: { ...s.pulls, [model]: { status: 'starting', done: false, retryMessageId } } }));
-      try {
-        await client.call('models.pull', { model });
-      } catch (err) {
-        set((s) => ({
-          pulls: {
-            ...s.pulls,
-            [model]: { status: 'error', done: true, error: errorText(err, 'The download failed.'), retryMessageId },
-          },
-        }));
-      }
-    },
-
     onDelta(p) {
       // Deltas arrive about once a frame: apply them to the store (and re-render the answer) ten
       // times a second, which still reads as smooth streaming, instead of once per delta.
@@ -437,29 +410,6 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       set({ activeChat: chat });
       if (prev?.currentLeafId !== chat.currentLeafId)
         set((s) => ({ messages: currentPath(s.tree, chat.currentLeafId) }));
-    },
-
-    onPullProgress(p) {
-      const prev = get().pulls[p.model];
-      set((s) => ({
-        pulls: {
-          ...s.pulls,
-          [p.model]: {
-            status: p.status,
-            // The whole download (every layer) when Ollama's lines allow it, else the current layer.
-            completed: p.overallTotal ? p.overallCompleted : p.completed,
-            total: p.overallTotal ?? p.total,
-            done: p.done,
-            error: p.error,
-            retryMessageId: prev?.retryMessageId,
-          },
-        },
-      }));
-      // A cancelled pull ends without an error but installed nothing: no reload, no retry.
-      if (p.done && !p.error && !p.cancelled) {
-        void get().loadModels();
-        if (prev?.retryMessageId) void get().regenerate(prev.retryMessageId);
-      }
     },
 
     async resync() {

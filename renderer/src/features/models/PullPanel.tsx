@@ -22,7 +22,7 @@ export function PullForm({ serverLabel }: { serverLabel: string | null }) {
       return setError(`“${n}” is not a model name: use letters, digits, dots and dashes, with an optional :tag.`);
     setError(null);
     setName('');
-    void useAppStore.getState().startManagedPull(n);
+    void useAppStore.getState().pullModel(n);
   };
   return (
     <form className="pull-form" onSubmit={submit} aria-label="Pull a model" noValidate>
@@ -66,7 +66,7 @@ export function PullForm({ serverLabel }: { serverLabel: string | null }) {
 }
 
 export function PullList({ serverLabels }: { serverLabels: Map<string, string> | null }) {
-  const pulls = useAppStore(useShallow((s) => s.pullOrder.map((k) => s.managerPulls[k]).filter((p) => !!p)));
+  const pulls = useAppStore(useShallow((s) => s.pullOrder.map((k) => s.pulls[k]).filter((p) => !!p)));
   if (pulls.length === 0) return null;
   return (
     <ul className="pull-list" aria-label="Downloads">
@@ -78,7 +78,7 @@ export function PullList({ serverLabels }: { serverLabels: Map<string, string> |
 }
 
 function PullCard({ pull: p, server }: { pull: ManagedPull; server: string | null }) {
-  const { cancelPull, startManagedPull, dismissPull } = useAppStore.getState();
+  const { cancelPull, pullModel, dismissPull } = useAppStore.getState();
   const percent = percentOf(p);
   const active = !p.done;
   const bytes = p.total ? `${formatBytes(p.completed)} of ${formatBytes(p.total)}` : '';
@@ -142,7 +142,7 @@ function PullCard({ pull: p, server }: { pull: ManagedPull; server: string | nul
             type="button"
             className="btn btn-primary btn-small"
             aria-label={`${p.phase === 'cancelled' ? 'Resume' : 'Retry'} download of ${p.name}`}
-            onClick={() => void startManagedPull(p.name, p.providerId)}
+            onClick={() => void pullModel(p.name, { providerId: p.providerId })}
           >
             {p.phase === 'cancelled' ? 'Resume' : 'Retry'}
           </button>

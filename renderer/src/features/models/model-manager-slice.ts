@@ -1,10 +1,11 @@
 /**
  * The model manager page: which Ollama server it shows, that server's installed and running
- * models, downloads in progress (several at once, each folded from 'models.pullProgress'), the
- * details panel, delete and unload.
- * Public: setManagerServer, refreshManager, loadInstalled, loadRunning, startManagedPull,
- * cancelPull, dismissPull, deleteModel, unloadModel, showDetails, closeDetails, onManagedPullProgress,
- * onModelsChanged.
+ * models, the details panel, delete and unload; and the app's one record of downloads (several at
+ * once, each folded from 'models.pullProgress'), which the Models page lists and a chat's offer to
+ * pull a missing model reads too. A pull started from that offer answers the failed message again
+ * once the model is installed.
+ * Public: setManagerServer, refreshManager, loadInstalled, loadRunning, pullModel, cancelPull,
+ * dismissPull, deleteModel, unloadModel, showDetails, closeDetails, onPullProgress, onModelsChanged.
  */
 import type { StateCreator } from 'zustand';
 import type { InstalledModel, MachineMemory, ModelDetails, RunningModel } from '../../../../shared/types/domain';
@@ -32,8 +33,8 @@ export interface ModelManagerSlice {
   installedError: string | null;
   running: RunningModel[] | null;
   runningError: string | null;
-  /** Downloads by key (`<providerId>/<name>`), newest first in `pullOrder`. */
-  managerPulls: Record<string, ManagedPull>;
+  /** Downloads by key (`<providerId>/<name>`, a chat's model id), newest first in `pullOrder`. */
+  pulls: Record<string, ManagedPull>;
   pullOrder: string[];
   details: DetailsState | null;
   /** A short note after an action ("Deleted …", "Unloaded …") or its failure. */
@@ -42,14 +43,18 @@ export interface ModelManagerSlice {
   refreshManager(): Promise<void>;
   loadInstalled(): Promise<void>;
   loadRunning(): Promise<void>;
-  startManagedPull(name: string, providerId?: string): Promise<void>;
+  /**
+   * Download `name` to `providerId` (default: the server shown). `retryMessageId`: a failed answer
+   * to regenerate once the model is installed (kept when a cancelled or failed pull is resumed).
+   */
+  pullModel(name: string, options?: { providerId?: string; retryMessageId?: string }): Promise<void>;
   cancelPull(key: string): Promise<void>;
   dismissPull(key: string): void;
   deleteModel(model: InstalledModel): Promise<boolean>;
   unloadModel(model: RunningModel): Promise<void>;
   showDetails(model: { id: string; name: string }): Promise<void>;
   closeDetails(): void;
-  onManagedPullProgress(p: EventPayload<'models.pullProgress'>): void;
+  onPullProgress(p: EventPayload<'models.pullProgress'>): void;
   /** A pull or delete (from any window or the CLI) changed a server's models. */
   onModelsChanged(providerId: string): void;
 }
@@ -73,7 +78,7 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
     installedError: null,
     running: null,
     runningError: null,
-    managerPulls: {},
+    pulls: {},
     pullOrder: [],
     details: null,
     managerNotice: null,
@@ -114,21 +119,24 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
       }
     },
 
-    async startManagedPull(name, providerId = get().managerServer) {
+    async pullModel(name, { providerId = get().managerServer, retryMessageId } = {}) {
       const key = `${providerId}/${name}`;
       // Already downloading: the service would not start it twice, and its bar keeps going.
-      if (get().managerPulls[key]?.done === false) return;
-      set((s) => ({
-        managerPulls: { ...s.managerPulls, [key]: { ...startPull(key), ...keepBytes(s.managerPulls[key]) } },
-        pullOrder: [key, ...s.pullOrder.filter((k) => k !== key)],
-      }));
+      if (get().pulls[key]?.done === false) return;
+      set((s) => {
+        const prev = s.pulls[key];
+        const retry = retryMessageId ?? prev?.retryMessageId;
+        const next = { ...startPull(key), ...keepBytes(prev), ...(retry ? { retryMessageId: retry } : {}) };
+        return { pulls: { ...s.pulls, [key]: next }, pullOrder: [key, ...s.pullOrder.filter((k) => k !== key)] };
+      });
       try {
         await client.call('models.pull', { model: key });
       } catch (err) {
         set((s) => {
-          const p = s.managerPulls[key] ?? startPull(key);
-          const error = plainPullError(name, errText(err, 'The download could not start.'));
-          return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'error', done: true, error } } };
+          const p = s.pulls[key] ?? startPull(key);
+          const rawError = errText(err, 'The download could not start.');
+          const error = plainPullError(name, rawError);
+          return { pulls: { ...s.pulls, [key]: { ...p, phase: 'error', done: true, error, rawError } } };
         });
       }
     },
@@ -138,10 +146,10 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
         const { cancelled } = await client.call('models.pullCancel', { model: key });
         // Nothing running under that name (its last event was missed, e.g. while offline): show it
         // as stopped, so Resume is offered instead of a Cancel that does nothing.
-        if (!cancelled && get().managerPulls[key]?.done === false) {
+        if (!cancelled && get().pulls[key]?.done === false) {
           set((s) => {
-            const p = s.managerPulls[key]!;
-            return { managerPulls: { ...s.managerPulls, [key]: { ...p, phase: 'cancelled', done: true } } };
+            const p = s.pulls[key]!;
+            return { pulls: { ...s.pulls, [key]: { ...p, phase: 'cancelled', done: true } } };
           });
         }
       } catch (err) {
@@ -151,9 +159,9 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
 
     dismissPull(key) {
       set((s) => {
-        const managerPulls = { ...s.managerPulls };
-        delete managerPulls[key];
-        return { managerPulls, pullOrder: s.pullOrder.filter((k) => k !== key) };
+        const pulls = { ...s.pulls };
+        delete pulls[key];
+        return { pulls, pullOrder: s.pullOrder.filter((k) => k !== key) };
       });
     },
 
@@ -204,14 +212,21 @@ export const createModelManagerSlice: StateCreator<AppState, [], [], ModelManage
       set({ details: null });
     },
 
-    onManagedPullProgress(p) {
-      const prev = get().managerPulls[p.model];
-      const next = applyProgress(prev, p);
+    onPullProgress(p) {
+      let next = applyProgress(get().pulls[p.model], p);
+      // Installed (a cancelled pull ends without an error but installed nothing): answer again, once.
+      const installed = p.done && !p.error && !p.cancelled;
+      const retry = installed ? next.retryMessageId : undefined;
+      if (retry) next = { ...next, retryMessageId: undefined };
       set((s) => ({
-        managerPulls: { ...s.managerPulls, [p.model]: next },
+        pulls: { ...s.pulls, [p.model]: next },
         pullOrder: s.pullOrder.includes(p.model) ? s.pullOrder : [p.model, ...s.pullOrder],
       }));
-      if (p.done && !p.error && !p.cancelled) get().onModelsChanged(next.providerId);
+      if (installed) {
+        void get().loadModels();
+        get().onModelsChanged(next.providerId);
+        if (retry) void get().regenerate(retry);
+      }
     },
 
     onModelsChanged(providerId) {

@@ -1,5 +1,5 @@
 /**
- * One download as the model manager shows it, folded from 'models.pullProgress' events: phase,
+ * One download as the Models page and a chat's pull offer show it, folded from 'models.pullProgress' events: phase,
  * per-layer bytes, overall bytes, speed and ETA. The service sends layers, sums, speed and ETA;
  * when an event lacks them (an older service, or a pull started elsewhere) they are derived here
  * from the per-layer status lines, with the same arithmetic (shared/pull-progress.ts), so the bar
@@ -33,7 +33,12 @@ export interface ManagedPull {
   bytesPerSec: number | null;
   etaSec: number | null;
   done: boolean;
+  /** Why it failed, in plain words. */
   error: string | null;
+  /** Why it failed as the service worded it (a chat's pull offer shows this). */
+  rawError: string | null;
+  /** A failed answer to regenerate once this model is installed (a pull offered under it). */
+  retryMessageId?: string;
   /** Recent bytes over time, for the speed when the service sends none. */
   samples: SpeedSample[];
 }
@@ -53,6 +58,7 @@ export function startPull(key: string): ManagedPull {
     etaSec: null,
     done: false,
     error: null,
+    rawError: null,
     samples: [],
   };
 }
@@ -102,23 +108,23 @@ export function applyProgress(prev: ManagedPull | undefined, p: Progress, now = 
   next.bytesPerSec = p.bytesPerSec ?? speedOf(next.samples) ?? base.bytesPerSec;
   next.etaSec = p.etaSec ?? etaOf(next.total, next.completed, next.bytesPerSec) ?? base.etaSec;
 
+  next.error = null;
+  next.rawError = null;
   if (p.done) {
     next.bytesPerSec = null;
     next.etaSec = null;
     if (p.cancelled) {
       next.phase = 'cancelled';
-      next.error = null;
     } else if (p.error) {
       next.phase = 'error';
       next.error = plainPullError(next.name, p.error);
+      next.rawError = p.error;
     } else {
       next.phase = 'success';
-      next.error = null;
       if (next.total) next.completed = next.total;
     }
   } else {
     next.phase = phaseOf(p.status);
-    next.error = null;
   }
   return next;
 }
