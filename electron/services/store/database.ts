@@ -67,6 +67,24 @@ export function prepareDataDir(dir: string, o: { named: boolean }): void {
   }
 }
 
+/**
+ * One more connection to a hearth.db the app has open (an import worker thread): WAL, foreign keys,
+ * no migrations, and it waits up to 10 s for the app's own writes.
+ */
+export function openConnection(file: string, nativeBinding?: string): Db {
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  try {
+    db.pragma('busy_timeout = 10000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
 export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   const { file, migrations = defaultMigrations, now = Date.now } = options;
   const inMemory = file === ':memory:';

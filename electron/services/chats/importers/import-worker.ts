@@ -4,11 +4,11 @@
  * clock that starts after the main one. Posts progress, then the result or the error.
  * Built as out/main/import-worker.js (electron.vite.config.ts); run from source under tsx/vitest.
  */
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../../shared/types/errors';
 import { AttachmentService } from '../../attachments/attachment-service';
 import { AttachmentRepo } from '../../store/attachment-repo';
+import { openConnection, type Db } from '../../store/database';
 import { ImportRepo } from '../../store/import-repo';
 import { HybridClock } from '../../util/hlc';
 import { runImport, type ImportProgress, type ImportResult } from './import-job';
@@ -32,13 +32,9 @@ export type ImportWorkerMessage =
 
 function main(input: ImportWorkerInput): void {
   const post = (m: ImportWorkerMessage) => parentPort!.postMessage(m);
-  let db: Database.Database | undefined;
+  let db: Db | undefined;
   try {
-    db = new Database(input.dbFile, input.nativeBinding ? { nativeBinding: input.nativeBinding } : {});
-    db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
+    db = openConnection(input.dbFile, input.nativeBinding);
     const clock = new HybridClock(input.deviceId);
     clock.observe(input.clockAfter);
     const attachments = new AttachmentService(new AttachmentRepo(db, clock, input.deviceId), input.dataDir);
