@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../../shared/uuidv7';
+import { makeTempDir, removeTempDirs } from '../test-helpers';
+import { HybridClock } from '../util/hlc';
+import { ChatRepo } from './chat-repo';
+import { openDatabase, type OpenedDatabase } from './database';
+import { ImportRepo } from './import-repo';
+
+let opened: OpenedDatabase;
+let imports: ImportRepo;
+let chats: ChatRepo;
+
+beforeEach(() => {
+  opened = openDatabase({ file: join(makeTempDir(), 'hearth.db') });
+  const clock = new HybridClock(opened.deviceId);
+  imports = new ImportRepo(opened.db, clock, opened.deviceId);
+  chats = new ChatRepo(opened.db, clock, opened.deviceId);
+});
+
+afterEach(() => {
+  opened.db.close();
+  removeTempDirs();
+});
+
+const trigger = () =>
+  opened.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'`).get();
+const found = (word: string) =>
+  (opened.db.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(word) as { n: number }).n;
+
+function writeChat(content: string): string {
+  const id = uuidv7();
+  imports.insertChat({ id, title: content, model: null, createdAt: 1, updatedAt: 1, pinned: false, archived: false });
+  imports.insertMessage({
+    id: uuidv7(),
+    chatId: id,
+    parentId: null,
+    role: 'user',
+    content,
+    model: null,
+    status: 'done',
+    createdAt: 1,
+    updatedAt: 1,
+  });
+  return id;
+}
+
+describe('ImportRepo.writeBatch', () => {
+  it('indexes what each batch wrote and puts the search trigger back, batch after batch', () => {
+    imports.writeBatch(() => writeChat('aardvark'));
+    imports.writeBatch(() => writeChat('bumblebee')); // the same prepared statements, across the trigger's return
+    expect(trigger()).toBeTruthy();
+    expect([found('aardvark'), found('bumblebee')]).toEqual([1, 1]);
+    // Rows written later, outside an import, are indexed by the trigger again.
+    const chat = chats.createChat({ title: 'later', model: null });
+    chats.addMessage({
+      chatId: chat.id,
+      parentId: null,
+      role: 'user',
+      content: 'capybara',
+      model: null,
+      status: 'done',
+    });
+    expect(found('capybara')).toBe(1);
+  });
+
+  it('keeps nothing of a batch that fails, and the trigger is back', () => {
+    expect(() =>
+      imports.writeBatch(() => {
+        writeChat('dromedary');
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(trigger()).toBeTruthy();
+    expect(found('dromedary')).toBe(0);
+    expect(opened.db.prepare('SELECT count(*) AS n FROM chats').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('ImportRepo.undo', () => {
+  it('deletes the chats and folders an import wrote, with their messages, and returns the files', () => {
+    const kept = imports.writeBatch(() => writeChat('kept'));
+    const [gone, folder] = imports.writeBatch(() => [writeChat('gone'), imports.createFolder('Imported', 1)]);
+    opened.db
+      .prepare(
+        `INSERT INTO attachments (id, chat_id, kind, name, mime, size, path, created_at, version, device_id)
+         VALUES ('a1', ?, 'text', 'a.txt', 'text/plain', 1, 'attachments/a1.txt', 1, 'v', 'd')`,
+      )
+      .run(gone);
+    expect(imports.undo([gone!], [folder!])).toEqual(['attachments/a1.txt']);
+    const ids = (table: string) =>
+      (opened.db.prepare(`SELECT id FROM ${table}`).all() as { id: string }[]).map((r) => r.id);
+    expect(ids('chats')).toEqual([kept]);
+    expect(ids('folders')).toEqual([]);
+    expect(ids('attachments')).toEqual([]);
+    expect(found('gone')).toBe(0);
+    expect(found('kept')).toBe(1);
+  });
+});
