@@ -26,13 +26,23 @@ test('a big import shows its progress, the app keeps answering, and other window
     await other.open();
     await chat.open();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    // Every label the progress bar shows is recorded as it renders, so a short writing phase on a
+    // fast machine (or a long reading phase on a loaded one) cannot slip between two polls.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { importLabels: string[] }).importLabels = seen;
+      new MutationObserver(() => {
+        const label = document.querySelector('.import-progress [role="status"]')?.textContent;
+        if (label && seen[seen.length - 1] !== label) seen.push(label);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByTestId('import-file').setInputFiles(file);
 
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
     await expect(bar).toBeVisible();
-    await expect(
-      page.getByText(new RegExp(`Importing "conversations\\.json": [\\d,]+ of ${CHATS} chats`)),
-    ).toBeVisible();
+    const writing = new RegExp(`^Importing "conversations\\.json": ([\\d,]+) of ${CHATS} chats$`);
+    const labels = () => page.evaluate(() => (window as unknown as { importLabels: string[] }).importLabels);
+    await expect.poll(async () => (await labels()).some((l) => writing.test(l)), { timeout: 60_000 }).toBe(true);
     // Meanwhile the app answers other calls at once.
     const ms = await page.evaluate(async () => {
       const t = performance.now();
@@ -51,6 +61,15 @@ test('a big import shows its progress, the app keeps answering, and other window
       timeout: 60_000,
     });
     await expect(bar).toHaveCount(0);
+    // It read the file first, then counted the chats up as they were written, never backwards.
+    const seen = await labels();
+    expect(seen[0]).toBe('Reading "conversations.json"…');
+    const counts = seen.flatMap((l) => {
+      const m = writing.exec(l);
+      return m ? [Number(m[1]!.replace(/,/g, ''))] : [];
+    });
+    expect(counts.length).toBeGreaterThan(1);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
     // The other window was told (one 'done' event) and reloaded its list.
     await expect(other.chats.filter({ hasText: `Bulk chat ${CHATS - 1}` })).toHaveCount(1);
   } finally {
