@@ -43,6 +43,36 @@ const webContentsSendBan = {
   message: 'Send events through the typed wrapper in electron/main/ipc-main.ts.',
 };
 
+// Test support (fake servers, test helpers, test images, fixtures) lives in e2e/. The app never
+// imports it: a production module that did would ship test code, or break once it is left out.
+const TEST_SUPPORT = /(^|\/)e2e(\/|$)/;
+const noTestSupport = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Production code may not import test support (e2e/).' },
+    schema: [],
+  },
+  create(context) {
+    const check = (node) => {
+      const source = node.source;
+      if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
+      if (!TEST_SUPPORT.test(source.value)) return;
+      context.report({
+        node: source,
+        message: `"{{spec}}" is test support: production code (electron/, renderer/, shared/) may not import from e2e/.`,
+        data: { spec: source.value },
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ImportExpression: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      'CallExpression[callee.name="require"]': (node) => check({ source: node.arguments[0] }),
+    };
+  },
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -138,6 +168,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['electron/**/*.{ts,tsx,mjs,cjs}', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    plugins: { hearth: { rules: { 'no-test-support': noTestSupport } } },
+    rules: { 'hearth/no-test-support': 'error' },
   },
   {
     files: ['electron/main/ipc-main.ts', 'electron/preload/ipc-renderer.ts'],

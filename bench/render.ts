@@ -7,7 +7,7 @@
  */
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startFakeOllama } from '../e2e/servers/fake-ollama';
+import { startFakeOllama } from '../e2e/support/fake-ollama';
 import { cleanup, removeTempDir } from './lib/procs';
 import { buildBaseline, streamBench } from './lib/render-stream';
 import { memoryBench } from './lib/render-memory';

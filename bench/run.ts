@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startFakeOllama, type FakeOllama } from '../e2e/servers/fake-ollama';
+import { startFakeOllama, type FakeOllama } from '../e2e/support/fake-ollama';
 import { measureBundle } from './lib/bundle-size';
 import { coldStart, type ColdStartSample, type Target } from './lib/cold-start';
 import {
@@ -448,7 +448,7 @@ async function main(): Promise<void> {
     `Streaming render: the real UI (serve, Chromium ${chromiumVersion}) vs a naive page re-rendering the whole text with react-markdown + GFM once per animation frame (bench/baseline-markdown), fed the same chunks in-page on the wall clock; ${STREAM_PACED_TOKENS} tokens at 100 tok/s, then ${STREAM_FULL_TOKENS} unpaced (baseline fed ${STREAM_FULL_PER_TICK} chunks per timer tick). TaskDuration/ScriptDuration: CDP Performance.getMetrics, after − before.`,
     `Renderer memory: CDP Runtime.getHeapUsage after HeapProfiler.collectGarbage ×2, one chat, ${MEMORY_ANSWERS} answers of ${MEMORY_TOKENS} tokens (shorter than the streaming answer, to bound the bench's time); the answers' text itself is ${kb(memory.textBytes)} as UTF-16.`,
     `Store: ${store.chats.toLocaleString('en')} chats, ${store.messages.toLocaleString('en')} messages${store.scaledDown ? ' (SCALED DOWN from 1,000,000: the full build was projected too slow on this machine)' : ''}, built with the real migrations and FTS triggers in ${store.buildSeconds.toFixed(0)} s (${kb(store.dbBytes)}); each figure is ${store.search.n} runs through the router. Opening a chat: the 150 ms target is to first paint in the UI; this is the service part only. Slowest searches: ${store.slowestSearches.join(', ')}.`,
-    `Ollama supervisor: N=${supervisor.runs} (+${supervisor.warmups} warm-up) with the test \`ollama serve\` (e2e/servers/fake-ollama-serve.mjs), interleaved with a baseline that spawns the same script with node, polls /api/version every 5 ms, then SIGTERMs it; the supervisor's side adds port choice, log and pid files, its own readiness polling and the process-group stop.`,
+    `Ollama supervisor: N=${supervisor.runs} (+${supervisor.warmups} warm-up) with the test \`ollama serve\` (e2e/support/fake-ollama-serve.mjs), interleaved with a baseline that spawns the same script with node, polls /api/version every 5 ms, then SIGTERMs it; the supervisor's side adds port choice, log and pid files, its own readiness polling and the process-group stop.`,
     `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
     `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
       (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),

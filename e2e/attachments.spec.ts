@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { tinyPng } from '../electron/services/attachments/test-images';
+import { tinyPng } from './support/images';
 import { expect, test } from './fixtures/test';
 
 interface OllamaTurn {

@@ -3,7 +3,7 @@
  * answer, retrying, pulling a missing model, per-chat settings and extra OpenAI-compatible endpoints.
  */
 import type { Locator } from '@playwright/test';
-import { startFakeOpenAi } from './servers/fake-openai';
+import { startFakeOpenAi } from './support/fake-openai';
 import { test, expect } from './fixtures/test';
 
 const body = (article: Locator) => article.locator('.message-body');

@@ -13,7 +13,7 @@ test('an unreachable Ollama is explained, and Retry recovers once it is back', a
   await expect(chat.page.getByRole('alert').filter({ hasText: 'Pick a model first' })).toBeVisible();
   await expect(chat.message).toHaveValue('typed too early');
 
-  const { startFakeOllama } = await import('./servers/fake-ollama');
+  const { startFakeOllama } = await import('./support/fake-ollama');
   const revived = await startFakeOllama({ port });
   try {
     await alert.getByRole('button', { name: 'Retry' }).click();

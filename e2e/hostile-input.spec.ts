@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tinyPng } from '../electron/services/attachments/test-images';
+import { tinyPng } from './support/images';
 import { CLI, runCli } from './fixtures/serve-process';
 import { expect, test } from './fixtures/test';
 

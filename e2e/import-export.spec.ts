@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 
-const CHATGPT = join(__dirname, '../electron/services/chats/importers/fixtures/chatgpt-conversations.json');
+const CHATGPT = join(__dirname, 'support/imports/chatgpt-conversations.json');
 
 async function importFile(page: Page, file: string) {
   await page.getByTestId('import-file').setInputFiles(file);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './fixtures/test';
 import { ChatPage } from './fixtures/chat-page';
-import { bulkChatGptExport } from './fixtures/chatgpt-export';
+import { bulkChatGptExport } from './support/chatgpt-export';
 
 const CHATS = 600;
 const TURNS = 20;

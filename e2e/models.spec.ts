@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures/test';
-import { startFakeOllama } from './servers/fake-ollama';
+import { startFakeOllama } from './support/fake-ollama';
 
 async function openModels(page: Page, openUrl: string): Promise<void> {
   await page.goto(openUrl);

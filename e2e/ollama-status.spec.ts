@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures/test';
-import { startFakeOllama } from './servers/fake-ollama';
+import { startFakeOllama } from './support/fake-ollama';
 import { holdFirstReply } from './fixtures/late-reply';
 
-const FAKE_SERVE = resolve(__dirname, 'servers/fake-ollama-serve.mjs');
+const FAKE_SERVE = resolve(__dirname, 'support/fake-ollama-serve.mjs');
 const pill = (page: Page) => page.getByRole('button', { name: /^Ollama status:/ });
 
 test.describe('Ollama status', () => {

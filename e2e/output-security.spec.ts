@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatPage } from './fixtures/chat-page';
-import type { FakeOllama } from './servers/fake-ollama';
+import type { FakeOllama } from './support/fake-ollama';
 import { test, expect } from './fixtures/test';
 
 const PNG = Buffer.from(

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { OllamaServerStatus, OllamaStatus } from '../shared/types/domain';
 import { ROOT, startServe } from './fixtures/serve-process';
 
-const FAKE_OLLAMA_SERVE = join(ROOT, 'e2e/servers/fake-ollama-serve.mjs');
+const FAKE_OLLAMA_SERVE = join(ROOT, 'e2e/support/fake-ollama-serve.mjs');
 
 async function closedPortUrl(): Promise<string> {
   const srv = createServer();

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { FakeOllama } from '../../e2e/servers/fake-ollama';
+import type { FakeOllama } from '../../e2e/support/fake-ollama';
 import { freePort, makeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
 import { markdownAnswer } from './render-stream';
 

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chunkText, type FakeOllama } from '../../e2e/servers/fake-ollama';
+import { chunkText, type FakeOllama } from '../../e2e/support/fake-ollama';
 import { freePort, makeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
 import { breakdown, TRACE_CATEGORIES, type Breakdown, type TraceEvent } from './trace-breakdown';
 

@@ -1,6 +1,6 @@
 /**
  * Bench: the Ollama supervisor's start → ready and stop → exit, with the test `ollama serve`
- * (e2e/servers/fake-ollama-serve.mjs), against a bare baseline measured in the same run and
+ * (e2e/support/fake-ollama-serve.mjs), against a bare baseline measured in the same run and
  * interleaved: the same script spawned with `node`, polled every 5 ms until /api/version answers,
  * then SIGTERM and wait for its exit. The supervisor's side includes what it adds: choosing a free
  * port, the log file, the pid file, its backoff polling, and stopping the whole process group.

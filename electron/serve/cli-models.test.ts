@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DISK_FULL_ERROR, startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
-import { makeTempDir, removeTempDirs, until } from '../services/test-helpers';
+import { DISK_FULL_ERROR, startFakeOllama, type FakeOllama } from '../../e2e/support/fake-ollama';
+import { makeTempDir, removeTempDirs, until } from '../../e2e/support/services';
 import { formatBytes, formatDuration, progressLine } from './cli-models';
 import { runCli } from './cli';
 
@@ -78,7 +78,7 @@ describe('hearth models (child process)', { timeout: 60_000 }, () => {
     const stateFile = join(makeTempDir(), 'serve-state.json');
     const r = await run(['models', 'list', '--data-dir', dataDir], {
       OLLAMA_BASE_URL: 'http://127.0.0.1:9', // nothing listens on the discard port
-      HEARTH_OLLAMA_PATH: join(ROOT, 'e2e/servers/fake-ollama-serve.mjs'),
+      HEARTH_OLLAMA_PATH: join(ROOT, 'e2e/support/fake-ollama-serve.mjs'),
       FAKE_OLLAMA_SERVE_MODELS: 'phi3:mini',
       FAKE_OLLAMA_SERVE_STATE_FILE: stateFile,
     });

@@ -4,10 +4,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
+import { startFakeOllama, type FakeOllama } from '../../e2e/support/fake-ollama';
 import type { HearthExport } from '../services/chats/importers/hearth-json';
 import { LATEST_SCHEMA_VERSION } from '../services/store/migrations';
-import { makeTempDir, removeTempDirs, until } from '../services/test-helpers';
+import { makeTempDir, removeTempDirs, until } from '../../e2e/support/services';
 import { runCli } from './cli';
 
 let fake: FakeOllama;
@@ -338,7 +338,7 @@ describe('hearth … | head (the reader goes away)', { timeout: 60_000 }, () => 
     const stateFile = join(makeTempDir(), 'serve-state.json');
     const r = await piped(['models', 'list', '--data-dir', dataDir], 0, {
       OLLAMA_BASE_URL: 'http://127.0.0.1:9', // nothing listens on the discard port
-      HEARTH_OLLAMA_PATH: join(ROOT, 'e2e/servers/fake-ollama-serve.mjs'),
+      HEARTH_OLLAMA_PATH: join(ROOT, 'e2e/support/fake-ollama-serve.mjs'),
       FAKE_OLLAMA_SERVE_MODELS: 'phi3:mini',
       FAKE_OLLAMA_SERVE_STATE_FILE: stateFile,
     });

@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeOllama } from '../../e2e/servers/fake-ollama';
+import { startFakeOllama } from '../../e2e/support/fake-ollama';
 import type { AppServices } from '../services/app-services';
-import { fakeResources } from '../services/ollama/test-processes';
-import { makeTempDir, openServices, removeTempDirs } from '../services/test-helpers';
+import { fakeResources } from '../../e2e/support/processes';
+import { makeTempDir, openServices, removeTempDirs } from '../../e2e/support/services';
 import { runCli } from './cli';
 import { formatDoctor, runDoctor } from './doctor';
 

@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../services/app-services';
-import { makeTempDir, openServices, removeTempDirs } from '../services/test-helpers';
+import { makeTempDir, openServices, removeTempDirs } from '../../e2e/support/services';
 import { silentLogger } from '../services/util/logger';
 import { startServer, type RunningServer } from './server';
 

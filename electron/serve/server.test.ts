@@ -3,10 +3,10 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
+import { startFakeOllama, type FakeOllama } from '../../e2e/support/fake-ollama';
 import type { EventEnvelope } from '../../shared/contract';
 import type { AppServices } from '../services/app-services';
-import { applyDeltas, makeTempDir, openServices, removeTempDirs } from '../services/test-helpers';
+import { applyDeltas, makeTempDir, openServices, removeTempDirs } from '../../e2e/support/services';
 import { silentLogger } from '../services/util/logger';
 import { ServeConfigError, startServer, type RunningServer } from './server';
 

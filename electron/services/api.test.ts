@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppServices } from './app-services';
-import { callOk, makeTempDir, openServices, removeTempDirs } from './test-helpers';
+import { callOk, makeTempDir, openServices, removeTempDirs } from '../../e2e/support/services';
 import type { Logger } from './util/logger';
 
 const open: AppServices[] = [];
@@ -168,7 +168,7 @@ describe('router: settings', () => {
   it('a stored key that no longer decrypts breaks only its provider, with a message saying what to do', async () => {
     const dir = makeTempDir();
     const openai = await startModelsServer();
-    const { startFakeOllama } = await import('../../e2e/servers/fake-ollama');
+    const { startFakeOllama } = await import('../../e2e/support/fake-ollama');
     const ollama = await startFakeOllama();
     try {
       const env = { OLLAMA_BASE_URL: ollama.url };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppServices, AppServicesOptions } from '../app-services';
 import { SettingsRepo } from '../store/settings-repo';
-import { callOk, makeTempDir, openServices, removeTempDirs, sleep } from '../test-helpers';
+import { callOk, makeTempDir, openServices, removeTempDirs, sleep } from '../../../e2e/support/services';
 
 const open: AppServices[] = [];
 afterEach(async () => {

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
-import { startFakeOpenAi } from '../../../e2e/servers/fake-openai';
+import { type FakeOllama } from '../../../e2e/support/fake-ollama';
+import { startFakeOpenAi } from '../../../e2e/support/fake-openai';
 import type { AppServices } from '../app-services';
-import { tinyPng } from './test-images';
+import { tinyPng } from '../../../e2e/support/images';
 import { AttachmentRepo } from '../store/attachment-repo';
 import { openDatabase } from '../store/database';
-import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../../e2e/support/services';
 import { HybridClock } from '../util/hlc';
 import { TEXT_LIMIT_BYTES } from '../../../shared/limits';
 import { AttachmentService } from './attachment-service';

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeOllama } from '../../../e2e/servers/fake-ollama';
+import type { FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, sleep, until, useFakeOllama } from '../test-helpers';
+import {
+  callOk,
+  makeTempDir,
+  openServices,
+  recordEvents,
+  sleep,
+  until,
+  useFakeOllama,
+} from '../../../e2e/support/services';
 import { cleanTitle, TITLE_INSTRUCTION } from './auto-title';
 
 describe('cleanTitle', () => {

@@ -3,9 +3,16 @@
  * send on a branch, setBranch — and the history each request sends is the path root → parent only.
  */
 import { describe, expect, it } from 'vitest';
-import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppServices } from '../app-services';
-import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
+import {
+  applyDeltas,
+  callOk,
+  makeTempDir,
+  openServices,
+  recordEvents,
+  useFakeOllama,
+} from '../../../e2e/support/services';
 import { currentPath, siblingsOf } from './branches';
 
 let fake: FakeOllama;

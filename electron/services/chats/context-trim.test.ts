@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeOllama } from '../../../e2e/servers/fake-ollama';
+import type { FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../../e2e/support/services';
 import { answerReserve, estimateTokens, trimToWindow } from './context-trim';
 
 describe('trimToWindow', () => {

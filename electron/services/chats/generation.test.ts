@@ -4,9 +4,17 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { chunkText, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { chunkText, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppServices } from '../app-services';
-import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, until, useFakeOllama } from '../test-helpers';
+import {
+  applyDeltas,
+  callOk,
+  makeTempDir,
+  openServices,
+  recordEvents,
+  until,
+  useFakeOllama,
+} from '../../../e2e/support/services';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];

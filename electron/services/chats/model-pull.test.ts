@@ -1,9 +1,9 @@
 /** models.pull: Ollama's /api/pull progress becomes 'models.pullProgress' events; then the model answers. */
 import { describe, expect, it } from 'vitest';
-import { type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { EventPayload } from '../../../shared/contract';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, useFakeOllama } from '../../../e2e/support/services';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];

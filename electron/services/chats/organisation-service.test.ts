@@ -3,7 +3,7 @@ import type { Chat } from '../../../shared/types/domain';
 import type { AppServices } from '../app-services';
 import { ChatRepo } from '../store/chat-repo';
 import { HybridClock } from '../util/hlc';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../../e2e/support/services';
 
 let services: AppServices;
 let repo: ChatRepo;

@@ -1,9 +1,16 @@
 /** Per-chat system prompt and params reach the backends in their own terms; reasoning is stored apart. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
-import { startFakeOpenAi, type FakeOpenAi } from '../../../e2e/servers/fake-openai';
+import { startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../e2e/support/fake-openai';
 import type { AppServices } from '../app-services';
-import { applyDeltas, callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import {
+  applyDeltas,
+  callOk,
+  makeTempDir,
+  openServices,
+  recordEvents,
+  removeTempDirs,
+} from '../../../e2e/support/services';
 
 let ollama: FakeOllama;
 let openai: FakeOpenAi;

@@ -4,10 +4,10 @@
  * for the rows it shows before they are stored.
  */
 import { describe, expect, it } from 'vitest';
-import type { FakeOllama } from '../../../e2e/servers/fake-ollama';
+import type { FakeOllama } from '../../../e2e/support/fake-ollama';
 import { uuidv7 } from '../../../shared/uuidv7';
 import type { AppServices } from '../app-services';
-import { callOk, recordEvents, useFakeOllama } from '../test-helpers';
+import { callOk, recordEvents, useFakeOllama } from '../../../e2e/support/services';
 
 const MODEL = 'ollama/llama3.2:1b';
 let fake: FakeOllama;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../test-helpers';
+import { makeTempDir, removeTempDirs } from '../../../e2e/support/services';
 import {
   DEFAULTS,
   defaultDataDir,

@@ -4,11 +4,11 @@
  */
 import { Ollama } from 'ollama';
 import { describe, expect, it } from 'vitest';
-import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { EventPayload } from '../../../shared/contract';
 import type { AppServices } from '../app-services';
 import { pullError } from '../providers/ollama-provider';
-import { callOk, makeTempDir, openServices, recordEvents, until, useFakeOllama } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, until, useFakeOllama } from '../../../e2e/support/services';
 
 let fake: FakeOllama;
 const open: AppServices[] = [];

@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OllamaStatus } from '../../../shared/types/domain';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppServices, AppServicesOptions } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs, until } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs, until } from '../../../e2e/support/services';
 import { writePidFile } from './pid-file';
-import { fakeResources, FAKE_SERVE, processRunning, readState, waitGone } from './test-processes';
+import { fakeResources, FAKE_SERVE, processRunning, readState, waitGone } from '../../../e2e/support/processes';
 
 const open: AppServices[] = [];
 const fakes: FakeOllama[] = [];

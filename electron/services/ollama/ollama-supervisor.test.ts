@@ -1,5 +1,5 @@
 /**
- * The supervisor against real child processes: the fake `ollama serve` (e2e/servers/fake-ollama-serve.mjs),
+ * The supervisor against real child processes: the fake `ollama serve` (e2e/support/fake-ollama-serve.mjs),
  * steered by environment variables. POSIX only (the fake is started through its shebang).
  */
 import { spawn } from 'node:child_process';
@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs, until } from '../test-helpers';
+import { makeTempDir, removeTempDirs, until } from '../../../e2e/support/services';
 import { OllamaSupervisor, type SupervisorOptions, type SupervisorStatus } from './ollama-supervisor';
 import { readPidFile, stopOrphan, writePidFile } from './pid-file';
 import { OLLAMA_DEFAULT_PORT } from './port';
-import { FAKE_SERVE, processRunning, readState, waitGone } from './test-processes';
+import { FAKE_SERVE, processRunning, readState, waitGone } from '../../../e2e/support/processes';
 
 const running: OllamaSupervisor[] = [];
 const servers: Server[] = [];

@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { Ollama } from 'ollama';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppError } from '../../../shared/types/errors';
 import { OllamaProvider, pullError } from './ollama-provider';
 import type { PullProgress } from './provider';

@@ -1,8 +1,8 @@
 /** The OpenAI-compatible provider against a server speaking OpenAI's wire format. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openAiChunks, startFakeOpenAi, type FakeOpenAi } from '../../../e2e/servers/fake-openai';
+import { openAiChunks, startFakeOpenAi, type FakeOpenAi } from '../../../e2e/support/fake-openai';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../../e2e/support/services';
 import { OpenAiProvider } from './openai-provider';
 import type { StreamChunk } from './provider';
 

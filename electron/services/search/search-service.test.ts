@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SNIPPET_END, SNIPPET_START } from '../../../shared/types/domain';
-import { makeTempDir, removeTempDirs } from '../test-helpers';
+import { makeTempDir, removeTempDirs } from '../../../e2e/support/services';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from '../store/chat-repo';
 import { openDatabase, type OpenedDatabase } from '../store/database';

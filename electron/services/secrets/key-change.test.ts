@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, removeTempDirs } from '../../../e2e/support/services';
 
 const open: AppServices[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { chmodSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../test-helpers';
+import { makeTempDir, removeTempDirs } from '../../../e2e/support/services';
 import { deriveKey, keyFromFile, serveSecretsKey } from './key-sources';
 import { SecretBox } from './secret-box';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Chat } from '../../../shared/types/domain';
-import { makeTempDir, removeTempDirs } from '../test-helpers';
+import { makeTempDir, removeTempDirs } from '../../../e2e/support/services';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from './chat-repo';
 import { openDatabase, type OpenedDatabase } from './database';

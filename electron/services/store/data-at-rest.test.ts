@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../../shared/types/errors';
 import type { AppServices } from '../app-services';
-import { callOk, makeTempDir, openServices, removeTempDirs } from '../test-helpers';
+import { callOk, makeTempDir, openServices, removeTempDirs } from '../../../e2e/support/services';
 import { openDatabase } from './database';
 import { migrations } from './migrations';
 

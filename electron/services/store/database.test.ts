@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../shared/types/errors';
 import type { AppServices } from '../app-services';
 import { keyFromFile } from '../secrets/key-sources';
-import { makeTempDir, openServices, removeTempDirs } from '../test-helpers';
+import { makeTempDir, openServices, removeTempDirs } from '../../../e2e/support/services';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from './chat-repo';
 import { openDatabase } from './database';

@@ -10,10 +10,10 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../../e2e/servers/fake-ollama';
+import { startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppServices } from '../app-services';
-import { tinyPng } from '../attachments/test-images';
-import { callOk, openServices, recordEvents } from '../test-helpers';
+import { tinyPng } from '../../../e2e/support/images';
+import { callOk, openServices, recordEvents } from '../../../e2e/support/services';
 import { diskFullError, isDiskFull } from '../util/disk-full';
 
 function canMount(): boolean {

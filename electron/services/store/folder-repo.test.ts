@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../test-helpers';
+import { makeTempDir, removeTempDirs } from '../../../e2e/support/services';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from './chat-repo';
 import { openDatabase, type OpenedDatabase } from './database';

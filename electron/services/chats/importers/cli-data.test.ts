@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../serve/cli';
-import { makeTempDir, removeTempDirs } from '../../test-helpers';
+import { makeTempDir, removeTempDirs } from '../../../../e2e/support/services';
 
 afterEach(() => removeTempDirs());
 
@@ -22,7 +22,7 @@ async function run(argv: string[]) {
   return { code, stdout, stderr };
 }
 
-const FIXTURES = join(__dirname, 'fixtures');
+const FIXTURES = join(__dirname, '../../../../e2e/support/imports');
 
 describe('hearth import / export (formats)', () => {
   it('imports a ChatGPT export with a report, then exports one chat as Markdown', async () => {

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type FakeOllama } from '../../../../e2e/servers/fake-ollama';
+import { type FakeOllama } from '../../../../e2e/support/fake-ollama';
 import type { AppServices } from '../../app-services';
-import { callOk, recordEvents, useFakeOllama } from '../../test-helpers';
+import { callOk, recordEvents, useFakeOllama } from '../../../../e2e/support/services';
 import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
-import { tinyPng } from '../../attachments/test-images';
+import { tinyPng } from '../../../../e2e/support/images';
 
-const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(__dirname, '../../../../e2e/support/imports', name), 'utf8');
 
 let fake: FakeOllama;
 const open: AppServices[] = [];

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENTITY_ID_PATTERN } from '../../../../shared/ids';
 import type { AppServices } from '../../app-services';
-import { tinyPng } from '../../attachments/test-images';
-import { makeTempDir, openServices, removeTempDirs } from '../../test-helpers';
+import { tinyPng } from '../../../../e2e/support/images';
+import { makeTempDir, openServices, removeTempDirs } from '../../../../e2e/support/services';
 import { HEARTH_EXPORT_FORMAT, HEARTH_EXPORT_VERSION } from './hearth-json';
 
 const open: AppServices[] = [];

@@ -2,10 +2,10 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../app-services';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../test-helpers';
-import { tinyPng } from '../../attachments/test-images';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../../../e2e/support/services';
+import { tinyPng } from '../../../../e2e/support/images';
 import { BATCH_MESSAGES } from './import-job';
-import { bulkChatGptExport } from '../../../../e2e/fixtures/chatgpt-export';
+import { bulkChatGptExport } from '../../../../e2e/support/chatgpt-export';
 
 const open: AppServices[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const FAKE_SERVE = resolve(__dirname, '../../../e2e/servers/fake-ollama-serve.mjs');
+export const FAKE_SERVE = resolve(__dirname, 'fake-ollama-serve.mjs');
 
 /** Is the process in the process table and not a zombie? */
 export function processRunning(pid: number): boolean {

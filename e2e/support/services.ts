@@ -1,5 +1,5 @@
 /**
- * Helpers for unit tests (not a test file itself): temp data folders that are removed afterwards,
+ * Helpers for unit tests (test support, never imported by the app): temp data folders that are removed afterwards,
  * real AppServices over real SQLite, and a recorder for the events the services publish.
  */
 import { randomBytes } from 'node:crypto';
@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEnvelope, EventPayload, MethodName, MethodOutput } from '../../shared/contract';
-import { createAppServices, type AppServices, type AppServicesOptions } from './app-services';
-import { silentLogger } from './util/logger';
+import { createAppServices, type AppServices, type AppServicesOptions } from '../../electron/services/app-services';
+import { silentLogger } from '../../electron/services/util/logger';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startFakeOllama, type FakeOllama } from '../../e2e/servers/fake-ollama';
+import { startFakeOllama, type FakeOllama } from './fake-ollama';
 
 const made: string[] = [];
 

@@ -1,4 +1,4 @@
-/** Run the test Ollama by hand: `npx tsx e2e/servers/run-fake-ollama.ts [port]` (for dev:serve and demos). */
+/** Run the test Ollama by hand: `npx tsx e2e/support/run-fake-ollama.ts [port]` (for dev:serve and demos). */
 import { startFakeOllama } from './fake-ollama';
 
 const port = Number(process.argv[2] ?? 0);
