@@ -358,7 +358,7 @@ export class ChatService {
 
   /** One transaction for the rows an action writes, its events sent only once they are stored. */
   private atomically<T>(write: () => T): T {
-    return this.events.atomic(() => this.repo.db.transaction(write)());
+    return this.events.atomic(() => this.repo.transaction(write));
   }
 
   private updateChat(id: string, patch: Parameters<ChatRepo['updateChat']>[1]): Chat {

@@ -32,11 +32,11 @@ export class OrganisationService {
     if (patch.folderId && !this.folders.exists(patch.folderId)) {
       throw new AppError('not_found', 'That folder does not exist any more; pick another one.');
     }
-    const chat = this.chats.db.transaction(() => {
+    const chat = this.chats.transaction(() => {
       if (!this.chats.getChat(id)) throw noChat();
       if (tags) this.chats.setTags(id, tags);
       return this.chats.updateChat(id, patch);
-    })();
+    });
     if (!chat) throw noChat();
     this.events.emit('chat.updated', { chat });
     if (patch.folderId !== undefined || patch.archived !== undefined) this.events.emit('folders.changed', {});

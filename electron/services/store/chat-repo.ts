@@ -174,11 +174,19 @@ export interface ListChatsOptions {
 
 export class ChatRepo {
   constructor(
-    readonly db: Db,
+    private readonly db: Db,
     private readonly clock: HybridClock,
     readonly deviceId: string,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Run `write` in one transaction (a savepoint inside another): every row it writes is stored, or
+   * none. Services group their writes with this instead of reaching for the connection.
+   */
+  transaction<T>(write: () => T): T {
+    return this.db.transaction(write)();
+  }
 
   /** A fresh sync version (HLC) for a row written now. */
   version(): string {
