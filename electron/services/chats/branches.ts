@@ -3,10 +3,7 @@
  * shared/message-tree.ts so the renderer computes the same path from the same messages.
  */
 export {
-  childrenIndex,
-  compareAge,
   currentPath,
-  newestLeaf,
   newestLeafUnder,
   pathTo,
   resolveLeaf,
