@@ -128,7 +128,12 @@ export class AttachmentRepo {
   deletedChatsBefore(cutoff: number): string[] {
     return (
       this.db
-        .prepare(`SELECT id FROM chats WHERE deleted = 1 AND CAST(substr(version, 1, 13) AS INTEGER) <= ?`)
+        .prepare(
+          // A deletion still waiting to go up to the sync database stays until it has: erasing it
+          // first would let another device's older copy come back.
+          `SELECT id FROM chats WHERE deleted = 1 AND CAST(substr(version, 1, 13) AS INTEGER) <= ?
+           AND id NOT IN (SELECT id FROM sync_outbox WHERE kind = 'chat')`,
+        )
         .all(cutoff) as { id: string }[]
     ).map((r) => r.id);
   }

@@ -206,6 +206,128 @@ export const migrations: Migration[] = [
       INSERT INTO messages_fts (messages_fts) VALUES ('optimize');
     `,
   },
+  {
+    version: 4,
+    name: 'sync: outbox, inbox and state',
+    // Rows this device writes while sync is on are queued in sync_outbox (kind, id, version) by
+    // triggers, so every writer (services, the import worker, a crash recovery) is covered; a row
+    // changed again before it went up keeps one entry with its newest version. Streaming answers
+    // wait until they finish; unsent attachments stay local. Pulled rows carry another device's id
+    // and are not queued back. sync_inbox holds pulled rows until what they refer to is here.
+    sql: `
+      CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE sync_outbox (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE sync_inbox (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX sync_inbox_by_kind ON sync_inbox (kind, seq);
+      CREATE TRIGGER chats_sync_insert AFTER INSERT ON chats
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('chat', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER chats_sync_update AFTER UPDATE ON chats
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('chat', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER chats_sync_delete AFTER DELETE ON chats BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'chat' AND id = old.id;
+      END;
+      CREATE TRIGGER messages_sync_insert AFTER INSERT ON messages
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') AND new.status != 'streaming' BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('message', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER messages_sync_update AFTER UPDATE ON messages
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') AND new.status != 'streaming' BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('message', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER messages_sync_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'message' AND id = old.id;
+      END;
+      CREATE TRIGGER folders_sync_insert AFTER INSERT ON folders
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('folder', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER folders_sync_update AFTER UPDATE ON folders
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('folder', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER folders_sync_delete AFTER DELETE ON folders BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'folder' AND id = old.id;
+      END;
+      CREATE TRIGGER tags_sync_insert AFTER INSERT ON tags
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('tag', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER tags_sync_update AFTER UPDATE ON tags
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('tag', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER tags_sync_delete AFTER DELETE ON tags BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'tag' AND id = old.id;
+      END;
+      CREATE TRIGGER chat_tags_sync_insert AFTER INSERT ON chat_tags
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('chat_tag', new.chat_id || ':' || new.tag_id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER chat_tags_sync_update AFTER UPDATE ON chat_tags
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('chat_tag', new.chat_id || ':' || new.tag_id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER chat_tags_sync_delete AFTER DELETE ON chat_tags BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'chat_tag' AND id = old.chat_id || ':' || old.tag_id;
+      END;
+      CREATE TRIGGER attachments_sync_insert AFTER INSERT ON attachments
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') AND (new.message_id IS NOT NULL OR new.deleted = 1) BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('attachment', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER attachments_sync_update AFTER UPDATE ON attachments
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') AND (new.message_id IS NOT NULL OR new.deleted = 1) BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('attachment', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER attachments_sync_delete AFTER DELETE ON attachments BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'attachment' AND id = old.id;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
