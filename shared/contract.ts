@@ -24,6 +24,8 @@ import type {
   MachineMemory,
   ModelDetails,
   OllamaStatus,
+  SyncRunReport,
+  SyncStatus,
   RunningModel,
 } from './types/domain';
 import type { AppErrorShape } from './types/errors';
@@ -301,6 +303,33 @@ export const methods = {
     output: out<ImportReport>(),
   },
   'messages.stop': { input: z.object({ messageId: id }).strict(), output: out<{ stopped: boolean }>() },
+  /** Sync with PostgreSQL: settings, state, last run. */
+  'sync.status': { input: empty, output: out<SyncStatus>() },
+  /** Change sync settings (each field optional); secrets are stored encrypted. */
+  'sync.configure': {
+    input: z
+      .object({
+        /** null or '' forgets the stored one (DATABASE_URL, when set, wins anyway). */
+        url: z.string().max(4096).nullable().optional(),
+        schema: z.string().min(1).max(63).optional(),
+        enabled: z.boolean().optional(),
+        deviceName: z.string().max(100).optional(),
+        /** End-to-end encryption; null removes it. */
+        passphrase: z.string().min(8, 'use at least 8 characters').max(1024).nullable().optional(),
+        maxAttachmentMb: z.number().int().min(0).max(1024).optional(),
+      })
+      .strict(),
+    output: out<SyncStatus>(),
+  },
+  /** Try a connection string (the stored one when none is given) without changing anything. */
+  'sync.test': {
+    input: z.object({ url: z.string().max(4096).optional(), schema: z.string().min(1).max(63).optional() }).strict(),
+    output: out<
+      { ok: true; serverVersion: string; schemaExists: boolean } | { ok: false; reason: string; message: string }
+    >(),
+  },
+  /** Run one sync now; resolves when it is done (null when sync is off). */
+  'sync.now': { input: empty, output: out<SyncRunReport | null>() },
 } as const;
 
 const messageRef = { chatId: z.string(), messageId: z.string() };
@@ -368,6 +397,10 @@ export const events = {
     done: z.number().int(),
     total: z.number().int(),
   }),
+  /** Sync's state changed (the indicator and Settings → Sync follow it; `seq` orders them). */
+  'sync.status': z.custom<SyncStatus>(),
+  /** Many rows arrived from other devices at once: windows reload their lists and the open chat. */
+  'sync.changed': z.object({ rows: z.number().int() }),
   /** A command from outside the page: the app menu, a tray item, a global shortcut. */
   'app.command': z.object({ command: z.enum(['new-chat', 'open-settings', 'open-models']) }),
 } as const;

@@ -21,6 +21,7 @@ import { dataHandlers } from './api/data-handlers';
 import { mediaHandlers } from './api/media-handlers';
 import { modelHandlers } from './api/model-handlers';
 import { ollamaHandlers } from './api/ollama-handlers';
+import { syncHandlers } from './api/sync-handlers';
 
 export type { RouterDeps };
 
@@ -40,6 +41,7 @@ export function createHandlers(d: RouterDeps): Handlers {
     ...mediaHandlers(d),
     ...modelHandlers(d),
     ...ollamaHandlers(d),
+    ...syncHandlers(d),
   } satisfies Handlers;
 }
 

@@ -12,6 +12,8 @@ import type { Flags } from './config/config';
 import { EventHub } from './events';
 import type { FetchLike } from './providers/provider';
 import { SecretBox } from './secrets/secret-box';
+import { SyncRepo } from './store/sync-repo';
+import { SyncService, type SyncServiceDeps } from './sync/sync-service';
 import { SettingsService } from './settings-service';
 import { openDatabase, prepareDataDir, type Db } from './store/database';
 import { ChatRepo } from './store/chat-repo';
@@ -54,6 +56,8 @@ export interface AppServicesOptions {
    */
   chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
+  /** Sync timings (tests run them faster). */
+  sync?: Partial<Pick<SyncServiceDeps, 'intervalMs' | 'debounceMs'>>;
   ollama?: Partial<Pick<OllamaRuntimeOptions, 'pollMs' | 'probeTimeoutMs' | 'supervisor' | 'home' | 'childEnv'>>;
 }
 
@@ -70,6 +74,8 @@ export interface AppServices {
   data: DataService;
   /** The Ollama runtime: which server (bundled or external), its status, the bundled server's supervisor. */
   ollama: OllamaRuntime;
+  /** Sync with PostgreSQL (background runs start unless host is 'cli'). */
+  sync: SyncService;
   /** Stops generations (keeping partial answers) and closes the database. */
   close(): Promise<void>;
 }
@@ -87,13 +93,12 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   const events = new EventHub();
   const clock = new HybridClock(deviceId);
   const chatRepo = new ChatRepo(db, clock, deviceId);
-  const settings = new SettingsService(
-    new SettingsRepo(db),
-    new SecretBox(o.secretsKey),
-    o.flags ?? {},
-    o.env ?? process.env,
-    { fetch: o.fetch, ollamaPathChooser: !!o.chooseOllamaExecutable },
-  );
+  const secrets = new SecretBox(o.secretsKey);
+  const settingsRepo = new SettingsRepo(db);
+  const settings = new SettingsService(settingsRepo, secrets, o.flags ?? {}, o.env ?? process.env, {
+    fetch: o.fetch,
+    ollamaPathChooser: !!o.chooseOllamaExecutable,
+  });
   const generation = new GenerationManager(chatRepo, events, log, o.generation);
   const attachments = new AttachmentService(new AttachmentRepo(db, clock, deviceId), o.dataDir);
   const purged = attachments.purgeUnsent();
@@ -142,6 +147,20 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   });
   // Not awaited: start-up never waits for Ollama; 'ollama.status' events report how it goes.
   void ollama.start();
+  const sync = new SyncService({
+    repo: new SyncRepo(db, clock, deviceId),
+    chats: chatRepo,
+    settings: settingsRepo,
+    secrets,
+    events,
+    env: o.env ?? process.env,
+    dataDir: o.dataDir,
+    log,
+    // In the background for the app and serve; a CLI command syncs only when asked (hearth sync).
+    background: o.host !== 'cli',
+    ...o.sync,
+  });
+  sync.start();
   const router = createRouter(
     createHandlers({
       chats,
@@ -154,6 +173,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       log,
       media,
       ollama,
+      sync,
       chooseOllamaExecutable: o.chooseOllamaExecutable,
     }),
     log,
@@ -169,9 +189,11 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     attachments,
     data,
     ollama,
+    sync,
     async close() {
       if (closed) return;
       closed = true;
+      await sync.stop();
       await generation.shutdown();
       await data.close();
       await ollama.close();

@@ -281,3 +281,46 @@ export interface MachineMemory {
   totalBytes: number;
   freeBytes: number;
 }
+
+/** Rows moved by one sync, per kind. */
+export type SyncCounts = Partial<Record<'folder' | 'tag' | 'chat' | 'message' | 'chat_tag' | 'attachment', number>>;
+
+export interface SyncRunReport {
+  at: number;
+  up: SyncCounts;
+  down: SyncCounts;
+  filesUp: number;
+  filesDown: number;
+  /** Pulled rows set aside as unreadable (damaged, or from a newer Hearth). */
+  rejected: number;
+  ms: number;
+}
+
+/** Sync with PostgreSQL as Settings → Sync and the indicator show it. */
+export interface SyncStatus {
+  /** off: not enabled; idle: up to date or waiting for the next run; offline: the server cannot be reached. */
+  state: 'off' | 'idle' | 'syncing' | 'offline' | 'error';
+  enabled: boolean;
+  /** The connection string with its password hidden, or null when none is set. */
+  url: string | null;
+  /** DATABASE_URL wins over the one stored in Settings (which is then shown read-only). */
+  urlSource: 'env' | 'settings' | null;
+  schema: string;
+  deviceName: string;
+  /** A passphrase is set: everything but ids and versions is encrypted before it leaves the device. */
+  encrypted: boolean;
+  passphraseSource: 'env' | 'settings' | null;
+  /** Attachments above this size are not synced (their row is). */
+  maxAttachmentMb: number;
+  lastSyncAt: number | null;
+  lastError: string | null;
+  /** Rows written here and not yet sent. */
+  pending: number;
+  /** Pulled rows waiting for a row they refer to. */
+  waiting: number;
+  lastReport: SyncRunReport | null;
+  /** True while the LISTEN connection is up: other devices' changes arrive within a second or two. */
+  live: boolean;
+  /** Grows with every change; the UI keeps the newest. */
+  seq: number;
+}

@@ -9,6 +9,7 @@ import type { OrganisationService } from '../chats/organisation-service';
 import type { SettingsService } from '../settings-service';
 import type { Logger } from '../util/logger';
 import type { OllamaRuntime } from '../ollama/ollama-runtime';
+import type { SyncService } from '../sync/sync-service';
 
 export interface RouterDeps {
   chats: ChatService;
@@ -21,6 +22,8 @@ export interface RouterDeps {
   log: Logger;
   /** The Ollama runtime manager (status, start/stop of the bundled server, its log). */
   ollama: OllamaRuntime;
+  /** Sync with PostgreSQL. */
+  sync: SyncService;
   /** The desktop app's native file dialog for the bundled Ollama's program; absent in serve and the CLI. */
   chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** Options for media.fetchImage (allowPrivate for tests or LAN image hosts). */
