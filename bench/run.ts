@@ -137,7 +137,7 @@ async function main(): Promise<void> {
 
   phase = 'Ollama supervisor start/stop';
   log(phase);
-  const supervisor = await supervisorBench({ fakeServe: join(ROOT, 'e2e', 'servers', 'fake-ollama-serve.mjs') });
+  const supervisor = await supervisorBench({ fakeServe: join(ROOT, 'e2e', 'support', 'fake-ollama-serve.mjs') });
 
   phase = 'launching Chromium';
   browser = await chromium.launch({
