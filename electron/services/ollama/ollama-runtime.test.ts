@@ -142,6 +142,47 @@ describe.skipIf(process.platform === 'win32')('Ollama runtime', () => {
     expect(after.servers[0]).toMatchObject({ kind: 'external', state: 'running', baseUrl: url });
   });
 
+  it('status() only reads: no events, no requests, the same seq; a change it does not hear of waits for reconsider()', async () => {
+    const fake = await startFakeOllama();
+    fakes.push(fake);
+    const asked: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      asked.push(String(input));
+      return fetch(input, init);
+    };
+    const dir = makeTempDir();
+    const { resourcesDir } = fakeResources(dir);
+    // Polling slowed right down: nothing runs in the background during the test.
+    const s = services(dir, {
+      env: { OLLAMA_BASE_URL: fake.url },
+      resourcesDir,
+      fetch: counting,
+      ollama: { pollMs: 60_000 },
+    });
+    const first = await s.ollama.settled();
+    expect(first.servers[0]).toMatchObject({ kind: 'external', state: 'running' });
+    const rec = recordEvents(s, { ollamaStatus: true });
+    const before = asked.length;
+    // Settings changed behind the router's back (which would call reconsider()): status() does
+    // not go and look, nor announce anything.
+    s.settings.update({ ollamaMode: 'external', ollamaServers: [{ label: 'Laptop', baseUrl: fake.url }] });
+    for (let i = 0; i < 20; i++) expect(s.ollama.status()).toEqual(first);
+    expect(await callOk(s, 'ollama.status')).toEqual(first);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rec.seen).toEqual([]);
+    expect(asked.length).toBe(before);
+
+    // The explicit step announces it, numbered after the last.
+    s.ollama.reconsider();
+    const e = await rec.waitFor((x) => (x.payload as OllamaStatus).servers[1]?.state === 'running');
+    const st = e.payload as OllamaStatus;
+    expect(st).toMatchObject({ mode: 'external', run: first.run });
+    expect(st.seq).toBeGreaterThan(first.seq);
+    expect(asked.length).toBeGreaterThan(before);
+    await until(() => s.ollama.status().seq === (rec.seen.at(-1)!.payload as OllamaStatus).seq, 2000);
+    expect(s.ollama.status()).toEqual(rec.seen.at(-1)!.payload);
+  });
+
   it('external: notices within a poll when the server goes away and when it comes back', async () => {
     const fake = await startFakeOllama();
     fakes.push(fake);

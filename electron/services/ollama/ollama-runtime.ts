@@ -1,16 +1,20 @@
 /**
- * Which Ollama Hearth uses and how it is doing. Modes: external (the configured URL), bundled (the
- * shipped or configured executable, supervised), auto (a reachable external one, else the bundled
- * one, else a plain explanation of how to get one). Extra servers from settings are external, each
- * with its own status. Emits 'ollama.status' on every change and tells SettingsService where the
- * primary server is while the bundled one runs.
+ * Which Ollama Hearth uses and how it is doing: wires the pieces that each do one job.
+ * - server-selection.ts decides the primary server: external (the configured URL), bundled (the
+ *   shipped or configured executable, run by ollama-supervisor.ts), or auto (a reachable external
+ *   one, else the bundled one, else a plain explanation of how to get one).
+ * - external-monitor.ts watches each external server: the primary one when it is external, and the
+ *   extra servers from settings, each with its own status.
+ * - status-projection.ts turns all that into the contract's OllamaStatus and numbers it.
+ * This class applies the choice (starting and stopping the bundled server), re-chooses when the
+ * settings change, checks the bundled server's health every poll, tells SettingsService where the
+ * primary server is while the bundled one runs, and emits 'ollama.status' whenever the projected
+ * status changes (refresh). status() only reads: it returns the status last announced.
  *
- * Public API: start(), status(), control(action), logs(lines), settled(), close().
+ * Public API: start(), status(), settled(), control(action), reconsider(), logs(lines), close().
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OllamaServerStatus, OllamaState, OllamaStatus } from '../../../shared/types/domain';
+import type { OllamaStatus } from '../../../shared/types/domain';
 import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
 import type { FetchLike } from '../providers/provider';
@@ -18,13 +22,21 @@ import type { SettingsService } from '../settings-service';
 import type { Logger } from '../util/logger';
 import { silentLogger } from '../util/logger';
 import { chooseModelsDir } from './bundled-env';
+import { ExternalMonitor, probeOllama } from './external-monitor';
 import { OllamaSupervisor, type SupervisorStatus, type SupervisorTimings } from './ollama-supervisor';
 import { stopOrphan } from './pid-file';
 import { parsePortEnv } from './port';
 import { tailLog } from './rotating-log';
-
-export const INSTALL_HINT =
-  'Install Ollama from https://ollama.com/download and start it, or point Hearth at a running one (Settings › Ollama, or the OLLAMA_BASE_URL environment variable), then press Retry.';
+import {
+  chooseServer,
+  configKey,
+  findOllamaExecutable,
+  noExecutableText,
+  primaryKey,
+  type OllamaConfig,
+  type ServerChoice,
+} from './server-selection';
+import { projectStatus, StatusVersions, type PrimaryInput, type StatusSnapshot } from './status-projection';
 
 export interface OllamaRuntimeOptions {
   settings: SettingsService;
@@ -38,9 +50,9 @@ export interface OllamaRuntimeOptions {
   resourcesDir?: string;
   log?: Logger;
   fetch?: FetchLike;
-  /** External servers' health check interval (also when a settings change is noticed). */
+  /** How often external servers are checked, the bundled one's health too, and settings compared. */
   pollMs?: number;
-  /** How long the external URL may take to answer /api/version. */
+  /** How long an external server may take to answer /api/version. */
   probeTimeoutMs?: number;
   /** Home folder (for ~/.ollama/models). */
   home?: string;
@@ -51,31 +63,6 @@ export interface OllamaRuntimeOptions {
 
 type Action = 'start' | 'stop' | 'restart' | 'retry';
 
-interface External {
-  providerId: string;
-  label: string;
-  baseUrl: string;
-  state: OllamaState;
-  version: string | null;
-  error: string | null;
-  since: number;
-  /** It answered at least once (an error then means it went away). */
-  seen: boolean;
-}
-
-/** The bundled executable: settings/HEARTH_OLLAMA_PATH, else <resources>/ollama/<platform>-<arch>/ollama[.exe]. */
-export function findOllamaExecutable(
-  configured: string | null,
-  resourcesDir: string | undefined,
-  platform: NodeJS.Platform = process.platform,
-  arch: string = process.arch,
-): { path: string | null; available: boolean } {
-  if (configured) return { path: configured, available: existsSync(configured) };
-  if (!resourcesDir) return { path: null, available: false };
-  const p = join(resourcesDir, 'ollama', `${platform}-${arch}`, platform === 'win32' ? 'ollama.exe' : 'ollama');
-  return existsSync(p) ? { path: p, available: true } : { path: null, available: false };
-}
-
 export class OllamaRuntime {
   private readonly log: Logger;
   private readonly pollMs: number;
@@ -84,8 +71,9 @@ export class OllamaRuntime {
   private supervisor: OllamaSupervisor | null = null;
   /** What the primary server is: chosen by select(). */
   private primaryKind: 'bundled' | 'external' | 'none' = 'none';
-  private primary: External;
-  private extras: External[] = [];
+  /** The primary slot's external server: watched while primaryKind is 'external', else only shown. */
+  private primary: ExternalMonitor;
+  private extras: ExternalMonitor[] = [];
   private unavailableError: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
@@ -93,22 +81,20 @@ export class OllamaRuntime {
   private selectGen = 0;
   private primaryKey = '';
   private configKey = '';
-  private lastEmitted = '';
-  /** This run's id and the number of the last change announced (see OllamaStatus.seq). */
-  private readonly run = randomUUID();
-  private seq = 0;
+  /** The status last announced, with this run's id and its number (see OllamaStatus.seq). */
+  private readonly versions: StatusVersions;
   private closed = false;
   private started: Promise<void> | null = null;
 
   constructor(private readonly o: OllamaRuntimeOptions) {
     this.log = o.log ?? silentLogger;
-    // HEARTH_OLLAMA_POLL_MS: how often external servers are checked (default 3 s; e2e tests shorten it).
+    // HEARTH_OLLAMA_POLL_MS: how often servers are checked and settings compared (default 3 s; e2e tests shorten it).
     const envPoll = Number(o.env.HEARTH_OLLAMA_POLL_MS);
     this.pollMs = o.pollMs ?? (Number.isInteger(envPoll) && envPoll >= 100 ? envPoll : 3000);
     this.probeTimeoutMs = o.probeTimeoutMs ?? 1500;
     this.fetchImpl = o.fetch ?? fetch;
-    this.primary = this.newExternal('ollama', 'Ollama', o.settings.config().ollamaBaseUrl.value);
-    this.primary.state = 'starting';
+    this.primary = this.external('ollama', 'Ollama', o.settings.config().ollamaBaseUrl.value);
+    this.versions = new StatusVersions(this.snapshot());
   }
 
   /** Clean up an orphan from a crashed run, choose the server, and keep watching. Never throws. */
@@ -132,30 +118,18 @@ export class OllamaRuntime {
   async settled(): Promise<OllamaStatus> {
     await this.start();
     if (this.selecting) await this.selecting;
+    this.refresh();
     return this.status();
   }
 
   /**
-   * The status as last announced: a change not yet announced is announced first, so a reply and
-   * the event carrying the same `seq` always agree.
+   * The status as last announced (a reply and the event carrying the same `seq` always agree).
+   * Only reads: every change is announced where it happens (refresh), and what the runtime does
+   * not hear about (settings changed behind the router's back, an executable appearing on disk)
+   * is picked up by the next poll.
    */
   status(): OllamaStatus {
-    this.changed();
-    return { ...this.snapshot(), run: this.run, seq: this.seq };
-  }
-
-  private snapshot(): Omit<OllamaStatus, 'run' | 'seq'> {
-    const exe = this.executable();
-    return {
-      mode: this.o.settings.ollamaMode(),
-      servers: [this.primaryStatus(), ...this.extras.map((e) => this.externalStatus(e))],
-      bundled: {
-        available: exe.available,
-        path: exe.path,
-        modelsDir: this.modelsDir(),
-        logFile: this.logFile(),
-      },
-    };
+    return structuredClone(this.versions.current);
   }
 
   async control(action: Action): Promise<OllamaStatus> {
@@ -170,23 +144,23 @@ export class OllamaRuntime {
         `Hearth is using the Ollama at ${this.primary.baseUrl}, which it does not run; start and stop it where it runs. To use Hearth's own server, choose "Bundled" in Settings › Ollama.`,
       );
     }
-    if (!this.supervisorFor()) throw new AppError('not_found', this.noExecutableText());
+    if (!this.supervisorFor()) throw new AppError('not_found', this.noExecutable());
     this.primaryKind = 'bundled';
     if (action === 'stop' || action === 'restart') await this.supervisor?.stop();
     if (action !== 'stop') {
       // Asked again after a stop, so a changed path or models folder takes effect now.
       const sup = this.supervisorFor();
-      if (!sup) throw new AppError('not_found', this.noExecutableText());
+      if (!sup) throw new AppError('not_found', this.noExecutable());
       // Returns once it is starting (the state is set synchronously); 'ollama.status' events tell the rest.
       void sup.start().catch((err) => this.log.error(`Ollama ${action} failed`, err));
     }
-    this.changed();
+    this.refresh();
     return this.status();
   }
 
   /** Settings may have changed: choose again now if anything Ollama-related did (else the next poll would). */
   reconsider(): void {
-    if (this.closed || !this.started || this.currentConfigKey() === this.configKey) return;
+    if (this.closed || !this.started || configKey(this.config()) === this.configKey) return;
     void this.select({ supersede: true }).catch((err) => this.log.warn('could not apply the new Ollama settings', err));
   }
 
@@ -201,6 +175,8 @@ export class OllamaRuntime {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.primary.stop();
+    for (const e of this.extras) e.stop();
     // Stop first (a start waiting for readiness then ends at once), then again for a start that raced in.
     await this.supervisor?.stop();
     if (this.selecting) await this.selecting.catch(() => {});
@@ -213,6 +189,17 @@ export class OllamaRuntime {
 
   /* ─── choosing ─── */
 
+  private config(): OllamaConfig {
+    const s = this.o.settings;
+    return {
+      mode: s.ollamaMode(),
+      url: s.config().ollamaBaseUrl.value,
+      path: s.ollamaPath(),
+      modelsDir: s.ollamaModelsDir(),
+      servers: s.ollamaServers(),
+    };
+  }
+
   /**
    * Choose the server; a forced choice supersedes one in progress (which stops at its next step).
    * When only the extra servers changed, the primary is left as it is (no flicker, no restart).
@@ -220,7 +207,7 @@ export class OllamaRuntime {
   private select(o: { supersede?: boolean; lookAgain?: boolean } = {}): Promise<void> {
     if (this.selecting && !o.supersede) return this.selecting;
     const gen = ++this.selectGen;
-    const primaryToo = o.lookAgain || this.primaryKind === 'none' || this.primaryConfigKey() !== this.primaryKey;
+    const primaryToo = o.lookAgain || this.primaryKind === 'none' || primaryKey(this.config()) !== this.primaryKey;
     const p = this.doSelect(gen, primaryToo).finally(() => {
       if (this.selecting === p) this.selecting = null;
     });
@@ -230,62 +217,58 @@ export class OllamaRuntime {
 
   private async doSelect(gen: number, primaryToo: boolean): Promise<void> {
     if (this.closed) return;
-    const settings = this.o.settings;
-    const mode = settings.ollamaMode();
-    const url = settings.config().ollamaBaseUrl.value;
-    this.configKey = this.currentConfigKey();
+    const config = this.config();
+    this.configKey = configKey(config);
     this.syncExtras();
-    const extrasChecked = Promise.all(this.extras.map((e) => this.check(e)));
+    const extrasChecked = Promise.all(this.extras.map((e) => e.check()));
     if (!primaryToo) {
+      this.refresh();
       await extrasChecked;
-      this.changed();
+      this.refresh();
       return;
     }
-    this.primaryKey = this.primaryConfigKey();
+    this.primaryKey = primaryKey(config);
     this.unavailableError = null;
-    if (mode === 'external') {
-      await this.useExternal(url);
-    } else if (mode === 'bundled') {
-      await this.useBundled();
-    } else {
+    const input = { mode: config.mode, url: config.url };
+    let choice: ServerChoice = chooseServer({ ...input, bundledAvailable: this.executable().available });
+    if (choice.use === 'probe') {
       // While looking, a server in use stays as it is; with none yet, the pill says "starting".
-      if (this.primaryKind === 'none') {
-        this.primary = this.newExternal('ollama', 'Ollama', url);
-        this.changed();
-      }
-      const ext = await this.probe(url);
+      if (this.primaryKind === 'none') this.replacePrimary(config.url);
+      this.refresh();
+      const probe = await probeOllama(this.fetchImpl, choice.url, this.probeTimeoutMs);
       if (this.closed || gen !== this.selectGen) return;
-      if (ext.ok) await this.useExternal(url, ext.version);
-      else if (this.executable().available) await this.useBundled();
-      else {
-        await this.stopBundled();
-        this.primaryKind = 'none';
-        this.unavailableError = `No Ollama was found: nothing answers at ${url} (${ext.error}) and Hearth has no Ollama of its own on this computer. ${INSTALL_HINT}`;
-        this.changed();
-      }
+      choice = chooseServer({ ...input, bundledAvailable: this.executable().available, probe });
+    }
+    this.log.debug(`Ollama: ${choice.use} (${choice.why})`);
+    if (choice.use === 'external') await this.useExternal(choice.url, choice.version);
+    else if (choice.use === 'bundled') await this.useBundled();
+    else if (choice.use === 'none') {
+      await this.stopBundled();
+      this.primary.stop();
+      this.primaryKind = 'none';
+      this.unavailableError = choice.error;
+      this.refresh();
     }
     await extrasChecked;
-    if (gen === this.selectGen) this.changed();
+    if (gen === this.selectGen) this.refresh();
   }
 
   private async useExternal(url: string, version?: string | null): Promise<void> {
     await this.stopBundled();
     this.primaryKind = 'external';
-    this.primary = this.newExternal('ollama', 'Ollama', url);
-    if (version !== undefined) this.markUp(this.primary, version);
-    else await this.check(this.primary);
-    this.changed();
+    const primary = this.replacePrimary(url);
+    if (version !== undefined) primary.markUp(version);
+    else await primary.check();
+    if (primary === this.primary && this.primaryKind === 'external') primary.watch();
+    this.refresh();
   }
 
   private async useBundled(): Promise<void> {
+    this.primary.stop();
     this.primaryKind = 'bundled';
     const sup = this.supervisorFor();
-    if (!sup) {
-      this.changed();
-      return;
-    }
-    this.changed();
-    if (!this.closed) await sup.start();
+    this.refresh();
+    if (sup && !this.closed) await sup.start();
   }
 
   private async stopBundled(): Promise<void> {
@@ -312,12 +295,9 @@ export class OllamaRuntime {
     return this.supervisor?.logFile ?? join(this.o.dataDir, 'logs', 'ollama.log');
   }
 
-  private noExecutableText(): string {
-    const configured = this.o.settings.ollamaPath();
-    if (configured) {
-      return `The Ollama executable set in ${this.o.env.HEARTH_OLLAMA_PATH?.trim() ? 'HEARTH_OLLAMA_PATH' : 'Settings'} (${configured}) does not exist. Correct the path, or ${INSTALL_HINT.charAt(0).toLowerCase()}${INSTALL_HINT.slice(1)}`;
-    }
-    return `This copy of Hearth has no Ollama of its own. ${INSTALL_HINT}`;
+  private noExecutable(): string {
+    const setBy = this.o.env.HEARTH_OLLAMA_PATH?.trim() ? 'HEARTH_OLLAMA_PATH' : 'Settings';
+    return noExecutableText(this.o.settings.ollamaPath(), setBy);
   }
 
   /** The supervisor for the current executable (re-created when the path or models folder changes). */
@@ -351,101 +331,53 @@ export class OllamaRuntime {
       // An unresponsive server that still runs keeps its URL: chats fail with its own error meanwhile.
       this.o.settings.setRuntimeOllamaUrl(s.state === 'running' || (s.state === 'error' && s.pid) ? s.url : null);
     }
-    this.changed();
+    this.refresh();
   }
 
   /* ─── external servers ─── */
 
-  private newExternal(providerId: string, label: string, baseUrl: string): External {
-    return {
+  /** A monitor for an external server; each change it sees is announced at once (each pill updates on its own). */
+  private external(providerId: string, label: string, baseUrl: string): ExternalMonitor {
+    return new ExternalMonitor({
       providerId,
       label,
       baseUrl,
-      state: 'starting',
-      version: null,
-      error: null,
-      since: Date.now(),
-      seen: false,
-    };
-  }
-
-  private syncExtras(): void {
-    const old = new Map(this.extras.map((e) => [e.providerId, e]));
-    this.extras = this.o.settings.ollamaServers().map((s) => {
-      const prev = old.get(s.id);
-      return prev && prev.baseUrl === s.baseUrl
-        ? { ...prev, label: s.label }
-        : this.newExternal(s.id, s.label, s.baseUrl);
+      fetch: this.fetchImpl,
+      pollMs: this.pollMs,
+      probeTimeoutMs: this.probeTimeoutMs,
+      log: this.log,
+      onChange: () => this.refresh(),
     });
   }
 
-  private async probe(baseUrl: string): Promise<{ ok: true; version: string | null } | { ok: false; error: string }> {
-    try {
-      const res = await this.fetchImpl(`${baseUrl.replace(/\/+$/, '')}/api/version`, {
-        signal: AbortSignal.timeout(this.probeTimeoutMs),
-      });
-      if (!res.ok) {
-        await res.body?.cancel();
-        return { ok: false, error: `HTTP ${res.status}` };
+  /** A fresh, unchecked record for the primary slot (the one before stops being watched). */
+  private replacePrimary(url: string): ExternalMonitor {
+    this.primary.stop();
+    this.primary = this.external('ollama', 'Ollama', url);
+    return this.primary;
+  }
+
+  /** Match the extra servers to settings: a server at the same URL keeps its monitor (and its state). */
+  private syncExtras(): void {
+    const old = new Map(this.extras.map((e) => [e.providerId, e]));
+    const servers = this.o.settings.ollamaServers();
+    const kept: [ExternalMonitor, string][] = [];
+    this.extras = servers.map((s) => {
+      const prev = old.get(s.id);
+      if (prev && prev.baseUrl === s.baseUrl) {
+        old.delete(s.id);
+        kept.push([prev, s.label]);
+        return prev;
       }
-      const body = (await res.json().catch(() => ({}))) as { version?: unknown };
-      return { ok: true, version: typeof body.version === 'string' ? body.version : null };
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const error =
-        e.name === 'TimeoutError'
-          ? `no answer within ${this.probeTimeoutMs / 1000} s`
-          : e.cause?.code === 'ECONNREFUSED'
-            ? 'connection refused'
-            : (e.cause?.code ?? e.message);
-      return { ok: false, error };
-    }
+      const m = this.external(s.id, s.label, s.baseUrl);
+      m.watch();
+      return m;
+    });
+    for (const gone of old.values()) gone.stop();
+    for (const [m, label] of kept) m.rename(label); // announced with the new list in place
   }
 
-  private markUp(e: External, version: string | null): void {
-    if (e.state !== 'running') e.since = Date.now();
-    e.state = 'running';
-    e.version = version;
-    e.error = null;
-    e.seen = true;
-  }
-
-  /** Probe one external server and publish what changed at once (each server's pill updates on its own). */
-  private async check(e: External): Promise<void> {
-    await this.checkQuietly(e);
-    this.changed();
-  }
-
-  private async checkQuietly(e: External): Promise<void> {
-    const r = await this.probe(e.baseUrl);
-    if (r.ok) {
-      this.markUp(e, r.version);
-      return;
-    }
-    const state: OllamaState = 'error';
-    if (e.state !== state) e.since = Date.now();
-    e.state = state;
-    e.error = e.seen
-      ? `${e.label} at ${e.baseUrl} stopped answering (${r.error}). Start it again; Hearth notices within a few seconds.`
-      : `Nothing answers at ${e.baseUrl} (${r.error}). Start Ollama there, or correct the address in Settings › Ollama.`;
-  }
-
-  /** What decides the primary server (not the extra ones). */
-  private primaryConfigKey(): string {
-    const s = this.o.settings;
-    return JSON.stringify([s.ollamaMode(), s.config().ollamaBaseUrl.value, s.ollamaPath(), s.ollamaModelsDir()]);
-  }
-
-  private currentConfigKey(): string {
-    const s = this.o.settings;
-    return JSON.stringify([
-      s.ollamaMode(),
-      s.config().ollamaBaseUrl.value,
-      s.ollamaPath(),
-      s.ollamaModelsDir(),
-      s.ollamaServers(),
-    ]);
-  }
+  /* ─── polling ─── */
 
   private schedulePoll(): void {
     if (this.closed) return;
@@ -453,18 +385,14 @@ export class OllamaRuntime {
     this.timer.unref();
   }
 
+  /** Every pollMs: choose again if the settings changed, else check the bundled server's health; then refresh. */
   private async poll(): Promise<void> {
     if (this.closed || this.polling) return;
     this.polling = true;
     try {
-      if (this.currentConfigKey() !== this.configKey) await this.select();
-      else {
-        const list = [...this.extras];
-        if (this.primaryKind === 'external') list.push(this.primary);
-        const bundled = this.primaryKind === 'bundled' ? this.supervisor?.checkHealth() : undefined;
-        await Promise.all([...list.map((e) => this.check(e)), bundled]);
-        this.changed();
-      }
+      if (configKey(this.config()) !== this.configKey) await this.select();
+      else if (this.primaryKind === 'bundled') await this.supervisor?.checkHealth();
+      this.refresh();
     } catch (err) {
       this.log.warn('Ollama health check failed', err);
     } finally {
@@ -475,63 +403,34 @@ export class OllamaRuntime {
 
   /* ─── status ─── */
 
-  private externalStatus(e: External, kind: 'external' | 'bundled' = 'external'): OllamaServerStatus {
-    return {
-      providerId: e.providerId,
-      label: e.label,
-      kind,
-      state: e.state,
-      baseUrl: e.baseUrl,
-      version: e.version,
-      error: e.error,
-      pid: null,
-      restarts: 0,
-      since: e.since,
-    };
-  }
-
-  private primaryStatus(): OllamaServerStatus {
-    if (this.primaryKind === 'external') return this.externalStatus(this.primary);
+  private primaryInput(): PrimaryInput {
+    const last = this.primary.state();
+    if (this.primaryKind === 'external') return { kind: 'external', server: last };
     if (this.primaryKind === 'bundled') {
-      const sup = this.supervisor;
-      if (!sup || !this.executable().available) {
-        return {
-          ...this.externalStatus(this.primary, 'bundled'),
-          state: 'unavailable',
-          baseUrl: null,
-          error: this.noExecutableText(),
-        };
-      }
-      const s = sup.status();
       return {
-        providerId: 'ollama',
-        label: 'Ollama (built in)',
         kind: 'bundled',
-        state: s.state,
-        baseUrl: s.url,
-        version: s.version,
-        error: s.error,
-        pid: s.pid,
-        restarts: s.restarts,
-        since: s.since,
+        supervisor: this.supervisor?.status() ?? null,
+        last,
+        noExecutable: this.noExecutable(),
       };
     }
-    return {
-      ...this.externalStatus(this.primary),
-      state: this.unavailableError ? 'unavailable' : 'starting',
-      error: this.unavailableError,
-      version: null,
-    };
+    return { kind: 'none', last, unavailable: this.unavailableError };
   }
 
-  /** Emit 'ollama.status' when anything a user could see has changed. */
-  private changed(): void {
+  private snapshot(): StatusSnapshot {
+    const exe = this.executable();
+    return projectStatus({
+      mode: this.o.settings.ollamaMode(),
+      primary: this.primaryInput(),
+      extras: this.extras.map((e) => e.state()),
+      bundled: { available: exe.available, path: exe.path, modelsDir: this.modelsDir(), logFile: this.logFile() },
+    });
+  }
+
+  /** Project the status again and emit 'ollama.status' when anything a user could see has changed. */
+  private refresh(): void {
     if (this.closed) return;
-    const snapshot = this.snapshot();
-    const key = JSON.stringify(snapshot);
-    if (key === this.lastEmitted) return;
-    this.lastEmitted = key;
-    this.seq++;
-    this.o.events.emit('ollama.status', { ...snapshot, run: this.run, seq: this.seq });
+    const next = this.versions.offer(this.snapshot());
+    if (next) this.o.events.emit('ollama.status', next);
   }
 }
