@@ -9,6 +9,7 @@ import { createSidebarSlice, type SidebarSlice } from '../features/sidebar/sideb
 import { createSearchSlice, type SearchSlice } from '../features/search/search-slice';
 import { createOllamaSlice, type OllamaSlice } from '../features/ollama/ollama-slice';
 import { createModelManagerSlice, type ModelManagerSlice } from '../features/models/model-manager-slice';
+import { createSyncSlice, type SyncSlice } from '../features/sync/sync-slice';
 
 export type View = 'chat' | 'settings' | 'models';
 
@@ -25,6 +26,7 @@ export type AppState = ChatSlice &
   SettingsSlice &
   OllamaSlice &
   ModelManagerSlice &
+  SyncSlice &
   UiSlice;
 
 /** A fresh store (the app has one; tests make their own). */
@@ -37,6 +39,7 @@ export const createAppStore = () =>
     ...createSettingsSlice(...a),
     ...createOllamaSlice(...a),
     ...createModelManagerSlice(...a),
+    ...createSyncSlice(...a),
     view: 'chat',
     connection: 'open',
     setView: (view) => a[0]({ view }),
@@ -59,6 +62,9 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
     s().onModelsChanged(providerId);
   });
   on('folders.changed', () => s().onFoldersChanged());
+  on('sync.status', (status) => s().onSyncStatus(status));
+  // Many rows pulled at once (not announced one by one): read the list and the open chat again.
+  on('sync.changed', ({ rows }) => s().onSyncChanged(rows));
   // A finished import (possibly from another window, or too big to announce chat by chat).
   on('data.importProgress', (p) => {
     if (p.phase === 'done' && p.done > 0) void s().loadChats();
@@ -85,6 +91,7 @@ export function startStore(): void {
       wasClosed = false;
       void s().resync();
       void s().loadOllamaStatus();
+      s().onSyncReconnect();
     }
   });
   void s()
@@ -92,4 +99,5 @@ export function startStore(): void {
     .then(() => s().loadModels());
   void s().loadChats();
   void s().loadOllamaStatus();
+  void s().loadSyncStatus();
 }
