@@ -1,5 +1,5 @@
 /**
- * The `hearth` command: serve, chat, export, import, doctor. Plain Node; never imports Electron.
+ * The `hearth` command: serve, chat, export, import, doctor, models, sync. Plain Node; never imports Electron.
  * Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { serveSecretsKey } from '../services/secrets/key-sources';
 import { createLogger } from '../services/util/logger';
 import { formatDoctor, runDoctor } from './doctor';
 import { modelsCommand } from './cli-models';
+import { syncCommand } from './cli-sync';
 import { ServeConfigError, startServer } from './server';
 
 export interface CliIo {
@@ -46,9 +47,13 @@ Commands:
   models list|pull NAME|rm NAME|ps|show NAME
                          Ollama models: list, download with progress, delete, loaded in memory
                          (hearth models --help for more)
+  sync                   Sync once with PostgreSQL (DATABASE_URL or Settings → Sync); prints what moved
+    --status             Show sync's settings and state instead (URL with the password hidden)
+    --enable|--disable   Turn sync on (then sync) or off
 
 Every command takes --data-dir D (default $HEARTH_DATA_DIR or the OS's app-data folder).
-Environment: OLLAMA_BASE_URL, OPENAI_API_BASE_URL, OPENAI_API_KEY, WEBUI_SECRET_KEY, OPEN_WEBUI_PORT, …
+Environment: OLLAMA_BASE_URL, OPENAI_API_BASE_URL, OPENAI_API_KEY, WEBUI_SECRET_KEY, OPEN_WEBUI_PORT,
+DATABASE_URL, …
 `;
 
 class UsageError extends Error {}
@@ -137,6 +142,12 @@ export async function runCli(io: CliIo): Promise<number> {
         });
       case 'models':
         return await modelsCommand(io, rest, {
+          parse,
+          open: (values) => openServices(io, flagsFrom(values), 'cli'),
+          usageError: (message) => new UsageError(message),
+        });
+      case 'sync':
+        return await syncCommand(io, rest, {
           parse,
           open: (values) => openServices(io, flagsFrom(values), 'cli'),
           usageError: (message) => new UsageError(message),
