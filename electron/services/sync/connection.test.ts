@@ -122,6 +122,11 @@ describe('testConnection against a real PostgreSQL', () => {
     await plain().admin(`GRANT CREATE ON DATABASE ${DB} TO bob`);
     expect(await testConnection(as('bob'), 'hearth')).toMatchObject({ ok: true, schemaExists: false });
     await plain().admin(`REVOKE CREATE ON DATABASE ${DB} FROM bob`);
+    // Or, as README says, an administrator makes the schema and grants its use.
+    await plain().admin('CREATE SCHEMA hearth_bob; GRANT USAGE, CREATE ON SCHEMA hearth_bob TO bob', [], {
+      database: DB,
+    });
+    expect(await testConnection(as('bob'), 'hearth_bob')).toMatchObject({ ok: true, schemaExists: true });
   });
 
   it("no_privilege: an existing schema the user may not use, or another user's tables in it", async () => {
