@@ -21,7 +21,7 @@ import { runSync, type SyncReport } from './engine';
 import { channelOf, SCHEMA_PATTERN, SyncServer } from './sync-server';
 
 export const SYNC_INTERVAL_MS = 60_000;
-export const LOCAL_CHANGE_DEBOUNCE_MS = 1_500;
+export const LOCAL_CHANGE_DEBOUNCE_MS = 300;
 /** More rows than this in one drained page: windows reload their lists instead of one event per row. */
 const ANNOUNCE_LIMIT = 200;
 const DEFAULT_SCHEMA = 'hearth';

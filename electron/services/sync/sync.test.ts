@@ -13,6 +13,11 @@ import type { AppServices } from '../app-services';
 import { runSync, PUSH_BATCH, type EngineContext } from './engine';
 import { SyncServer } from './sync-server';
 import { bulkChatGptExport } from '../../../e2e/support/chatgpt-export';
+import { tinyPng } from '../../../e2e/support/images';
+import Database from 'better-sqlite3';
+import { migrations } from '../store/migrations';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const pgServer = usePostgres();
 let fake: FakeOllama;
@@ -308,6 +313,69 @@ describe('a sync cut short', () => {
   });
 });
 
+describe('attachments', () => {
+  async function withImage(s: AppServices, text: string) {
+    const png = tinyPng(7, 5);
+    const chat = await callOk(s, 'chats.create', {});
+    const file = await callOk(s, 'attachments.add', {
+      chatId: chat.id,
+      name: 'dot.png',
+      mime: 'image/png',
+      dataBase64: png.toString('base64'),
+    });
+    const rec = recordEvents(s);
+    const r = await callOk(s, 'messages.send', {
+      chatId: chat.id,
+      model: MODEL,
+      content: text,
+      attachmentIds: [file.id],
+    });
+    await rec.done(r.assistantMessage.id);
+    rec.stop();
+    return { file, png, chatId: r.chat.id };
+  }
+  const bytesOn = (s: AppServices, id: string) => {
+    const row = s.db.prepare('SELECT path FROM attachments WHERE id = ?').get(id) as { path: string } | undefined;
+    try {
+      return row ? readFileSync(join(s.info().dataDir, row.path)) : null;
+    } catch {
+      return null;
+    }
+  };
+
+  it('an attached image travels as its own object, once per content, encrypted with a passphrase', async () => {
+    const schema = newSchema();
+    const env = { HEARTH_SYNC_PASSPHRASE: 'pictures too' };
+    const a = await configured(schema, env);
+    const { file, png } = await withImage(a, 'look at this');
+    await callOk(a, 'sync.now', {});
+    expect(a.sync.status().lastReport!.filesUp).toBe(1);
+    const b = await configured(schema, env);
+    await callOk(b, 'sync.now', {});
+    expect(b.sync.status().lastReport!.filesDown).toBe(1);
+    expect(bytesOn(b, file.id)).toEqual(bytesOn(a, file.id));
+    expect(bytesOn(b, file.id)).not.toBeNull();
+    const c = await admin();
+    const blobs = (await c.query(`SELECT bytes FROM "${schema}".blobs`)).rows as { bytes: Buffer }[];
+    expect(blobs).toHaveLength(1);
+    expect(blobs[0]!.bytes.includes(png.subarray(8, 24))).toBe(false); // not the PNG's own bytes
+    expect(dump(b)).toEqual(dump(a));
+  });
+
+  it('a file over the size cap is not sent: its row is, and the other device shows it as missing', async () => {
+    const schema = newSchema();
+    const a = await configured(schema);
+    await callOk(a, 'sync.configure', { maxAttachmentMb: 0 });
+    const { file } = await withImage(a, 'too big to sync');
+    await callOk(a, 'sync.now', {});
+    expect(a.sync.status().lastReport!.filesUp).toBe(0);
+    const b = await configured(schema);
+    await callOk(b, 'sync.now', {});
+    expect(b.db.prepare('SELECT id FROM attachments WHERE id = ?').get(file.id)).toBeTruthy();
+    expect(bytesOn(b, file.id)).toBeNull();
+  });
+});
+
 describe('deletions', () => {
   it('a device offline longer than the 30-day purge still loses the deleted chat, and it never comes back', async () => {
     const schema = newSchema();
@@ -430,5 +498,53 @@ describe('hostile rows from the server', () => {
     expect((await callOk(b, 'chats.get', { id: 'fine2' })).chat.title).toBe('Arrived');
     const row = b.db.prepare(`SELECT path FROM attachments WHERE id = 'evil1'`).get() as { path: string } | undefined;
     expect(row?.path).toBe('attachments/evil1.txt');
+  });
+});
+
+describe('schemas', () => {
+  it('a store from every earlier schema version, with history, opens and syncs all of it', async () => {
+    const schema = newSchema();
+    const devices: AppServices[] = [];
+    for (const from of [1, 2, 3]) {
+      const dir = makeTempDir();
+      const db = new Database(join(dir, 'hearth.db'));
+      for (const m of migrations.filter((x) => x.version <= from)) db.exec(m.sql);
+      db.pragma(`user_version = ${from}`);
+      const v = (n: number) => `${String(Date.now() - 1000 + n).padStart(13, '0')}-0000-old${from}`;
+      db.prepare(
+        `INSERT INTO chats (id, title, model, created_at, updated_at, version, device_id) VALUES (?, ?, 'ollama/x', 1, 1, ?, ?)`,
+      ).run(`old${from}`, `Chat from schema ${from}`, v(0), `old${from}`);
+      db.prepare(
+        `INSERT INTO messages (id, chat_id, role, content, status, created_at, updated_at, version, device_id)
+         VALUES (?, ?, 'user', ?, 'done', 1, 1, ?, ?)`,
+      ).run(`oldm${from}`, `old${from}`, `written under schema ${from}`, v(1), `old${from}`);
+      db.close();
+      const s = device({ DATABASE_URL: pgServer().url() }, dir);
+      await callOk(s, 'sync.configure', { schema, enabled: true });
+      await callOk(s, 'sync.now', {});
+      devices.push(s);
+    }
+    const fresh = await configured(schema);
+    await callOk(fresh, 'sync.now', {});
+    for (const from of [1, 2, 3]) {
+      const got = await callOk(fresh, 'chats.get', { id: `old${from}` });
+      expect(got.chat.title).toBe(`Chat from schema ${from}`);
+      expect(got.messages.map((m) => m.content)).toEqual([`written under schema ${from}`]);
+    }
+  });
+
+  it('the server schema migrates once, and one from a newer Hearth is refused untouched', async () => {
+    const schema = newSchema();
+    const c = await admin();
+    const server = new SyncServer(c, schema);
+    await server.migrate();
+    await server.migrate();
+    expect(await server.schemaVersion()).toBe(1);
+    await c.query(`INSERT INTO "${schema}".hearth_migrations (version, name) VALUES (99, 'from the future')`);
+    await expect(server.migrate()).rejects.toThrow(/newer Hearth \(server schema 99/);
+    const a = await configured(schema);
+    const r = await a.router.call('sync.now', {});
+    expect(!r.ok && r.error.message).toMatch(/Update Hearth on this device; nothing was changed/);
+    expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".rows`)).rows[0]).toEqual({ n: 0 });
   });
 });
