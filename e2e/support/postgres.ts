@@ -31,7 +31,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 
 export interface StartPostgresOptions {
   /** Serve TLS with a self-signed certificate and accept only `hostssl` connections. */
@@ -471,22 +470,4 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Te
     log: readLog,
   };
   return self;
-}
-
-/**
- * One cluster for a test file: started in beforeAll, removed in afterAll (which vitest runs also
- * when tests fail). Call the getter inside tests and hooks, not at collection time.
- */
-export function usePostgres(opts: StartPostgresOptions = {}): () => TestPostgres {
-  let cluster: TestPostgres | undefined;
-  beforeAll(async () => {
-    cluster = await startPostgres(opts);
-  }, 60_000);
-  afterAll(async () => {
-    await cluster?.remove();
-  });
-  return () => {
-    if (!cluster) throw new Error('usePostgres: the cluster is not running (use the getter inside a test or hook)');
-    return cluster;
-  };
 }

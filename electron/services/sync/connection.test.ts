@@ -2,7 +2,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/types/errors';
-import { usePostgres } from '../../../e2e/support/postgres';
+import { usePostgres } from '../../../e2e/support/use-postgres';
 import { explainPgError, parseSyncUrl, testConnection } from './connection';
 
 const plain = usePostgres();

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startPostgres, usePostgres } from '../../../e2e/support/postgres';
+import { startPostgres } from '../../../e2e/support/postgres';
+import { usePostgres } from '../../../e2e/support/use-postgres';
 
 const cluster = usePostgres();
 

@@ -56,10 +56,10 @@ export interface SyncServiceDeps {
 }
 
 /** Plain words for anything a run can throw. */
-function explain(err: unknown): string {
+function explain(err: unknown, url: string): string {
   if (err instanceof AppError) return err.message;
   if (err instanceof WrongPassphraseError) return `${err.message} Nothing was changed.`;
-  return explainPgError(err).message;
+  return explainPgError(err, url).message;
 }
 
 export class SyncService {
@@ -313,7 +313,7 @@ export class SyncService {
       void this.listen(url.value);
       return report;
     } catch (err) {
-      const message = explain(err);
+      const message = explain(err, url.value);
       this.lastError = message;
       this.d.log.warn(`sync failed: ${message}`);
       const offline = !(err instanceof AppError) && !(err instanceof WrongPassphraseError) && isConnectionError(err);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
-import { usePostgres } from '../../../e2e/support/postgres';
+import { usePostgres } from '../../../e2e/support/use-postgres';
 import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../../e2e/support/services';
 import type { AppServices } from '../app-services';
 import { runSync, PUSH_BATCH, type EngineContext } from './engine';
