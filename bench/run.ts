@@ -31,6 +31,7 @@ import { STORE_TARGETS, storeScaleBench } from './lib/store-scale';
 import { buildBaseline, streamBench, type StreamBench } from './lib/render-stream';
 import { memoryBench } from './lib/render-memory';
 import { supervisorBench } from './lib/supervisor';
+import { SYNC_TARGETS, syncBench } from './lib/sync-bench';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'out', 'main', 'cli.js');
@@ -271,10 +272,14 @@ async function main(): Promise<void> {
       if (n % 10 === 0) log(`${phase}: ${n}/${MEMORY_ANSWERS}`);
     },
   });
+  fake.reset();
+  fake.behavior.tokenDelayMs = TOKEN_DELAY_MS;
+  phase = 'sync with PostgreSQL: initial sync and propagation';
+  log(phase);
+  const sync = await syncBench({ browser, fake, cli: CLI, env: childEnv({}), log });
   await browser.close();
   browser = null;
   removeTempDir(baselineDir);
-  fake.behavior.tokenDelayMs = TOKEN_DELAY_MS;
 
   // Results.
   const coldH = coldSummary(cold.hearth);
@@ -437,6 +442,39 @@ async function main(): Promise<void> {
     }
   }
 
+  rows.push('rule');
+  rows.push([
+    `Sync push, ${sync.rows.toLocaleString('en')} rows (${sync.chats.toLocaleString('en')} chats / ${sync.messages.toLocaleString('en')} messages)`,
+    `${Math.round(sync.pushRowsPerS).toLocaleString('en')} rows/s`,
+    `${Math.round(sync.baselineRowsPerS).toLocaleString('en')} rows/s`,
+    ratio(sync.baselineRowsPerS, sync.pushRowsPerS),
+  ]);
+  rows.push([
+    `Sync pull to a fresh device (its page open)`,
+    `${Math.round(sync.pullRowsPerS).toLocaleString('en')} rows/s`,
+    `${Math.round(sync.baselineRowsPerS).toLocaleString('en')} rows/s`,
+    ratio(sync.baselineRowsPerS, sync.pullRowsPerS),
+  ]);
+  rows.push([
+    `Sync push / pull time`,
+    `${sync.pushSeconds.toFixed(1)} s / ${sync.pullSeconds.toFixed(1)} s`,
+    `${sync.baselineCopySeconds.toFixed(1)} s`,
+    '—',
+  ]);
+  rows.push([
+    `Page long tasks during the pull`,
+    `${sync.pullLongTasks.count} (max ${ms(sync.pullLongTasks.maxMs)})`,
+    '—',
+    '—',
+  ]);
+  rows.push([
+    `Sync propagation A's store → B's screen p50`,
+    ms(sync.propagation.p50),
+    `< ${SYNC_TARGETS.propagationP50Ms} ms`,
+    sync.propagation.p50 < SYNC_TARGETS.propagationP50Ms ? 'PASS' : 'FAIL',
+  ]);
+  rows.push([`Sync propagation p95`, ms(sync.propagation.p95), '—', '—']);
+
   const elapsedMs = performance.now() - tStart;
   const loadAtEnd = loadavg();
   const busy = Math.max(loadAtStart[0]!, loadAtEnd[0]!) > cpus().length * 0.75;
@@ -449,6 +487,7 @@ async function main(): Promise<void> {
     `Renderer memory: CDP Runtime.getHeapUsage after HeapProfiler.collectGarbage ×2, one chat, ${MEMORY_ANSWERS} answers of ${MEMORY_TOKENS} tokens (shorter than the streaming answer, to bound the bench's time); the answers' text itself is ${kb(memory.textBytes)} as UTF-16.`,
     `Store: ${store.chats.toLocaleString('en')} chats, ${store.messages.toLocaleString('en')} messages${store.scaledDown ? ' (SCALED DOWN from 1,000,000: the full build was projected too slow on this machine)' : ''}, built with the real migrations and FTS triggers in ${store.buildSeconds.toFixed(0)} s (${kb(store.dbBytes)}); each figure is ${store.search.n} runs through the router. Opening a chat: the 150 ms target is to first paint in the UI; this is the service part only. Slowest searches: ${store.slowestSearches.join(', ')}.`,
     `Ollama supervisor: N=${supervisor.runs} (+${supervisor.warmups} warm-up) with the test \`ollama serve\` (e2e/support/fake-ollama-serve.mjs), interleaved with a baseline that spawns the same script with node, polls /api/version every 5 ms, then SIGTERMs it; the supervisor's side adds port choice, log and pid files, its own readiness polling and the process-group stop.`,
+    `Sync: a throwaway PostgreSQL 15 on loopback; push from an in-process device, pull by a real serve with its UI open; the baseline copies the same stored rows with one 500-row INSERT … unnest per batch into a plain table (no settling, no SQLite). Propagation: N=${sync.propagationSamples}, from A's messages.send returning to the text in B's open chat (local-change debounce, push, NOTIFY, pull, event, render).`,
     `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
     `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
       (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),
@@ -498,6 +537,7 @@ async function main(): Promise<void> {
     },
     storeScale: store,
     ollamaSupervisor: supervisor,
+    sync,
     rendererMemory: { ...memory, growth: memGrowth, pass: memGrowth <= MEMORY_GROWTH_TARGET },
     timeToFirstToken: {
       hearth: { summary: tH, samplesMs: ttft.hearth },
