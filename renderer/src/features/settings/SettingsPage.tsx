@@ -5,6 +5,7 @@ import { EndpointsSection } from './EndpointsSection';
 import { OllamaServersSection } from './OllamaServersSection';
 import { draftFromSettings, OllamaFields, ollamaPatch, type OllamaDraft } from './OllamaFields';
 import { DataPanel } from '../data/DataPanel';
+import { SyncPanel } from '../sync/SyncPanel';
 
 const ENV_NAME = {
   ollamaBaseUrl: 'OLLAMA_BASE_URL',
@@ -161,6 +162,7 @@ export function SettingsPage() {
       </form>
       <OllamaServersSection />
       <EndpointsSection />
+      <SyncPanel />
       <DataPanel />
     </section>
   );

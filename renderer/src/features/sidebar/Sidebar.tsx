@@ -5,6 +5,7 @@ import { SearchBox, SearchResults } from '../search/SearchBox';
 import { ChatList } from './ChatList';
 import { FolderList } from './FolderList';
 import { StatusPill } from '../ollama/StatusPill';
+import { SyncIndicator } from '../sync/SyncIndicator';
 
 export function Sidebar() {
   const view = useAppStore((s) => s.view);
@@ -64,6 +65,7 @@ export function Sidebar() {
       )}
       <div className="sidebar-foot">
         <StatusPill />
+        <SyncIndicator />
         <button
           type="button"
           className={view === 'models' ? 'btn btn-ghost active' : 'btn btn-ghost'}

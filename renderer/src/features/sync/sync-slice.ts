@@ -27,13 +27,16 @@ export interface SyncSlice {
   syncStatus: SyncStatus | null;
   /** Calls in progress from this window. */
   syncBusy: Record<Exclude<SyncAction, 'load'>, boolean>;
-  /** The last call that failed, in plain words (cleared when that kind of call next succeeds). */
-  syncError: { action: SyncAction; message: string } | null;
+  /**
+   * The last call that failed, in plain words (cleared when that kind of call next succeeds);
+   * `from` names the part of the page that made it, when it said (shown there).
+   */
+  syncError: { action: SyncAction; message: string; from?: string } | null;
   /** The last connection test's answer. */
   syncTestResult: SyncTestResult | null;
   loadSyncStatus(): Promise<void>;
-  /** True when the change was saved. */
-  configureSync(patch: SyncPatch): Promise<boolean>;
+  /** True when the change was saved; `from` tags an error with the part of the page that asked. */
+  configureSync(patch: SyncPatch, from?: string): Promise<boolean>;
   testSync(input?: SyncTestInput): Promise<SyncTestResult | null>;
   clearSyncTest(): void;
   /** Runs one sync; resolves with its report (null when sync is off, or the run failed). */
@@ -69,7 +72,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
   const reload = new LeadingThrottle(() => void get().resync(), SYNC_RELOAD_MS);
   const busy = (action: Exclude<SyncAction, 'load'>, on: boolean) =>
     set((s) => ({ syncBusy: { ...s.syncBusy, [action]: on } }));
-  const failed = (action: SyncAction, err: unknown) => set({ syncError: { action, message: plain(err, action) } });
+  const failed = (action: SyncAction, err: unknown, from?: string) =>
+    set({ syncError: { action, message: plain(err, action), ...(from ? { from } : {}) } });
   const succeeded = (action: SyncAction) => {
     if (get().syncError?.action === action) set({ syncError: null });
   };
@@ -89,14 +93,14 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       }
     },
 
-    async configureSync(patch) {
+    async configureSync(patch, from) {
       busy('configure', true);
       try {
         get().onSyncStatus(await client.call('sync.configure', patch));
         succeeded('configure');
         return true;
       } catch (err) {
-        failed('configure', err);
+        failed('configure', err, from);
         return false;
       } finally {
         busy('configure', false);
