@@ -135,6 +135,13 @@ const providerRef = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a provider id
 
 export const methods = {
   'app.info': { input: empty, output: out<AppInfo>() },
+  /** Hearth's own log: where it is, its level, and its last lines (secrets and message text are never in it). */
+  'app.log': {
+    input: z.object({ lines: z.number().int().min(1).max(5000).optional() }).strict(),
+    output: out<{ path: string; sizeBytes: number; level: string; tail: string }>(),
+  },
+  /** Show the log's folder in the file manager (the desktop app only). */
+  'app.openLogFolder': { input: empty, output: out<{ ok: true }>() },
   'settings.get': { input: empty, output: out<SettingsView>() },
   'settings.update': { input: SettingsPatchSchema, output: out<SettingsView>() },
   /** Desktop only: the user picks the bundled Ollama's program in a native file dialog (cancel: unchanged). */

@@ -65,6 +65,8 @@ async function start(): Promise<void> {
       log,
       // The only way a program to run reaches the settings: the user picks it here, not over IPC.
       chooseOllamaExecutable: chooseOllamaExecutable,
+      // Settings → Log → Open folder: the file manager with hearth.log selected.
+      openLogFolder: async (file) => shell.showItemInFolder(file),
     });
   } catch (err) {
     return fatal(err);

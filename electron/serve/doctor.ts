@@ -2,6 +2,7 @@
  * `hearth doctor`: where data lives, the schema version, which Ollama Hearth uses (external or its
  * own, and how it is doing), and whether each configured endpoint answers.
  */
+import { statSync } from 'node:fs';
 import type { OllamaServerStatus, OllamaStatus } from '../../shared/types/domain';
 import type { AppServices } from '../services/app-services';
 
@@ -26,6 +27,15 @@ async function probe(
   }
 }
 
+function logSize(file: string): string {
+  try {
+    const kb = statSync(file).size / 1024;
+    return kb < 1024 ? `${kb.toFixed(0)} KB` : `${(kb / 1024).toFixed(1)} MB`;
+  } catch {
+    return 'not written yet';
+  }
+}
+
 export async function runDoctor(
   services: AppServices,
   fetchImpl: typeof fetch = fetch,
@@ -37,6 +47,7 @@ export async function runDoctor(
     { name: 'Hearth', value: info.version, ok: null },
     { name: 'Data directory', value: info.dataDir, ok: null },
     { name: 'Database schema', value: `version ${info.schemaVersion}`, ok: true },
+    { name: 'Log', value: `${services.logFile} (${logSize(services.logFile)})`, ok: null },
   ];
   // The runtime's first choice (probing the external URL, or starting the bundled server) comes first:
   // the providers below then point at the server it chose.

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../services/app-services';
-import type { Logger } from '../services/util/logger';
+import { newRequestId, type Logger } from '../services/util/logger';
 import {
   TOKEN_COOKIE,
   hostName,
@@ -82,9 +82,16 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   // Last resort: nothing a request does may stop serve. A failure is logged and answered with 500.
   const server: Server = createServer((req, res) => {
     const failed = (err: unknown) => {
-      o.log.error('request failed', err);
-      if (!res.headersSent) reject(res, 500, 'internal', 'Something went wrong inside Hearth.');
-      else res.destroy();
+      const requestId = newRequestId();
+      o.log.error('request failed', { requestId, path: (req.url ?? '').slice(0, 200), err });
+      if (!res.headersSent) {
+        reject(
+          res,
+          500,
+          'internal',
+          `Something went wrong inside Hearth; the details are in its log (request ${requestId}).`,
+        );
+      } else res.destroy();
     };
     try {
       handle(req, res).catch(failed);
@@ -189,7 +196,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
     } catch (err) {
       // Last resort, as for requests: log, close this socket, keep serving.
-      o.log.error('WebSocket upgrade failed', err);
+      o.log.error('WebSocket upgrade failed', { requestId: newRequestId(), err });
       socket.destroy();
     }
   });

@@ -89,10 +89,14 @@ describe('router: errors', () => {
     expect(r.error.message).toMatch(/Something went wrong inside Hearth/);
     const text = JSON.stringify(r);
     expect(text).not.toMatch(/\bat \S+ \(|\.ts:\d+|database connection/i);
-    expect(Object.keys(r.error).sort()).toEqual(['code', 'message']);
+    expect(Object.keys(r.error).sort()).toEqual(['code', 'message', 'requestId']);
+    // The user sees a request id; the log has the same id beside the error.
+    expect(r.error.message).toContain(`(request ${r.error.requestId})`);
     expect(logged).toHaveLength(1);
     expect(logged[0]!.msg).toContain('chats.list');
-    expect(String((logged[0]!.extra as Error).message)).toMatch(/database connection is not open/);
+    const extra = logged[0]!.extra as { requestId: string; err: Error };
+    expect(extra.requestId).toBe(r.error.requestId);
+    expect(String(extra.err.message)).toMatch(/database connection is not open/);
   });
 
   it('passes a service error through with its own code and message', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../shared/contract';
 import { AppError, type AppErrorShape } from '../../shared/types/errors';
 import { diskFullError } from './util/disk-full';
-import type { Logger } from './util/logger';
+import { newRequestId, type Logger } from './util/logger';
 import type { RouterDeps } from './api/router-deps';
 import { appHandlers } from './api/app-handlers';
 import { chatHandlers } from './api/chat-handlers';
@@ -67,9 +67,13 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
           message: `Invalid input for ${method}: ${where}${issue?.message ?? 'rejected'}`,
         });
       }
+      const started = performance.now();
       try {
         const handler = handlers[method] as (i: unknown) => unknown;
-        return { ok: true, value: await handler(parsed.data) };
+        const value = await handler(parsed.data);
+        // Method and time only: inputs hold the user's words and keys.
+        log.debug(`${method} ${(performance.now() - started).toFixed(1)} ms`);
+        return { ok: true, value };
       } catch (err) {
         if (err instanceof AppError) return fail(err.toJSON());
         const full = diskFullError(err);
@@ -77,8 +81,13 @@ export function createRouter(handlers: Handlers, log: Logger): Router {
           log.warn(`${method}: the disk is full`, err);
           return fail(full.toJSON());
         }
-        log.error(`${method} failed`, err);
-        return fail({ code: 'internal', message: 'Something went wrong inside Hearth; the details are in its log.' });
+        const requestId = newRequestId();
+        log.error(`${method} failed`, { requestId, method, err });
+        return fail({
+          code: 'internal',
+          message: `Something went wrong inside Hearth; the details are in its log (request ${requestId}).`,
+          requestId,
+        });
       }
     },
   };

@@ -24,7 +24,7 @@ import { SearchRepo } from './store/search-repo';
 import { OrganisationService } from './chats/organisation-service';
 import { SettingsRepo } from './store/settings-repo';
 import { HybridClock } from './util/hlc';
-import { createLogger, type Logger } from './util/logger';
+import { createFileLogger, createLogger, levelFrom, LOG_LEVELS, teeLogger, type Logger } from './util/logger';
 import { AttachmentService } from './attachments/attachment-service';
 import { AttachmentRepo } from './store/attachment-repo';
 import { ExportRepo } from './store/export-repo';
@@ -55,6 +55,8 @@ export interface AppServicesOptions {
    * HEARTH_OLLAMA_PATH name a program, never a caller of the API.
    */
   chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
+  /** The desktop app: show the log file in the file manager (shell.showItemInFolder). */
+  openLogFolder?: (file: string) => Promise<void>;
   /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
   /** Sync timings (tests run them faster). */
   sync?: Partial<Pick<SyncServiceDeps, 'intervalMs' | 'debounceMs'>>;
@@ -76,15 +78,23 @@ export interface AppServices {
   ollama: OllamaRuntime;
   /** Sync with PostgreSQL (background runs start unless host is 'cli'). */
   sync: SyncService;
+  /** Hearth's own log (<data>/logs/hearth.log). */
+  logFile: string;
   /** Stops generations (keeping partial answers) and closes the database. */
   close(): Promise<void>;
 }
 
 export function createAppServices(o: AppServicesOptions): AppServices {
-  const log = o.log ?? createLogger();
   // Owner only (0700); an existing folder the user named with other things in it keeps its mode.
   prepareDataDir(o.dataDir, { named: Boolean(o.flags?.dataDir || o.env?.HEARTH_DATA_DIR?.trim()) });
+  const env = o.env ?? process.env;
+  // The log file comes after the store opened: a store Hearth refuses to open is left exactly as it was.
   const opened = openDatabase({ file: join(o.dataDir, 'hearth.db'), nativeBinding: o.nativeBinding });
+  const { level, invalid } = levelFrom(env.HEARTH_LOG_LEVEL, 'info');
+  const fileLog = createFileLogger(join(o.dataDir, 'logs', 'hearth.log'), level);
+  const log = teeLogger(o.log ?? createLogger(), fileLog);
+  if (invalid) log.warn(`HEARTH_LOG_LEVEL="${invalid}" is not one of ${LOG_LEVELS.join(', ')}; logging at ${level}`);
+  log.info(`Hearth ${APP_VERSION} starting (${o.host})`, { dataDir: o.dataDir, level });
   const { db, deviceId } = opened;
   if (opened.backupFile) log.info(`database backed up to ${opened.backupFile} before migrating`);
   if (opened.recoveredMessages)
@@ -174,6 +184,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       media,
       ollama,
       sync,
+      logFile: { path: fileLog.file, level },
+      openLogFolder: o.openLogFolder,
       chooseOllamaExecutable: o.chooseOllamaExecutable,
     }),
     log,
@@ -190,6 +202,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     data,
     ollama,
     sync,
+    logFile: fileLog.file,
     async close() {
       if (closed) return;
       closed = true;
@@ -198,6 +211,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       await data.close();
       await ollama.close();
       db.close();
+      log.info('Hearth stopped');
+      fileLog.close();
     },
   };
 }

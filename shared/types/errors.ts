@@ -19,6 +19,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AppErrorShape {
   code: ErrorCode;
   message: string;
+  /** For 'internal' errors: the id of the log entry with the details (hearth.log). */
+  requestId?: string;
 }
 
 export class AppError extends Error implements AppErrorShape {

@@ -24,6 +24,10 @@ export interface RouterDeps {
   ollama: OllamaRuntime;
   /** Sync with PostgreSQL. */
   sync: SyncService;
+  /** Hearth's own log file and its level. */
+  logFile: { path: string; level: string };
+  /** The desktop app shows the log in the file manager; absent in serve and the CLI. */
+  openLogFolder?: (file: string) => Promise<void>;
   /** The desktop app's native file dialog for the bundled Ollama's program; absent in serve and the CLI. */
   chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** Options for media.fetchImage (allowPrivate for tests or LAN image hosts). */

@@ -12,7 +12,7 @@ import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
 import type { Provider, ChatTurn } from '../providers/provider';
 import type { ChatRepo } from '../store/chat-repo';
-import type { Logger } from '../util/logger';
+import { newRequestId, type Logger } from '../util/logger';
 import { DeltaCoalescer } from './delta-coalescer';
 
 export interface GenerationResult {
@@ -217,14 +217,19 @@ export class GenerationManager {
       // A full disk or a vanished file: tell the user instead of failing silently. What is shown is
       // the newest state of the answer, so it gets a version newer than the stored one.
       version = this.repo.version();
-      this.log.error('could not store the finished answer', err);
+      const requestId = newRequestId();
+      this.log.error('could not store the finished answer', { requestId, messageId, err });
       status = 'error';
-      error = (
-        diskFullError(
-          err,
-          'The disk holding Hearth’s data is full: this answer is shown but was not saved. Free some space, then regenerate it.',
-        ) ?? new AppError('internal', 'The answer could not be saved; the details are in the log.')
-      ).toJSON();
+      const full = diskFullError(
+        err,
+        'The disk holding Hearth’s data is full: this answer is shown but was not saved. Free some space, then regenerate it.',
+      );
+      error = full
+        ? full.toJSON()
+        : {
+            code: 'internal',
+            message: `The answer could not be saved; the details are in the log (request ${requestId}).`,
+          };
     }
     this.events.emit('message.done', {
       chatId,

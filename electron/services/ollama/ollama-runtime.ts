@@ -26,7 +26,7 @@ import { ExternalMonitor, probeOllama } from './external-monitor';
 import { OllamaSupervisor, type SupervisorStatus, type SupervisorTimings } from './ollama-supervisor';
 import { stopOrphan } from './pid-file';
 import { parsePortEnv } from './port';
-import { tailLog } from './rotating-log';
+import { tailLog } from '../util/rotating-log';
 import {
   chooseServer,
   configKey,

@@ -14,7 +14,7 @@ import { explainLines } from './fatal-lines';
 import { removePidFile, writePidFile } from './pid-file';
 import { pickFreePort, portIsFree } from './port';
 import { taskkillTree } from './process-tree';
-import { RotatingLog, tailLog } from './rotating-log';
+import { RotatingLog, tailLog } from '../util/rotating-log';
 
 export type SupervisorState = 'stopped' | 'starting' | 'running' | 'error';
 

@@ -1,6 +1,7 @@
 /**
- * The bundled server's log: stdout and stderr appended to one file, rotated by size
- * (`ollama.log`, `.1`, `.2`…), and read back as a tail for the app and for error messages.
+ * An append-only log file rotated by size (`x.log`, `x.log.1`, `.2`…), read back as a tail for the
+ * app and for error messages: the bundled Ollama's output (ollama.log) and Hearth's own log
+ * (hearth.log). Files are created owner-only (0600).
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
@@ -56,7 +57,7 @@ export class RotatingLog {
   }
 
   private open(): void {
-    this.fd = openSync(this.file, 'a');
+    this.fd = openSync(this.file, 'a', 0o600);
     this.size = fstatSync(this.fd).size;
   }
 
