@@ -89,7 +89,14 @@ export class SyncService {
         // an unreadable record of the last run is only a status line
       }
     }
-    this.state = d.repo.enabled && this.url() ? 'idle' : 'off';
+    this.lastError = d.repo.getState('lastError');
+    this.state = d.repo.enabled && this.url() ? (this.lastError ? 'error' : 'idle') : 'off';
+  }
+
+  /** The last error, kept across restarts (the CLI's --status and the app after a restart show it). */
+  private setError(message: string | null): void {
+    this.lastError = message;
+    this.d.repo.setState('lastError', message);
   }
 
   /** This device's side (outbox, inbox, cursor): for the CLI's status and for tests. */
@@ -204,7 +211,7 @@ export class SyncService {
       this.d.repo.disable();
       await this.disconnect();
     }
-    this.lastError = null;
+    this.setError(null);
     this.changed(this.d.repo.enabled && this.url() ? 'idle' : 'off');
     if (this.d.repo.enabled && this.d.background && !this.stopped) this.start();
     return this.status();
@@ -308,14 +315,15 @@ export class SyncService {
       };
       this.d.repo.setState('lastReport', JSON.stringify(this.lastReport));
       for (const r of report.rejected.slice(0, 20)) this.d.log.warn(`sync: set aside ${r.kind} ${r.id}: ${r.why}`);
-      this.lastError = null;
+      this.setError(null);
       this.changed('idle');
-      void this.listen(url.value);
+      if (this.d.background) void this.listen(url.value);
       return report;
     } catch (err) {
       const message = explain(err, url.value);
-      this.lastError = message;
-      this.d.log.warn(`sync failed: ${message}`);
+      this.setError(message);
+      // info, not warn: the caller shows it (the status, or the CLI's own error line).
+      this.d.log.info(`sync failed: ${message}`);
       const offline = !(err instanceof AppError) && !(err instanceof WrongPassphraseError) && isConnectionError(err);
       await this.disconnect();
       this.changed(offline ? 'offline' : 'error');

@@ -501,6 +501,23 @@ describe('hostile rows from the server', () => {
   });
 });
 
+describe('status', () => {
+  it('an unreachable server is explained in plain words, and the last error is still shown after a restart', async () => {
+    const dir = makeTempDir();
+    const env = { DATABASE_URL: 'postgresql://someone:pw@127.0.0.1:9/hearth' };
+    const s = device(env, dir);
+    await callOk(s, 'sync.configure', { enabled: true });
+    const r = await s.router.call('sync.now', {});
+    expect(!r.ok && r.error.message).toMatch(/127\.0\.0\.1:9/);
+    expect(s.sync.status()).toMatchObject({ state: 'offline', enabled: true });
+    await s.close();
+    const again = device(env, dir);
+    expect(again.sync.status().lastError).toMatch(/127\.0\.0\.1:9/);
+    expect(again.sync.status().state).toBe('error');
+    expect(again.sync.status().url).toBe('postgresql://someone:•••@127.0.0.1:9/hearth');
+  });
+});
+
 describe('schemas', () => {
   it('a store from every earlier schema version, with history, opens and syncs all of it', async () => {
     const schema = newSchema();
