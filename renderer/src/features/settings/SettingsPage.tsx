@@ -6,6 +6,7 @@ import { OllamaServersSection } from './OllamaServersSection';
 import { draftFromSettings, OllamaFields, ollamaPatch, type OllamaDraft } from './OllamaFields';
 import { DataPanel } from '../data/DataPanel';
 import { SyncPanel } from '../sync/SyncPanel';
+import { LogPanel } from './LogPanel';
 
 const ENV_NAME = {
   ollamaBaseUrl: 'OLLAMA_BASE_URL',
@@ -164,6 +165,7 @@ export function SettingsPage() {
       <EndpointsSection />
       <SyncPanel />
       <DataPanel />
+      <LogPanel />
     </section>
   );
 }
