@@ -18,6 +18,8 @@ test('a big import shows its progress, the app keeps answering, and other window
   chat,
   hearth,
 }) => {
+  // 24,000 messages read, written and announced: on a loaded 2-core machine this takes a while.
+  test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'hearth-import-'));
   const file = join(dir, 'conversations.json');
   writeFileSync(file, bulkChatGptExport(CHATS, TURNS, 'Bulk chat'));

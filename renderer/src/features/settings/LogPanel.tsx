@@ -111,9 +111,12 @@ export function LogPanel() {
                   {opening ? 'Opening…' : 'Open folder'}
                 </button>
               )}
-              <span role="status" className="log-copied">
-                {copied ? 'Copied' : ''}
-              </span>
+              {/* Only while there is something to say: an empty status region is still one on the page. */}
+              {copied && (
+                <span role="status" className="log-copied">
+                  Copied
+                </span>
+              )}
             </div>
             {actionError && (
               <div className="banner banner-error" role="alert">
