@@ -11,6 +11,7 @@ import { startFakeOllama, type FakeOllama } from '../../e2e/support/fake-ollama'
 import { makeTempDir, removeTempDirs } from '../../e2e/support/services';
 import { runCli } from './cli';
 import { NO_URL_MESSAGE, OFF_MESSAGE, reportText, statusText } from './cli-sync';
+import { syncStatus } from '../../e2e/support/sync-status';
 
 let fake: FakeOllama;
 beforeAll(async () => {
@@ -146,25 +147,8 @@ describe('hearth sync (no PostgreSQL)', () => {
 });
 
 describe('sync reports in words', () => {
-  const status = (p: Partial<SyncStatus>): SyncStatus => ({
-    state: 'idle',
-    enabled: true,
-    url: 'postgres://ann:•••@db:5432/hearth',
-    urlSource: 'settings',
-    schema: 'hearth',
-    deviceName: 'laptop',
-    encrypted: false,
-    passphraseSource: null,
-    maxAttachmentMb: 20,
-    lastSyncAt: null,
-    lastError: null,
-    pending: 0,
-    waiting: 0,
-    lastReport: null,
-    live: false,
-    seq: 3,
-    ...p,
-  });
+  const status = (p: Partial<SyncStatus>): SyncStatus =>
+    syncStatus({ url: 'postgres://ann:•••@db:5432/hearth', seq: 3, ...p });
   const report = { at: 0, up: { chat: 3, message: 12 }, down: {}, filesUp: 2, filesDown: 0, rejected: 1, ms: 1234 };
 
   it('a run: what moved, files, rows set aside, rows waiting, where and how long', () => {

@@ -3,7 +3,8 @@
  * server and whether Hearth runs it. Clicking opens a popover with every server's details, the
  * error in plain words, Start / Stop / Restart and the log for the bundled server.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { Popover, usePopover } from '../../components/Popover';
 import type { OllamaServerStatus } from '../../../../shared/types/domain';
 import { useAppStore } from '../../app/store';
 import { OllamaLog } from './OllamaLog';
@@ -13,26 +14,9 @@ import { describeServer, extrasText, kindText, shortUrl, sinceText, STATE_TEXT }
 export function StatusPill() {
   const status = useAppStore((s) => s.ollamaStatus);
   const statusError = useAppStore((s) => s.ollamaStatusError);
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const popover = useRef<HTMLDivElement>(null);
+  const pop = usePopover();
+  const { open, setOpen } = pop;
   const primary = primaryServer(status);
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      const t = e.target as Node;
-      if (!popover.current?.contains(t) && !button.current?.contains(t)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    requestAnimationFrame(() => popover.current?.focus());
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
 
   const state = primary?.state ?? 'unknown';
   const extras = status ? extrasText(status.servers) : '';
@@ -42,14 +26,14 @@ export function StatusPill() {
   return (
     <div className="ollama-pill-wrap">
       <button
-        ref={button}
+        ref={pop.button}
         type="button"
         className={`ollama-pill state-${state}`}
         aria-label={`Ollama status: ${label}`}
         aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={open ? 'ollama-popover' : undefined}
-        onClick={() => (open ? close() : setOpen(true))}
+        onClick={pop.toggle}
         onFocus={() => {
           if (!status) void useAppStore.getState().loadOllamaStatus();
         }}
@@ -76,24 +60,9 @@ export function StatusPill() {
       <span className="sr-only" aria-live="polite">
         {primary ? `Ollama ${STATE_TEXT[primary.state].toLowerCase()}` : ''}
       </span>
-      {open && (
-        <div
-          ref={popover}
-          id="ollama-popover"
-          className="ollama-popover"
-          role="dialog"
-          aria-label="Ollama status"
-          tabIndex={-1}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.stopPropagation();
-              close();
-            }
-          }}
-        >
-          <OllamaDetails onNavigate={() => setOpen(false)} />
-        </div>
-      )}
+      <Popover state={pop} id="ollama-popover" label="Ollama status" className="ollama-popover">
+        <OllamaDetails onNavigate={() => setOpen(false)} />
+      </Popover>
     </div>
   );
 }

@@ -3,51 +3,36 @@
  * with its time), syncing (a spinner), offline or error, in words as well as marks. Clicking opens
  * a popover with the status lines, Sync now and Settings…; Escape or a click outside closes it.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
+import { Popover, usePopover } from '../../components/Popover';
 import { useAppStore } from '../../app/store';
 import { SyncFacts, SyncMark, useNow } from './SyncFacts';
 import { describeSync, indicatorText } from './status-words';
 
 export function SyncIndicator() {
   const status = useAppStore((s) => s.syncStatus);
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const popover = useRef<HTMLDivElement>(null);
+  const pop = usePopover();
+  const { open, setOpen } = pop;
   const now = useNow();
   const hidden = !status || status.state === 'off';
 
   useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      const t = e.target as Node;
-      if (!popover.current?.contains(t) && !button.current?.contains(t)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    requestAnimationFrame(() => popover.current?.focus());
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
-
-  useEffect(() => {
     if (hidden) setOpen(false);
-  }, [hidden]);
+  }, [hidden, setOpen]);
 
   if (hidden) return null;
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
   const { main, sub } = indicatorText(status, now);
   return (
     <div className="sync-pill-wrap">
       <button
-        ref={button}
+        ref={pop.button}
         type="button"
         className={`ollama-pill sync-pill sync-${status.state}`}
         aria-label={`Sync: ${describeSync(status, now)}`}
         aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={open ? 'sync-popover' : undefined}
-        onClick={() => (open ? close() : setOpen(true))}
+        onClick={pop.toggle}
       >
         <SyncMark state={status.state} />
         <span className="ollama-pill-main">
@@ -59,24 +44,9 @@ export function SyncIndicator() {
       <span className="sr-only" aria-live="polite">
         {status.state === 'syncing' ? '' : main}
       </span>
-      {open && (
-        <div
-          ref={popover}
-          id="sync-popover"
-          className="ollama-popover sync-popover"
-          role="dialog"
-          aria-label="Sync status"
-          tabIndex={-1}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.stopPropagation();
-              close();
-            }
-          }}
-        >
-          <SyncDetails onNavigate={() => setOpen(false)} />
-        </div>
-      )}
+      <Popover state={pop} id="sync-popover" label="Sync status" className="ollama-popover sync-popover">
+        <SyncDetails onNavigate={() => setOpen(false)} />
+      </Popover>
     </div>
   );
 }

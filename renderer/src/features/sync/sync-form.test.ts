@@ -3,26 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../shared/types/domain';
 import { EMPTY_DRAFT, isDirty, passphraseProblem, syncPatch, testText } from './sync-form';
 import { describeSync, indicatorText } from './status-words';
+import { syncStatus } from '../../../../e2e/support/sync-status';
 
-const status = (p: Partial<SyncStatus> = {}): SyncStatus => ({
-  state: 'idle',
-  enabled: true,
-  url: 'postgres://me:•••@db:5432/hearth',
-  urlSource: 'settings',
-  schema: 'hearth',
-  deviceName: 'laptop',
-  encrypted: false,
-  passphraseSource: null,
-  maxAttachmentMb: 20,
-  lastSyncAt: null,
-  lastError: null,
-  pending: 0,
-  waiting: 0,
-  lastReport: null,
-  live: false,
-  seq: 1,
-  ...p,
-});
+const status = (p: Partial<SyncStatus> = {}): SyncStatus =>
+  syncStatus({ url: 'postgres://me:•••@db:5432/hearth', seq: 1, ...p });
 
 describe('the sync form', () => {
   it('sends only what changed', () => {

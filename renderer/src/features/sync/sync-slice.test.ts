@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventName, EventPayload } from '../../../../shared/contract';
 import type { SyncStatus } from '../../../../shared/types/domain';
 import { countsText, filesText, movedText, rejectedText } from '../../../../shared/sync-text';
+import { syncStatus } from '../../../../e2e/support/sync-status';
 
 type Listener = (payload: unknown) => void;
 
@@ -57,25 +58,8 @@ function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
 const calls = (method: string) => fake.state.calls.filter((c) => c.method === method).map((c) => c.input);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-const status = (p: Partial<SyncStatus>): SyncStatus => ({
-  state: 'idle',
-  enabled: true,
-  url: 'postgres://me:•••@db.example:5432/hearth',
-  urlSource: 'settings',
-  schema: 'hearth',
-  deviceName: 'laptop',
-  encrypted: false,
-  passphraseSource: null,
-  maxAttachmentMb: 20,
-  lastSyncAt: null,
-  lastError: null,
-  pending: 0,
-  waiting: 0,
-  lastReport: null,
-  live: false,
-  seq: 0,
-  ...p,
-});
+const status = (p: Partial<SyncStatus> = {}): SyncStatus =>
+  syncStatus({ url: 'postgres://me:•••@db.example:5432/hearth', seq: 0, ...p });
 
 /** A reply the test releases when it wants (to make it arrive after events). */
 function deferred<T>() {
