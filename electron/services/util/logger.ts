@@ -95,13 +95,8 @@ export function createFileLogger(file: string, level: LogLevel = 'info'): FileLo
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths(level), censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
-      hooks: {
-        // Scrub secrets from the message text too.
-        logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redact(a) : a)) as Parameters<typeof method>);
-        },
-      },
     },
+    // Every line, message and structured fields alike, is scrubbed once on its way to the file.
     { write: (chunk: string) => out.write(redact(chunk)) },
   );
   const log = (lvl: LogLevel, msg: string, extra?: unknown) => {

@@ -3,7 +3,8 @@
  * last lines, read by log-lines.ts) and, in the desktop app only, Open folder. The request id an
  * error message names is the one on the log's line for that error.
  */
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useModalDialog } from '../../components/use-modal-dialog';
 import type { AppInfo } from '../../../../shared/types/domain';
 import { client, ClientError } from '../../client';
 import { formatBytes } from '../models/format';
@@ -152,7 +153,6 @@ export function LogPanel() {
  * Escape or Close closes it, and focus goes back to what opened it (the View button).
  */
 function LogViewer({ onClose, onFacts }: { onClose(): void; onFacts(f: LogFacts): void }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const text = useRef<HTMLPreElement>(null);
   const titleId = useId();
   const [lines, setLines] = useState<LogLine[] | null>(null);
@@ -162,6 +162,7 @@ function LogViewer({ onClose, onFacts }: { onClose(): void; onFacts(f: LogFacts)
   useEffect(() => {
     latest.current = { onClose, onFacts };
   });
+  const { ref, trap } = useModalDialog(() => latest.current.onClose(), text);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -177,45 +178,11 @@ function LogViewer({ onClose, onFacts }: { onClose(): void; onFacts(f: LogFacts)
     }
   }, []);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const before = document.activeElement as HTMLElement | null;
-    if (!dialog.open) dialog.showModal();
-    text.current?.focus();
-    const onCancel = (e: Event) => {
-      e.preventDefault();
-      latest.current.onClose();
-    };
-    dialog.addEventListener('cancel', onCancel);
-    return () => {
-      dialog.removeEventListener('cancel', onCancel);
-      if (dialog.open) dialog.close();
-      if (before?.isConnected) before.focus();
-    };
-  }, []);
-
   useEffect(() => void load(), [load]);
   useEffect(() => {
     // The newest lines are at the end: show them.
     if (text.current) text.current.scrollTop = text.current.scrollHeight;
   }, [lines]);
-
-  const trap = (e: KeyboardEvent) => {
-    // Tab cycles between the dialog's controls instead of leaving for the browser's own UI.
-    if (e.key !== 'Tab') return;
-    const items = [...(ref.current?.querySelectorAll<HTMLElement>('button:not([disabled]), [tabindex="0"]') ?? [])];
-    if (items.length === 0) return;
-    const first = items[0]!;
-    const last = items[items.length - 1]!;
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
 
   return (
     <dialog ref={ref} className="confirm-dialog log-viewer" aria-labelledby={titleId} onKeyDown={trap}>
