@@ -22,6 +22,15 @@ import { channelOf, SCHEMA_PATTERN, SyncServer } from './sync-server';
 
 export const SYNC_INTERVAL_MS = 60_000;
 export const LOCAL_CHANGE_DEBOUNCE_MS = 300;
+/** Events that mean this device stored something (streamed deltas are not stored rows). */
+const LOCAL_CHANGES: ReadonlySet<string> = new Set([
+  'chat.updated',
+  'chat.deleted',
+  'message.done',
+  'message.created',
+  'message.updated',
+  'folders.changed',
+]);
 /** More rows than this in one drained page: windows reload their lists instead of one event per row. */
 const ANNOUNCE_LIMIT = 200;
 const DEFAULT_SCHEMA = 'hearth';
@@ -232,17 +241,9 @@ export class SyncService {
     this.stopped = false;
     if (!this.unsubscribe) {
       this.unsubscribe = this.d.events.subscribe(({ event }) => {
-        if (this.applying || !this.d.repo.enabled) return;
-        if (
-          event === 'chat.updated' ||
-          event === 'chat.deleted' ||
-          event === 'message.done' ||
-          event === 'message.created' ||
-          event === 'message.updated' ||
-          event === 'folders.changed'
-        ) {
-          this.schedule(this.d.debounceMs ?? LOCAL_CHANGE_DEBOUNCE_MS);
-        }
+        // Names first: every streamed delta passes here, and reading `enabled` is a query.
+        if (!LOCAL_CHANGES.has(event) || this.applying || !this.d.repo.enabled) return;
+        this.schedule(this.d.debounceMs ?? LOCAL_CHANGE_DEBOUNCE_MS);
       });
     }
     if (!this.interval) {
