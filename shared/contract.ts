@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { entityIdSchema, uuidv7Schema } from './ids';
 import { ATTACHMENT_BASE64_MAX_CHARS } from './limits';
+import { imageEvents, imageMethods } from './image-contract';
 import type {
   AppInfo,
   Attachment,
@@ -337,6 +338,7 @@ export const methods = {
   },
   /** Run one sync now; resolves when it is done (null when sync is off). */
   'sync.now': { input: empty, output: out<SyncRunReport | null>() },
+  ...imageMethods,
 } as const;
 
 const messageRef = { chatId: z.string(), messageId: z.string() };
@@ -409,7 +411,8 @@ export const events = {
   /** Many rows arrived from other devices at once: windows reload their lists and the open chat. */
   'sync.changed': z.object({ rows: z.number().int() }),
   /** A command from outside the page: the app menu, a tray item, a global shortcut. */
-  'app.command': z.object({ command: z.enum(['new-chat', 'open-settings', 'open-models']) }),
+  'app.command': z.object({ command: z.enum(['new-chat', 'open-settings', 'open-models', 'open-images']) }),
+  ...imageEvents,
 } as const;
 
 export type Methods = typeof methods;
