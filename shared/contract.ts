@@ -5,6 +5,7 @@
  * this file, so adding a feature starts here.
  */
 import { z } from 'zod';
+import { out, type Out } from './contract-out';
 import { entityIdSchema, uuidv7Schema } from './ids';
 import { ATTACHMENT_BASE64_MAX_CHARS } from './limits';
 import { imageEvents, imageMethods } from './image-contract';
@@ -30,11 +31,6 @@ import type {
   RunningModel,
 } from './types/domain';
 import type { AppErrorShape } from './types/errors';
-
-/** Phantom marker carrying a method's output type. */
-declare const outputBrand: unique symbol;
-type Out<T> = { readonly [outputBrand]?: T };
-const out = <T>(): Out<T> => ({}) as Out<T>;
 
 const id = entityIdSchema;
 const empty = z.object({}).strict();

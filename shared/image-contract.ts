@@ -3,13 +3,10 @@
  * gallery, and images inside chats.
  */
 import { z } from 'zod';
+import { out } from './contract-out';
 import { entityIdSchema } from './ids';
 import type { Attachment, Message } from './types/domain';
 import type { ComfyMapping, GalleryImage, ImageBackendOptions, ImageBackendView, ImageJob } from './types/images';
-
-declare const outputBrand: unique symbol;
-type Out<T> = { readonly [outputBrand]?: T };
-const out = <T>(): Out<T> => ({}) as Out<T>;
 
 const id = entityIdSchema;
 const empty = z.object({}).strict();

@@ -22,6 +22,7 @@ import { mediaHandlers } from './api/media-handlers';
 import { modelHandlers } from './api/model-handlers';
 import { ollamaHandlers } from './api/ollama-handlers';
 import { syncHandlers } from './api/sync-handlers';
+import { imageHandlers } from './api/image-handlers';
 
 export type { RouterDeps };
 
@@ -42,6 +43,7 @@ export function createHandlers(d: RouterDeps): Handlers {
     ...modelHandlers(d),
     ...ollamaHandlers(d),
     ...syncHandlers(d),
+    ...imageHandlers(d),
   } satisfies Handlers;
 }
 

@@ -31,6 +31,11 @@ import { ExportRepo } from './store/export-repo';
 import { ImportRepo } from './store/import-repo';
 import { DataService } from './chats/importers/data-service';
 import { OllamaRuntime, type OllamaRuntimeOptions } from './ollama/ollama-runtime';
+import { ImageRepo } from './store/image-repo';
+import { ImageService } from './images/image-service';
+import { ImageBackends } from './images/image-backends';
+import { GalleryFiles } from './images/gallery-files';
+import { createImageClient } from './images/clients';
 
 import { APP_VERSION } from './version';
 
@@ -57,6 +62,8 @@ export interface AppServicesOptions {
   chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** The desktop app: show the log file in the file manager (shell.showItemInFolder). */
   openLogFolder?: (file: string) => Promise<void>;
+  /** Image backends: A1111 progress polling interval (tests make it short). */
+  images?: { pollMs?: number };
   /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
   /** Sync timings (tests run them faster). */
   sync?: Partial<Pick<SyncServiceDeps, 'intervalMs' | 'debounceMs'>>;
@@ -78,6 +85,8 @@ export interface AppServices {
   ollama: OllamaRuntime;
   /** Sync with PostgreSQL (background runs start unless host is 'cli'). */
   sync: SyncService;
+  /** Image generation and the gallery (<data>/images). */
+  images: ImageService;
   /** Hearth's own log (<data>/logs/hearth.log). */
   logFile: string;
   /** Stops generations (keeping partial answers) and closes the database. */
@@ -157,8 +166,10 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   });
   // Not awaited: start-up never waits for Ollama; 'ollama.status' events report how it goes.
   void ollama.start();
+  const imageRepo = new ImageRepo(db, clock, deviceId);
   const sync = new SyncService({
     repo: new SyncRepo(db, clock, deviceId),
+    images: imageRepo,
     chats: chatRepo,
     settings: settingsRepo,
     secrets,
@@ -171,6 +182,18 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     ...o.sync,
   });
   sync.start();
+  const images = new ImageService({
+    repo: imageRepo,
+    files: new GalleryFiles(o.dataDir),
+    backends: new ImageBackends(settingsRepo, secrets, env, createImageClient, { fetch: o.fetch, ...o.images }),
+    events,
+    chats,
+    attachments,
+    log,
+  });
+  chats.stopOther = (messageId) => images.stopMessage(messageId);
+  const purgedImages = images.purgeDeleted();
+  if (purgedImages) log.info(`${purgedImages} image file(s) deleted 30+ days ago removed`);
   const router = createRouter(
     createHandlers({
       chats,
@@ -184,6 +207,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       media,
       ollama,
       sync,
+      images,
       logFile: { path: fileLog.file, level },
       openLogFolder: o.openLogFolder,
       chooseOllamaExecutable: o.chooseOllamaExecutable,
@@ -202,11 +226,13 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     data,
     ollama,
     sync,
+    images,
     logFile: fileLog.file,
     async close() {
       if (closed) return;
       closed = true;
       await sync.stop();
+      await images.close();
       await generation.shutdown();
       await data.close();
       await ollama.close();

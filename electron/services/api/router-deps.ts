@@ -10,6 +10,7 @@ import type { SettingsService } from '../settings-service';
 import type { Logger } from '../util/logger';
 import type { OllamaRuntime } from '../ollama/ollama-runtime';
 import type { SyncService } from '../sync/sync-service';
+import type { ImageService } from '../images/image-service';
 
 export interface RouterDeps {
   chats: ChatService;
@@ -24,6 +25,8 @@ export interface RouterDeps {
   ollama: OllamaRuntime;
   /** Sync with PostgreSQL. */
   sync: SyncService;
+  /** Image generation: backends, jobs, the gallery. */
+  images: ImageService;
   /** Hearth's own log file and its level. */
   logFile: { path: string; level: string };
   /** The desktop app shows the log in the file manager; absent in serve and the CLI. */

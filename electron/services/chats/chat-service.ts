@@ -1,7 +1,8 @@
 /**
  * Conversations: create, list, read, rename, delete; sending, regenerating, editing and continuing
  * answers on a tree of messages (branches).
- * Public: list, get, create, rename, delete, send, regenerate, edit, continue, setBranch, stop.
+ * Public: list, get, create, rename, delete, send, regenerate, edit, continue, setBranch, stop,
+ * and image turns (startImageTurn, finishImageTurn, reopenImageTurn) for the image service.
  */
 import type { Attachment, Chat, Message } from '../../../shared/types/domain';
 import type { MethodParsedInput } from '../../../shared/contract';
@@ -303,7 +304,82 @@ export class ChatService {
   }
 
   async stop(messageId: string): Promise<{ stopped: boolean }> {
-    return { stopped: await this.generation.stop(messageId) };
+    if (await this.generation.stop(messageId)) return { stopped: true };
+    return { stopped: this.stopOther?.(messageId) ?? false };
+  }
+
+  /** Who else may be answering a message (the image service, for image turns). */
+  stopOther: ((messageId: string) => boolean) | null = null;
+
+  /**
+   * An image turn: an assistant message (status streaming, model `image:<backend>`) that will
+   * receive a generated image, after the prompt as the user's message when `asUserTurn`.
+   */
+  startImageTurn(o: {
+    chatId: string;
+    assistantId?: string;
+    prompt: string;
+    parentId?: string | null;
+    asUserTurn: boolean;
+    model: string;
+  }): { userMessage: Message | null; assistantMessage: Message } {
+    const chat = this.requireChat(o.chatId);
+    this.checkNewIds([o.assistantId]);
+    const all = this.repo.listMessages(chat.id);
+    let parentId: string | null;
+    if (o.parentId !== undefined) {
+      parentId = o.parentId;
+      if (parentId !== null && !all.some((m) => m.id === parentId))
+        throw new AppError('not_found', 'The message to answer after is not in this chat (it may have been deleted).');
+    } else {
+      parentId = resolveLeaf(all, chat.currentLeafId)?.id ?? null;
+    }
+    return this.atomically(() => {
+      const userMessage = o.asUserTurn
+        ? this.addMessage({ chatId: chat.id, parentId, role: 'user', content: `/image ${o.prompt}` })
+        : null;
+      const assistantMessage = this.addMessage({
+        id: o.assistantId,
+        chatId: chat.id,
+        parentId: userMessage?.id ?? parentId,
+        role: 'assistant',
+        model: o.model,
+      });
+      const patch: { title?: string; currentLeafId: string } = { currentLeafId: assistantMessage.id };
+      if (chat.title === NEW_CHAT_TITLE && all.length === 0) patch.title = titleFrom(o.prompt);
+      this.updateChat(chat.id, patch);
+      return { userMessage, assistantMessage };
+    });
+  }
+
+  /** The image turn is over: its images (already stored as attachments of the chat) and its text. */
+  finishImageTurn(
+    messageId: string,
+    r: {
+      content: string;
+      status: 'done' | 'stopped' | 'error';
+      error: { code: string; message: string } | null;
+      files: Attachment[];
+    },
+  ): void {
+    const message = this.repo.getMessage(messageId);
+    if (!message) return; // the chat was deleted meanwhile
+    this.atomically(() => {
+      if (r.files.length) this.attachments.link(messageId, r.files);
+      this.repo.finishMessage(messageId, { content: r.content, status: r.status, error: r.error, stats: null });
+      const finished = this.repo.getMessage(messageId);
+      if (finished) this.events.emit('message.updated', { message: finished });
+    });
+  }
+
+  /** Retry of an image turn: the same message goes back to streaming. */
+  reopenImageTurn(messageId: string): Message {
+    const message = this.requireMessage(messageId);
+    if (message.role !== 'assistant' || !message.model?.startsWith('image:'))
+      throw new AppError('invalid_input', 'That message is not an image turn.');
+    const reopened = this.repo.reopenMessage(messageId)!;
+    this.events.emit('message.updated', { message: reopened });
+    return reopened;
   }
 
   private resolveModel(modelId: string): { ref: { providerId: string; model: string }; provider: Provider } {

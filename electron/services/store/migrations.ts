@@ -328,6 +328,54 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'images: the gallery',
+    // Generated images: the file lives under images/ (path relative to the data directory), the row
+    // holds what made it. Same id/version/device/tombstone columns as the rest of history, synced
+    // like attachments (the file goes up once per content). chat_id/message_id: the chat turn the
+    // image was made for, if any (no foreign key: the gallery keeps an image when its chat goes).
+    sql: `
+      CREATE TABLE images (
+        id TEXT PRIMARY KEY,
+        prompt TEXT NOT NULL,
+        negative_prompt TEXT NOT NULL DEFAULT '',
+        params TEXT NOT NULL,
+        backend_kind TEXT NOT NULL,
+        backend_label TEXT NOT NULL,
+        model TEXT,
+        seed INTEGER,
+        info TEXT,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        path TEXT NOT NULL,
+        chat_id TEXT,
+        message_id TEXT,
+        created_at INTEGER NOT NULL,
+        version TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX images_by_created ON images (deleted, created_at DESC, id DESC);
+      CREATE TRIGGER images_sync_insert AFTER INSERT ON images
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('image', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER images_sync_update AFTER UPDATE ON images
+        WHEN new.device_id = (SELECT value FROM meta WHERE key = 'device_id')
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'enabled' AND value = '1') BEGIN
+        INSERT INTO sync_outbox (kind, id, version) VALUES ('image', new.id, new.version)
+          ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version;
+      END;
+      CREATE TRIGGER images_sync_delete AFTER DELETE ON images BEGIN
+        DELETE FROM sync_outbox WHERE kind = 'image' AND id = old.id;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

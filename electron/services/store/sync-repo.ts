@@ -15,10 +15,14 @@ import type { Db } from './database';
 import type { HybridClock } from '../util/hlc';
 import { isEntityId } from '../../../shared/ids';
 
-export type SyncKind = 'folder' | 'tag' | 'chat' | 'message' | 'chat_tag' | 'attachment';
+export type SyncKind = 'folder' | 'tag' | 'chat' | 'message' | 'chat_tag' | 'attachment' | 'image';
 
 /** Parents first, so most pulled rows apply on the first pass. */
-export const SYNC_KINDS: readonly SyncKind[] = ['folder', 'tag', 'chat', 'message', 'chat_tag', 'attachment'];
+export const SYNC_KINDS: readonly SyncKind[] = ['folder', 'tag', 'chat', 'message', 'chat_tag', 'attachment', 'image'];
+
+/** Kinds whose rows carry a file (sent once per content, fetched by its address). */
+export const FILE_KINDS: ReadonlySet<SyncKind> = new Set(['attachment', 'image']);
+const FILE_FOLDERS: Partial<Record<SyncKind, string>> = { attachment: 'attachments', image: 'images' };
 
 export type Payload = Record<string, string | number | null>;
 
@@ -89,6 +93,9 @@ const KINDS: Record<SyncKind, KindInfo> = {
       { column: 'message_id', table: 'messages' },
     ],
   },
+  // Gallery images: chat_id/message_id name the chat turn they were made for, but the gallery keeps
+  // an image whose chat is gone, so they are not references that must arrive first.
+  image: { table: 'images', key: ['id'], refs: [] },
 };
 
 const META_COLUMNS = new Set(['version', 'device_id', 'deleted']);
@@ -395,9 +402,10 @@ export class SyncRepo {
     }
 
     if (row.kind === 'message' && values.status === 'streaming') values.status = 'interrupted';
-    if (row.kind === 'attachment') {
+    const folder = FILE_FOLDERS[row.kind];
+    if (folder) {
       const ext = /\.([a-z0-9]+)$/.exec(String(values.path ?? ''))?.[1];
-      values.path = `attachments/${keys[0]}.${ext && EXT_PATTERN.test(ext) ? ext : 'bin'}`;
+      values.path = `${folder}/${keys[0]}.${ext && EXT_PATTERN.test(ext) ? ext : 'bin'}`;
     }
     if (row.kind === 'chat' && typeof values.import_key === 'string') {
       const other = this.stmt('SELECT id FROM chats WHERE import_key = ? AND id != ?').get(values.import_key, keys[0]);
@@ -416,7 +424,7 @@ export class SyncRepo {
       row.kind === 'chat' ? keys[0]! : row.kind === 'chat_tag' ? keys[0]! : ((values.chat_id as string) ?? null);
     const messageId =
       row.kind === 'message' ? keys[0]! : row.kind === 'attachment' ? (values.message_id as string) : null;
-    const blob = row.kind === 'attachment' ? row.payload.blob_address : undefined;
+    const blob = FILE_KINDS.has(row.kind) ? row.payload.blob_address : undefined;
     return {
       kind: row.kind,
       id: row.id,
@@ -478,9 +486,11 @@ export class SyncRepo {
     return applied;
   }
 
-  /** Attachment rows whose file is missing here: the engine fetches them. */
-  attachmentFile(id: string): { path: string; deleted: boolean } | null {
-    const row = this.stmt('SELECT path, deleted FROM attachments WHERE id = ?').get(id) as
+  /** The file of an attachment or image row (the engine fetches it when missing here). */
+  fileOf(kind: SyncKind, id: string): { path: string; deleted: boolean } | null {
+    const table = kind === 'image' ? 'images' : kind === 'attachment' ? 'attachments' : null;
+    if (!table) return null;
+    const row = this.stmt(`SELECT path, deleted FROM ${table} WHERE id = ?`).get(id) as
       { path: string; deleted: number } | undefined;
     return row ? { path: row.path, deleted: row.deleted === 1 } : null;
   }

@@ -13,6 +13,7 @@ import { inside } from '../util/safe-path';
 import { contentAddress, open, seal, type SyncKey } from './e2e-crypto';
 import type { SyncServer, StoredRow, WireRow } from './sync-server';
 import {
+  FILE_KINDS,
   SYNC_KINDS,
   type Applied,
   type Payload,
@@ -120,7 +121,7 @@ async function push(ctx: EngineContext, report: SyncReport): Promise<void> {
     const rows = repo.nextOutgoing(PUSH_BATCH);
     if (rows.length === 0) return;
     for (const row of rows) {
-      if (row.kind === 'attachment' && !row.deleted) await attachBlob(ctx, row, report);
+      if (FILE_KINDS.has(row.kind) && !row.deleted) await attachBlob(ctx, row, report);
     }
     await server.push(rows.map((r) => encodeRow(r, ctx.key)));
     repo.markPushed(rows);
@@ -131,7 +132,7 @@ async function push(ctx: EngineContext, report: SyncReport): Promise<void> {
   }
 }
 
-/** Send an attachment's file (once per content) and name it in the row's payload. */
+/** Send an attachment's or image's file (once per content) and name it in the row's payload. */
 async function attachBlob(ctx: EngineContext, row: SyncRow, report: SyncReport): Promise<void> {
   const file = typeof row.payload.path === 'string' ? inside(ctx.dataDir, row.payload.path) : null;
   if (!file || !existsSync(file)) return;
@@ -190,8 +191,8 @@ async function drain(ctx: EngineContext, report: SyncReport): Promise<void> {
 
 async function fetchFiles(ctx: EngineContext, applied: Applied[], report: SyncReport): Promise<void> {
   for (const a of applied) {
-    if (a.kind !== 'attachment' || a.deleted || !a.blob) continue;
-    const row = ctx.repo.attachmentFile(a.id);
+    if (!FILE_KINDS.has(a.kind) || a.deleted || !a.blob) continue;
+    const row = ctx.repo.fileOf(a.kind, a.id);
     const file = row ? inside(ctx.dataDir, row.path) : null;
     if (!file || existsSync(file)) continue;
     const stored = await ctx.server.getBlob(a.blob);
@@ -200,11 +201,11 @@ async function fetchFiles(ctx: EngineContext, applied: Applied[], report: SyncRe
     try {
       bytes = ctx.key ? open(ctx.key, stored, `blob:${a.blob}`) : stored;
     } catch (err) {
-      report.rejected.push({ kind: 'attachment', id: a.id, why: (err as Error).message });
+      report.rejected.push({ kind: a.kind, id: a.id, why: (err as Error).message });
       continue;
     }
     if (contentAddress(ctx.key, bytes) !== a.blob) {
-      report.rejected.push({ kind: 'attachment', id: a.id, why: 'the file does not match its address' });
+      report.rejected.push({ kind: a.kind, id: a.id, why: 'the file does not match its address' });
       continue;
     }
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

@@ -8,6 +8,8 @@
 import { hostname } from 'node:os';
 import pg from 'pg';
 import type { SyncRunReport, SyncStatus } from '../../../shared/types/domain';
+import type { GalleryImage } from '../../../shared/types/images';
+import type { EventPayload } from '../../../shared/contract';
 import { AppError } from '../../../shared/types/errors';
 import type { EventHub } from '../events';
 import type { SecretBox } from '../secrets/secret-box';
@@ -30,6 +32,7 @@ const LOCAL_CHANGES: ReadonlySet<string> = new Set([
   'message.created',
   'message.updated',
   'folders.changed',
+  'images.changed',
 ]);
 /** More rows than this in one drained page: windows reload their lists instead of one event per row. */
 const ANNOUNCE_LIMIT = 200;
@@ -59,6 +62,8 @@ export interface SyncServiceDeps {
    * command syncs only when asked.
    */
   background: boolean;
+  /** Gallery rows, to announce pulled images (images.changed). */
+  images?: { get(id: string): GalleryImage | null; row(id: string): { version: string; deleted: number } | null };
   /** Timings, shorter in tests. */
   intervalMs?: number;
   debounceMs?: number;
@@ -428,7 +433,15 @@ export class SyncService {
       let folders = false;
       const chats = new Set<string>();
       const messages = new Set<string>();
+      const images: EventPayload<'images.changed'> = { added: [], deleted: [] };
       for (const a of applied) {
+        if (a.kind === 'image') {
+          const row = this.d.images?.row(a.id);
+          const image = this.d.images?.get(a.id);
+          if (image) images.added.push(image);
+          else if (row?.deleted) images.deleted.push({ id: a.id, version: row.version });
+          continue;
+        }
         if (a.kind === 'folder' || a.kind === 'tag') folders = true;
         else if (a.kind === 'chat' || a.kind === 'chat_tag') {
           if (a.chatId) chats.add(a.chatId);
@@ -448,6 +461,7 @@ export class SyncService {
         if (message) this.d.events.emit('message.updated', { message });
       }
       if (folders) this.d.events.emit('folders.changed', {});
+      if (images.added.length || images.deleted.length) this.d.events.emit('images.changed', images);
     } finally {
       this.applying = false;
     }
