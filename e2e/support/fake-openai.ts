@@ -4,9 +4,15 @@
  * ending with a usage chunk when `stream_options.include_usage` and `data: [DONE]`), 401 with
  * OpenAI's `invalid_api_key` error body for a wrong key, 404 `model_not_found`, reasoning deltas
  * (`reasoning_content`, as DeepSeek and vLLM send them) and a steerable mid-stream failure.
+ * Images: `POST /v1/images/generations` answers with real PNGs (pngjs) the way OpenAI does per model
+ * (gpt-image-*: always b64_json, rejects response_format, reports usage; dall-e-3: n=1 only and a
+ * revised_prompt; dall-e-2: a URL unless b64_json is asked for, served from `/files/…`), its 400s
+ * for bad sizes and parameters, safety refusals, 429s and a steerable failure or delay. Image models
+ * are listed by `GET /v1/models` only with `listImageModels` (chat tests count the listed models).
  * Tests steer it through `behavior`. Loopback only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { PNG } from 'pngjs';
 import { listenOnLoopback, readBody, sleep } from './http-util';
 
 export interface OpenAiRequestBody {
@@ -21,8 +27,34 @@ export interface OpenAiRequestBody {
   reasoning_effort?: string;
 }
 
+export interface OpenAiImageRequestBody {
+  model?: string;
+  prompt?: string;
+  n?: number;
+  size?: string;
+  quality?: string;
+  response_format?: string;
+  [key: string]: unknown;
+}
+
+export type FakeImageFailure =
+  /** 400 content_policy_violation (dall-e) / moderation_blocked (gpt-image). */
+  | 'content_policy'
+  /** 429 rate_limit_exceeded. */
+  | 'rate_limit'
+  /** 429 insufficient_quota. */
+  | 'quota'
+  /** 500 server_error. */
+  | 'server_error'
+  /** The connection is closed without an answer. */
+  | 'drop';
+
 export interface FakeOpenAiBehavior {
   tokenDelayMs: number;
+  /** How long an image generation takes before answering. */
+  imageDelayMs: number;
+  /** Make every image generation fail this way; null = succeed. */
+  imageFailure: FakeImageFailure | null;
   reply(body: OpenAiRequestBody): string;
   /** Reasoning streamed as delta.reasoning_content before the answer; null = none. */
   reasoning(body: OpenAiRequestBody): string | null;
@@ -38,8 +70,12 @@ export interface FakeOpenAi {
   apiKey: string;
   models: string[];
   behavior: FakeOpenAiBehavior;
+  /** Image models /v1/images/generations accepts (listed by /v1/models only with listImageModels). */
+  imageModels: string[];
   /** Every /v1/chat/completions body that passed authentication, in order. */
   requests: OpenAiRequestBody[];
+  /** Every /v1/images/generations body that passed authentication, in order. */
+  imageRequests: OpenAiImageRequestBody[];
   /** The Authorization header of every request, in order. */
   authHeaders: (string | undefined)[];
   reset(): void;
@@ -57,10 +93,19 @@ export function openAiChunks(text: string): string[] {
 }
 
 export async function startFakeOpenAi(
-  options: { apiKey?: string; models?: string[]; port?: number } = {},
+  options: {
+    apiKey?: string;
+    models?: string[];
+    port?: number;
+    imageModels?: string[];
+    /** Also list the image models in GET /v1/models (as OpenAI does). */
+    listImageModels?: boolean;
+  } = {},
 ): Promise<FakeOpenAi> {
   const defaults = (): FakeOpenAiBehavior => ({
     tokenDelayMs: 5,
+    imageDelayMs: 10,
+    imageFailure: null,
     reply: defaultOpenAiReply,
     reasoning: () => null,
     failAfterChunks: null,
@@ -72,11 +117,14 @@ export async function startFakeOpenAi(
     apiKey: options.apiKey ?? 'sk-test-fake-0123456789',
     models: options.models ?? ['gpt-4o-mini', 'gpt-4.1'],
     behavior: defaults(),
+    imageModels: options.imageModels ?? ['gpt-image-1', 'dall-e-3', 'dall-e-2'],
     requests: [],
+    imageRequests: [],
     authHeaders: [],
     reset() {
       fake.behavior = defaults();
       fake.requests.length = 0;
+      fake.imageRequests.length = 0;
       fake.authHeaders.length = 0;
     },
     close: () => listening.close(),
@@ -86,8 +134,14 @@ export async function startFakeOpenAi(
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  const error = (res: ServerResponse, status: number, message: string, type: string, code: string | null) =>
-    json(res, status, { error: { message, type, param: null, code } });
+  const error = (
+    res: ServerResponse,
+    status: number,
+    message: string,
+    type: string,
+    code: string | null,
+    param: string | null = null,
+  ) => json(res, status, { error: { message, type, param, code } });
 
   const server = createServer((req, res) => {
     void route(req, res).catch(() => {
@@ -99,6 +153,14 @@ export async function startFakeOpenAi(
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // Image URLs (dall-e's response_format 'url') are signed links: no Authorization header.
+    const file = req.method === 'GET' ? /^\/files\/(img-[a-z0-9]+\.png)$/.exec(path) : null;
+    if (file) {
+      const png = imageFiles.get(file[1]!);
+      if (!png) return error(res, 404, 'The specified blob does not exist.', 'not_found', null);
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length });
+      return res.end(png);
+    }
     const auth = req.headers.authorization;
     fake.authHeaders.push(auth);
     const given = auth?.replace(/^Bearer\s+/i, '') ?? '';
@@ -117,10 +179,16 @@ export async function startFakeOpenAi(
     if (req.method === 'GET' && path === '/v1/models') {
       return json(res, 200, {
         object: 'list',
-        data: fake.models.map((id, i) => ({ id, object: 'model', created: 1_715_367_049 + i, owned_by: 'system' })),
+        data: [...fake.models, ...(options.listImageModels ? fake.imageModels : [])].map((id, i) => ({
+          id,
+          object: 'model',
+          created: 1_715_367_049 + i,
+          owned_by: 'system',
+        })),
       });
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return completions(req, res);
+    if (req.method === 'POST' && path === '/v1/images/generations') return images(req, res);
     return error(res, 404, `Invalid URL (${req.method} ${path})`, 'invalid_request_error', null);
   }
 
@@ -221,6 +289,191 @@ export async function startFakeOpenAi(
     send(delta({}, 'stop'));
     if (includeUsage) send([], { usage });
     res.end('data: [DONE]\n\n');
+  }
+
+  /** PNGs served under /files/ for response_format 'url'. */
+  const imageFiles = new Map<string, Buffer>();
+  const pngCache = new Map<string, Buffer>();
+  let fileCounter = 0;
+
+  /** A real PNG of that size: a diagonal gradient whose colours come from the prompt. */
+  function imagePng(width: number, height: number, prompt: string, index: number): Buffer {
+    let hash = 2166136261;
+    for (const ch of `${prompt}#${index}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
+    const [r, g, b] = [hash & 255, (hash >>> 8) & 255, (hash >>> 16) & 255];
+    const key = `${width}x${height}:${r},${g},${b}`;
+    const cached = pngCache.get(key);
+    if (cached) return cached;
+    const png = new PNG({ width, height });
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const t = (x + y) / (width + height);
+        const at = (y * width + x) * 4;
+        png.data[at] = r * (1 - t) + 255 * t;
+        png.data[at + 1] = g;
+        png.data[at + 2] = b * t;
+        png.data[at + 3] = 255;
+      }
+    }
+    const out = PNG.sync.write(png, { colorType: 2, deflateLevel: 1 });
+    pngCache.set(key, out);
+    return out;
+  }
+
+  const IMAGE_SIZES: Record<string, string[]> = {
+    'dall-e-2': ['256x256', '512x512', '1024x1024'],
+    'dall-e-3': ['1024x1024', '1792x1024', '1024x1792'],
+    'gpt-image': ['auto', '1024x1024', '1536x1024', '1024x1536'],
+  };
+  const IMAGE_QUALITIES: Record<string, string[]> = {
+    'dall-e-2': ['standard'],
+    'dall-e-3': ['standard', 'hd'],
+    'gpt-image': ['auto', 'low', 'medium', 'high'],
+  };
+  const family = (model: string) => (model.startsWith('gpt-image') ? 'gpt-image' : model);
+  const listed = (values: string[]) =>
+    values.length === 1
+      ? `'${values[0]}'`
+      : `${values
+          .slice(0, -1)
+          .map((v) => `'${v}'`)
+          .join(', ')}, and '${values[values.length - 1]}'`;
+
+  async function images(req: IncomingMessage, res: ServerResponse) {
+    let body: OpenAiImageRequestBody;
+    try {
+      body = JSON.parse(await readBody(req)) as OpenAiImageRequestBody;
+    } catch {
+      return error(
+        res,
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
+        'invalid_request_error',
+        null,
+      );
+    }
+    fake.imageRequests.push(body);
+    const invalid = (message: string, param: string | null, code: string | null) =>
+      error(res, 400, message, 'invalid_request_error', code, param);
+    if (typeof body.prompt !== 'string' || !body.prompt) {
+      return invalid("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
+    }
+    const model = body.model ?? 'dall-e-2';
+    if (!fake.imageModels.includes(model)) {
+      return error(
+        res,
+        404,
+        `The model \`${model}\` does not exist or you do not have access to it.`,
+        'invalid_request_error',
+        'model_not_found',
+      );
+    }
+    const fam = family(model);
+    if (fam === 'gpt-image' && body.response_format !== undefined) {
+      return invalid("Unknown parameter: 'response_format'.", 'response_format', 'unknown_parameter');
+    }
+    if (body.response_format !== undefined && body.response_format !== 'url' && body.response_format !== 'b64_json') {
+      return invalid(
+        `Invalid value: '${String(body.response_format)}'. Supported values are: 'url' and 'b64_json'.`,
+        'response_format',
+        'invalid_value',
+      );
+    }
+    const sizes = IMAGE_SIZES[fam] ?? IMAGE_SIZES['gpt-image']!;
+    const size = body.size ?? (fam === 'gpt-image' ? 'auto' : '1024x1024');
+    if (!sizes.includes(size)) {
+      return invalid(`Invalid value: '${size}'. Supported values are: ${listed(sizes)}.`, 'size', 'invalid_value');
+    }
+    const qualities = IMAGE_QUALITIES[fam] ?? IMAGE_QUALITIES['gpt-image']!;
+    if (body.quality !== undefined && !qualities.includes(body.quality)) {
+      return invalid(
+        `Invalid value: '${body.quality}'. Supported values are: ${listed(qualities)}.`,
+        'quality',
+        'invalid_value',
+      );
+    }
+    const n = body.n ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > 10) {
+      return invalid(`Invalid 'n': integer must be between 1 and 10, got ${String(n)}.`, 'n', 'integer_out_of_range');
+    }
+    if (fam === 'dall-e-3' && n !== 1) return invalid('You must provide n=1 for this model.', null, null);
+
+    const b = fake.behavior;
+    let closed = false;
+    res.on('close', () => (closed = !res.writableFinished));
+    if (b.imageDelayMs) await sleep(b.imageDelayMs);
+    if (closed) return;
+    switch (b.imageFailure) {
+      case 'content_policy':
+        return fam === 'gpt-image'
+          ? error(
+              res,
+              400,
+              'Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID req_fake0123456789.',
+              'image_generation_user_error',
+              'moderation_blocked',
+            )
+          : error(
+              res,
+              400,
+              'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
+              'invalid_request_error',
+              'content_policy_violation',
+            );
+      case 'rate_limit':
+        return error(
+          res,
+          429,
+          `Rate limit reached for ${model} in organization org-fake on images per minute (IPM): Limit 5, Used 5, Requested 1. Please try again in 12s.`,
+          'requests',
+          'rate_limit_exceeded',
+        );
+      case 'quota':
+        return error(
+          res,
+          429,
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+          'insufficient_quota',
+          'insufficient_quota',
+        );
+      case 'server_error':
+        return error(res, 500, 'The server had an error while processing your request.', 'server_error', null);
+      case 'drop':
+        return res.destroy();
+      default:
+    }
+
+    const [width, height] = (size === 'auto' ? '1024x1024' : size).split('x').map(Number) as [number, number];
+    const created = Math.floor(Date.now() / 1000);
+    const data = Array.from({ length: n }, (_, i) => {
+      const png = imagePng(width, height, body.prompt!, i);
+      const item: { b64_json?: string; url?: string; revised_prompt?: string } = {};
+      if (fam === 'gpt-image' || body.response_format === 'b64_json') item.b64_json = png.toString('base64');
+      else {
+        const name = `img-${(++fileCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}.png`;
+        imageFiles.set(name, png);
+        item.url = `${fake.url}/files/${name}`;
+      }
+      if (fam === 'dall-e-3') item.revised_prompt = `A detailed rendering of ${body.prompt}, in soft natural light.`;
+      return item;
+    });
+    if (fam !== 'gpt-image') return json(res, 200, { created, data });
+    const textTokens = Math.max(1, Math.ceil(body.prompt.length / 4));
+    const outputTokens = { low: 272, medium: 1056, high: 4160 }[body.quality ?? ''] ?? 1056;
+    return json(res, 200, {
+      created,
+      background: 'opaque',
+      data,
+      output_format: 'png',
+      quality: body.quality && body.quality !== 'auto' ? body.quality : 'medium',
+      size: `${width}x${height}`,
+      usage: {
+        input_tokens: textTokens,
+        input_tokens_details: { image_tokens: 0, text_tokens: textTokens },
+        output_tokens: outputTokens * n,
+        total_tokens: textTokens + outputTokens * n,
+      },
+    });
   }
 
   const listening = await listenOnLoopback(server, options.port);
