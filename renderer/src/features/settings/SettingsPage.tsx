@@ -7,6 +7,7 @@ import { draftFromSettings, OllamaFields, ollamaPatch, type OllamaDraft } from '
 import { DataPanel } from '../data/DataPanel';
 import { SyncPanel } from '../sync/SyncPanel';
 import { LogPanel } from './LogPanel';
+import { ImageBackendsSection } from '../images/settings/ImageBackendsSection';
 
 const ENV_NAME = {
   ollamaBaseUrl: 'OLLAMA_BASE_URL',
@@ -163,6 +164,7 @@ export function SettingsPage() {
       </form>
       <OllamaServersSection />
       <EndpointsSection />
+      <ImageBackendsSection />
       <SyncPanel />
       <DataPanel />
       <LogPanel />
