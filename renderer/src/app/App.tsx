@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { useAppStore } from './store';
+import { useAppStore, type View } from './store';
 import { Sidebar } from '../features/sidebar/Sidebar';
 import { ChatView } from '../features/chat/ChatView';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -7,6 +7,8 @@ import { useGlobalShortcuts } from './use-global-shortcuts';
 
 // The model manager is a page of its own: loaded when first opened, not with the chat.
 const ModelsPage = lazy(() => import('../features/models/ModelsPage').then((m) => ({ default: m.ModelsPage })));
+
+const VIEW_LABELS: Record<View, string> = { chat: 'Chat', settings: 'Settings', models: 'Models', images: 'Images' };
 
 export function App() {
   const view = useAppStore((s) => s.view);
@@ -23,7 +25,7 @@ export function App() {
   return (
     <div className="app">
       <Sidebar />
-      <main className="main" aria-label={{ chat: 'Chat', settings: 'Settings', models: 'Models' }[view]}>
+      <main className="main" aria-label={VIEW_LABELS[view]}>
         {connection === 'closed' && (
           <div className="banner banner-warn" role="status">
             Lost the connection to Hearth. Reconnecting…

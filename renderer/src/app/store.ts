@@ -10,8 +10,9 @@ import { createSearchSlice, type SearchSlice } from '../features/search/search-s
 import { createOllamaSlice, type OllamaSlice } from '../features/ollama/ollama-slice';
 import { createModelManagerSlice, type ModelManagerSlice } from '../features/models/model-manager-slice';
 import { createSyncSlice, type SyncSlice } from '../features/sync/sync-slice';
+import { createImagesSlice, type ImagesSlice } from '../features/images/images-slice';
 
-export type View = 'chat' | 'settings' | 'models';
+export type View = 'chat' | 'settings' | 'models' | 'images';
 
 export interface UiSlice {
   view: View;
@@ -27,6 +28,7 @@ export type AppState = ChatSlice &
   OllamaSlice &
   ModelManagerSlice &
   SyncSlice &
+  ImagesSlice &
   UiSlice;
 
 /** A fresh store (the app has one; tests make their own). */
@@ -40,6 +42,7 @@ export const createAppStore = () =>
     ...createOllamaSlice(...a),
     ...createModelManagerSlice(...a),
     ...createSyncSlice(...a),
+    ...createImagesSlice(...a),
     view: 'chat',
     connection: 'open',
     setView: (view) => a[0]({ view }),
@@ -69,10 +72,14 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
   on('data.importProgress', (p) => {
     if (p.phase === 'done' && p.done > 0) void s().loadChats();
   });
+  on('images.job', (job) => s().onImageJob(job));
+  on('images.progress', (p) => s().onImageProgress(p));
+  on('images.changed', (p) => s().onImagesChanged(p));
   on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();
     if (command === 'open-settings') s().setView('settings');
     if (command === 'open-models') s().setView('models');
+    if (command === 'open-images') s().setView('images');
   });
 }
 
@@ -92,6 +99,7 @@ export function startStore(): void {
       void s().resync();
       void s().loadOllamaStatus();
       s().onSyncReconnect();
+      s().onImagesReconnect();
     }
   });
   void s()
