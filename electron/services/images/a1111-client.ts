@@ -20,6 +20,7 @@ import {
   type ImageBackendConfig,
   type ImageClientDeps,
 } from './backend';
+import { sniffImage } from './image-files';
 
 /** Quick calls (lists, options, progress) give up after this long; generation has no limit. */
 const QUICK_TIMEOUT_MS = 15_000;
@@ -246,7 +247,7 @@ export function createA1111Client(config: ImageBackendConfig, deps: ImageClientD
         if (image && image !== lastPreview) {
           lastPreview = image;
           const data = decodeBase64(image);
-          if (data.length) p.preview = { data, mime: sniffMime(data) };
+          if (data.length) p.preview = { data, mime: sniffImage(data)?.mime ?? 'image/png' };
         }
         try {
           hooks.onProgress(p);
@@ -299,7 +300,7 @@ export function createA1111Client(config: ImageBackendConfig, deps: ImageClientD
       body.init_images = [hooks.initImage.data.toString('base64')];
       body.denoising_strength = req.denoisingStrength ?? 0.75;
       // Without a size A1111 makes 512×512; keep the init image's own shape instead.
-      const size = imageSize(hooks.initImage.data);
+      const size = sniffImage(hooks.initImage.data);
       if (size && body.width === undefined) body.width = roundTo8(size.width);
       if (size && body.height === undefined) body.height = roundTo8(size.height);
     }
@@ -379,10 +380,10 @@ export function createA1111Client(config: ImageBackendConfig, deps: ImageClientD
       if (typeof b64 !== 'string') return;
       const data = decodeBase64(b64);
       if (!data.length) return;
-      const size = imageSize(data);
+      const size = sniffImage(data);
       images.push({
         data,
-        mime: sniffMime(data),
+        mime: size?.mime ?? 'application/octet-stream',
         seed: num(seeds[i]) ?? (seeds.length === 1 ? num(seeds[0]) : null),
         width: size?.width ?? fallbackW,
         height: size?.height ?? fallbackH,
@@ -511,38 +512,4 @@ function whenAborted(signal: AbortSignal): Promise<void> {
 function decodeBase64(s: string): Buffer {
   const comma = s.startsWith('data:') ? s.indexOf(',') : -1;
   return Buffer.from(comma >= 0 ? s.slice(comma + 1) : s, 'base64');
-}
-
-/** The image type from its first bytes. */
-function sniffMime(b: Buffer): string {
-  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'image/png';
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP')
-    return 'image/webp';
-  if (b.length >= 12 && b.toString('latin1', 4, 12) === 'ftypavif') return 'image/avif';
-  if (b.length >= 4 && b.toString('latin1', 0, 4) === 'GIF8') return 'image/gif';
-  return 'application/octet-stream';
-}
-
-/** Width and height from a PNG's IHDR or a JPEG's start-of-frame; null for anything else. */
-function imageSize(b: Buffer): { width: number; height: number } | null {
-  if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47 && b.toString('latin1', 12, 16) === 'IHDR')
-    return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
-    let i = 2;
-    while (i + 9 < b.length) {
-      if (b[i] !== 0xff) return null;
-      const marker = b[i + 1]!;
-      if (marker === 0xff) {
-        i++;
-        continue;
-      }
-      const len = b.readUInt16BE(i + 2);
-      // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC)
-      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-        return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
-      i += 2 + len;
-    }
-  }
-  return null;
 }
