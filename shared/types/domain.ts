@@ -109,6 +109,8 @@ export interface ImportReport {
   format: string;
   chatsImported: number;
   messagesImported: number;
+  /** Gallery images written (Hearth JSON from version 4); absent when the file carried none. */
+  imagesImported?: number;
   skipped: { what: string; why: string }[];
 }
 

@@ -1,7 +1,8 @@
 /**
  * What a Hearth JSON export reads: live chats (archived ones too) with their tags and their
- * folder's name, each chat's live messages (every branch), and the folder list. Attachment rows with
- * their files come from AttachmentService (attachment-repo.ts).
+ * folder's name, each chat's live messages (every branch), the folder list and live gallery rows
+ * (their files are read through GalleryFiles). Attachment rows with their files come from
+ * AttachmentService (attachment-repo.ts).
  */
 import type { Chat, Message } from '../../../shared/types/domain';
 import {
@@ -14,6 +15,11 @@ import {
   type MessageRow,
 } from './chat-repo';
 import type { Db } from './database';
+import type { ImageRow } from './image-repo';
+
+/** The columns of ImageRow (image-repo.ts). */
+const IMAGE_COLS = `id, prompt, negative_prompt, params, backend_kind, backend_label, model, seed, info, mime, size,
+  width, height, path, chat_id, message_id, created_at, version, deleted`;
 
 export interface ExportedChat {
   chat: Chat;
@@ -56,5 +62,24 @@ export class ExportRepo {
     return this.db
       .prepare(`SELECT name, sort FROM folders WHERE deleted = 0 ORDER BY sort, name COLLATE NOCASE, id`)
       .all() as { name: string; sort: number }[];
+  }
+
+  /** Live gallery rows, oldest first: all of them, or those made for one chat. */
+  images(chatId?: string): ImageRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${IMAGE_COLS} FROM images WHERE deleted = 0 ${chatId ? 'AND chat_id = ?' : ''} ORDER BY created_at, id`,
+      )
+      .all(...(chatId ? [chatId] : [])) as ImageRow[];
+  }
+
+  /** Live gallery rows with these ids (an import announces what it added). */
+  imagesById(ids: readonly string[]): ImageRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${IMAGE_COLS} FROM images WHERE deleted = 0 AND id IN (SELECT value FROM json_each(?))
+         ORDER BY created_at, id`,
+      )
+      .all(JSON.stringify(ids)) as ImageRow[];
   }
 }

@@ -97,3 +97,41 @@ describe('ImportRepo.undo', () => {
     expect(found('kept')).toBe(1);
   });
 });
+
+describe('ImportRepo.insertImage', () => {
+  it('writes a gallery row with a new version and this device’s id; imageExists sees deleted rows too', () => {
+    const image = {
+      id: uuidv7(),
+      prompt: 'a lighthouse at dusk',
+      negativePrompt: 'blurry',
+      params: { prompt: 'a lighthouse at dusk', steps: 20 },
+      backendKind: 'a1111' as const,
+      backendLabel: 'Forge',
+      model: 'sdxl',
+      seed: 42,
+      info: { sampler: 'Euler' },
+      mime: 'image/png',
+      size: 10,
+      width: 2,
+      height: 2,
+      path: 'images/x.png',
+      chatId: null,
+      messageId: null,
+      createdAt: 1_700_000_000_000,
+    };
+    expect(imports.imageExists(image.id)).toBe(false);
+    imports.writeBatch(() => imports.insertImage(image));
+    const row = opened.db.prepare('SELECT * FROM images WHERE id = ?').get(image.id) as Record<string, unknown>;
+    expect(row).toMatchObject({
+      prompt: 'a lighthouse at dusk',
+      params: JSON.stringify(image.params),
+      info: '{"sampler":"Euler"}',
+      created_at: 1_700_000_000_000,
+      device_id: opened.deviceId,
+      deleted: 0,
+    });
+    expect(String(row.version)).toMatch(new RegExp(`^\\d{13}-[0-9a-f]{4}-${opened.deviceId}$`));
+    opened.db.prepare('UPDATE images SET deleted = 1 WHERE id = ?').run(image.id);
+    expect(imports.imageExists(image.id)).toBe(true);
+  });
+});

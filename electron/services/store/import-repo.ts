@@ -1,5 +1,5 @@
 /**
- * The rows an import writes (chats, messages, tags, folders; attachments go through
+ * The rows an import writes (chats, messages, tags, folders, gallery images; attachments go through
  * AttachmentService, which owns their files) and the undo of an import that failed part-way.
  * Imported rows keep their own ids and times but get a new sync version (HLC) and this device's id.
  *
@@ -12,6 +12,7 @@ import type { MessageRole, MessageStatus } from '../../../shared/types/domain';
 import { uuidv7 } from '../../../shared/uuidv7';
 import type { HybridClock } from '../util/hlc';
 import type { Db } from './database';
+import type { NewImageRow } from './image-repo';
 
 export interface ChatToImport {
   id: string;
@@ -80,6 +81,11 @@ export class ImportRepo {
     return !!this.stmt('SELECT 1 FROM attachments WHERE id = ?').get(id);
   }
 
+  /** Whether a gallery image with this id was ever stored (deleted ones too). */
+  imageExists(id: string): boolean {
+    return !!this.stmt('SELECT 1 FROM images WHERE id = ?').get(id);
+  }
+
   /** The chat already imported under this key, if any: whether it was deleted since. */
   importedChat(importKey: string): { deleted: boolean } | undefined {
     const row = this.stmt('SELECT deleted FROM chats WHERE import_key = ?').get(importKey) as
@@ -139,6 +145,35 @@ export class ImportRepo {
       m.thinking ?? null,
       m.thinkingMs ?? null,
       m.trimmed ?? 0,
+    );
+  }
+
+  /** A gallery row; its file (`path`, under images/) is written already. */
+  insertImage(i: NewImageRow): void {
+    this.stmt(
+      `INSERT INTO images (id, prompt, negative_prompt, params, backend_kind, backend_label, model, seed, info,
+         mime, size, width, height, path, chat_id, message_id, created_at, version, device_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      i.id,
+      i.prompt,
+      i.negativePrompt,
+      JSON.stringify(i.params),
+      i.backendKind,
+      i.backendLabel,
+      i.model,
+      i.seed,
+      i.info === undefined ? null : JSON.stringify(i.info),
+      i.mime,
+      i.size,
+      i.width,
+      i.height,
+      i.path,
+      i.chatId,
+      i.messageId,
+      i.createdAt,
+      this.clock.tick(),
+      this.deviceId,
     );
   }
 

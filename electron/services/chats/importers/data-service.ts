@@ -1,7 +1,7 @@
 /**
- * Import and export: Hearth JSON (all chats or one, with attachments), Markdown (one chat), and
- * imports from Hearth JSON v1/v2, ChatGPT's conversations.json and Open WebUI's chat export,
- * detected by content (import-job.ts: all or nothing, written in short batches).
+ * Import and export: Hearth JSON (all chats or one, with attachments and gallery images), Markdown
+ * (one chat), and imports from Hearth JSON v1–v4, ChatGPT's conversations.json and Open WebUI's chat
+ * export, detected by content (import-job.ts: all or nothing, written in short batches).
  *
  * `import` runs inline (the CLI); `importInBackground` (the data.import method) parses and writes in
  * a worker thread with its own SQLite connection, so the process keeps answering while a big file
@@ -14,6 +14,8 @@ import type { EventHub } from '../../events';
 import type { ChatRepo } from '../../store/chat-repo';
 import type { ExportRepo } from '../../store/export-repo';
 import type { ImportRepo } from '../../store/import-repo';
+import { toGalleryImage } from '../../store/image-repo';
+import { GalleryFiles } from '../../images/gallery-files';
 import type { HybridClock } from '../../util/hlc';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +47,8 @@ const PROGRESS_EVERY_MS = 100;
 
 export class DataService {
   private readonly workers = new Set<Worker>();
+  /** The gallery's files (<data>/images), which exports embed and imports write. */
+  private readonly gallery: GalleryFiles;
 
   constructor(
     private readonly repo: ChatRepo,
@@ -57,11 +61,16 @@ export class DataService {
     private readonly appVersion: string,
     private readonly now: () => number,
     private readonly worker: ImportWorkerOptions,
-  ) {}
+  ) {
+    this.gallery = new GalleryFiles(attachments.dataDir);
+  }
 
   exportHearth(chatId?: string): HearthExport {
     if (chatId && !this.repo.getChat(chatId)) throw new AppError('not_found', 'That chat does not exist.');
-    return exportHearth(this.exports, this.attachments, this.appVersion, { chatId, now: this.now() });
+    return exportHearth(this.exports, this.attachments, this.gallery, this.appVersion, {
+      chatId,
+      now: this.now(),
+    });
   }
 
   export(input: { chatId?: string; format: 'hearth' | 'markdown' }): ExportFile {
@@ -85,7 +94,12 @@ export class DataService {
 
   /** Import a file's text here and now (the CLI); the format is detected from its content. */
   import(filename: string, text: string): ImportReport {
-    const result = runImport({ repo: this.imports, attachments: this.attachments }, filename, text, this.now());
+    const result = runImport(
+      { repo: this.imports, attachments: this.attachments, gallery: this.gallery },
+      filename,
+      text,
+      this.now(),
+    );
     this.announce(filename, result);
     return result.report;
   }
@@ -151,10 +165,14 @@ export class DataService {
 
   /**
    * Tell open windows about new chats: each one for a small import, else only 'done', on which
-   * windows reload their list.
+   * windows reload their list. New gallery images go out as one 'images.changed'.
    */
-  private announce(filename: string, { report, chatIds, foldersCreated }: ImportResult): void {
+  private announce(filename: string, { report, chatIds, foldersCreated, imageIds }: ImportResult): void {
     if (foldersCreated) this.events.emit('folders.changed', {});
+    if (imageIds.length) {
+      const added = this.exports.imagesById(imageIds).map(toGalleryImage);
+      this.events.emit('images.changed', { added, deleted: [] });
+    }
     if (chatIds.length <= ANNOUNCE_LIMIT) {
       for (const id of chatIds) {
         const chat = this.repo.getChat(id);

@@ -1,7 +1,8 @@
 /**
  * Hearth JSON: a versioned, full-fidelity export of chats with every message (branches included,
  * through parent ids) and, from version 2, chat settings, thinking and attachments (embedded as
- * base64); from version 3, folders (the list, and each chat's folder by name). Reads versions 1 to 3.
+ * base64); from version 3, folders (the list, and each chat's folder by name); from version 4,
+ * gallery images with their bytes (hearth-images.ts). Reads versions 1 to 4.
  * Importing keeps ids, so importing the same file twice adds nothing; a folder is matched by name
  * (case-insensitive) and created only when no folder has that name.
  */
@@ -9,13 +10,15 @@ import { z } from 'zod';
 import type { ImportReport } from '../../../../shared/types/domain';
 import type { AttachmentService } from '../../attachments/attachment-service';
 import { classify } from '../../attachments/attachment-service';
+import type { GalleryFiles } from '../../images/gallery-files';
 import type { ExportRepo } from '../../store/export-repo';
 import type { ImportRepo } from '../../store/import-repo';
 import { uuidv7 } from '../../../../shared/uuidv7';
 import { entityIdSchema, isEntityId } from '../../../../shared/ids';
+import { exportHearthImages, hearthImageSchema } from './hearth-images';
 
 export const HEARTH_EXPORT_FORMAT = 'hearth-export';
-export const HEARTH_EXPORT_VERSION = 3;
+export const HEARTH_EXPORT_VERSION = 4;
 
 /** Chat and message ids are kept on import, so they must have the app's id shape (a file with others is refused). */
 const idSchema = entityIdSchema;
@@ -79,15 +82,18 @@ export const hearthExportSchema = z.object({
   // version 3: every folder (also empty ones) in the exporting app's order
   folders: z.array(folderSchema).optional(),
   chats: z.array(chatSchema),
+  // version 4: gallery images (all of them, or those made for the one chat exported)
+  images: z.array(hearthImageSchema).optional(),
 });
 
 export type HearthExport = z.infer<typeof hearthExportSchema>;
 export type HearthExportChat = HearthExport['chats'][number];
 
-/** Every chat not deleted (or the one asked for), with messages and attachments embedded. */
+/** Every chat not deleted (or the one asked for), with messages, attachments and gallery images embedded. */
 export function exportHearth(
   store: ExportRepo,
   attachments: AttachmentService,
+  gallery: GalleryFiles,
   appVersion: string,
   opts: { chatId?: string; now?: number } = {},
 ): HearthExport {
@@ -153,6 +159,7 @@ export function exportHearth(
         })),
       };
     }),
+    images: exportHearthImages(store, gallery, opts.chatId),
   };
 }
 
@@ -181,13 +188,19 @@ export interface ImportContext {
   /** Where the rows go (in the caller's transaction: ImportRepo.writeBatch). */
   repo: ImportRepo;
   attachments: AttachmentService;
+  /** Where imported gallery images go (<data>/images). */
+  gallery: GalleryFiles;
   /** When given, the id of every chat created is appended (to undo an import that fails later). */
   createdChats?: string[];
   /** When given, the id of every folder created is appended. */
   createdFolders?: string[];
 }
 
-/** Import inside the caller's transaction; files written are listed in `written` for cleanup on failure. */
+/**
+ * Import chats and folders inside the caller's transaction; files written are listed in `written`
+ * for cleanup on failure. Gallery images are written apart (importHearthImages, hearth-images.ts),
+ * once, after the chats.
+ */
 export function importHearth(ctx: ImportContext, data: HearthExport, written: string[]): ImportReport {
   const { repo } = ctx;
   const report: ImportReport = { format: 'hearth', chatsImported: 0, messagesImported: 0, skipped: [] };

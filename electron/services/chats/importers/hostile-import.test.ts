@@ -1,7 +1,7 @@
 /**
  * Hostile imports: ids that try to leave the data directory, in every importer and on both paths
  * (the CLI's inline import and the web UI's data.import). Nothing may be written, read or removed
- * outside `<data>/attachments`.
+ * outside `<data>/attachments` and `<data>/images`.
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +75,27 @@ function filesBelow(dir: string, prefix = ''): string[] {
   );
 }
 
+/** A Hearth export whose gallery images carry these ids (and paths, chat ids and types that try to climb out). */
+function exportWithImages(imageIds: string[]) {
+  return {
+    ...exportWith('chat-1', 'msg-1', []),
+    images: imageIds.map((id, i) => ({
+      id,
+      prompt: `crafted ${i}`,
+      backendKind: 'a1111',
+      backendLabel: 'x',
+      mime: 'image/png/../../../escaped',
+      // Not part of the format: a crafted file may carry them all the same.
+      path: `../../../escaped-${i}.png`,
+      file: '/tmp/hearth-escaped.png',
+      chatId: ESCAPES[i % ESCAPES.length],
+      messageId: '../../msg',
+      createdAt: 1_700_000_000_000 + i,
+      dataBase64: tinyPng().toString('base64'),
+    })),
+  };
+}
+
 function outsideData(root: string): string[] {
   return filesBelow(root).filter((f) => !f.startsWith('a/data/'));
 }
@@ -105,6 +126,57 @@ describe('hostile imports', () => {
       expect(r.path).toBe(`attachments/${r.id}.png`);
       expect(existsSync(join(data, r.path))).toBe(true);
     }
+  });
+
+  it.each([
+    ['the CLI (inline import)', (s: AppServices, text: string) => Promise.resolve(s.data.import('x.json', text))],
+    [
+      'the web UI (data.import)',
+      async (s: AppServices, text: string) => {
+        const r = await s.router.call('data.import', { filename: 'x.json', content: text });
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value as { imagesImported?: number };
+      },
+    ],
+  ])('gallery images whose ids and paths climb out are written only inside images/, via %s', async (_, run) => {
+    const { root, data, s } = setUp();
+    const ids = [...ESCAPES, '.', '..', '', 'x'.repeat(65), 'a\u0000b'];
+    // An id of the app's shape is kept, even one that reads like a folder: it names images/thumbs.png.
+    const report = await run(s, JSON.stringify(exportWithImages([...ids, 'thumbs'])));
+    expect(report.imagesImported).toBe(ids.length + 1);
+    expect(outsideData(root)).toEqual([]);
+    expect(existsSync('/tmp/hearth-escaped.png')).toBe(false);
+    const rows = s.db.prepare('SELECT id, path, mime, chat_id, message_id FROM images').all() as {
+      id: string;
+      path: string;
+      mime: string;
+      chat_id: string | null;
+      message_id: string | null;
+    }[];
+    expect(rows).toHaveLength(ids.length + 1);
+    expect(rows.filter((r) => r.id === 'thumbs')).toHaveLength(1);
+    for (const r of rows) {
+      expect(r.id).toMatch(ENTITY_ID_PATTERN);
+      expect(ids).not.toContain(r.id);
+      expect(r).toMatchObject({ path: `images/${r.id}.png`, mime: 'image/png', chat_id: null, message_id: null });
+      expect(existsSync(join(data, r.path))).toBe(true);
+    }
+    // Only the images themselves, no temp file left over.
+    expect(filesBelow(join(data, 'images')).sort()).toEqual(rows.map((r) => `${r.id}.png`).sort());
+  });
+
+  it('an image whose bytes are not an image is skipped with a reason, and no file is written', () => {
+    const { root, data, s } = setUp();
+    const file = exportWithImages(['0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c']);
+    file.images[0]!.dataBase64 = Buffer.from('<svg onload="alert(1)"/>').toString('base64');
+    const report = s.data.import('x.json', JSON.stringify(file));
+    expect(report.imagesImported).toBe(0);
+    expect(report.skipped).toEqual([
+      { what: 'image "crafted 0"', why: expect.stringMatching(/not a PNG, JPEG, WebP or GIF/) },
+    ]);
+    expect((s.db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n).toBe(0);
+    expect(filesBelow(join(data, 'images'))).toEqual([]);
+    expect(outsideData(root)).toEqual([]);
   });
 
   it('keeps a fitting attachment id, so importing the same file twice adds nothing', () => {

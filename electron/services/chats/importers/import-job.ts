@@ -6,7 +6,8 @@
  * transaction (ImportRepo.writeBatch), so the app's own writes (a message being sent, a chat renamed) wait milliseconds,
  * not seconds, while a big file imports. A chat is never split across batches. If a later batch
  * fails, the chats of the earlier ones are deleted again (and their files removed): an import adds
- * everything or nothing, as before.
+ * everything or nothing, as before. A Hearth export's gallery images are written last, in one more
+ * batch (their rows roll back with it; their files are removed like the rest).
  */
 import type { ImportReport } from '../../../../shared/types/domain';
 import { AppError } from '../../../../shared/types/errors';
@@ -20,6 +21,7 @@ import {
   type ImportContext,
 } from './hearth-json';
 import { removeQuietly } from '../../attachments/attachment-service';
+import { importHearthImages } from './hearth-images';
 import { writeImportedChats, type ParsedImport } from './imported-chat';
 import { looksLikeOpenWebUi, parseOpenWebUi } from './openwebui';
 
@@ -39,6 +41,8 @@ export interface ImportResult {
   chatIds: string[];
   /** Folders created (Hearth exports from version 3 carry them). */
   foldersCreated: number;
+  /** Gallery images written (Hearth exports from version 4 carry them). */
+  imageIds: string[];
 }
 
 /** Parse `text` (named `filename` in messages) and write it; `onProgress` hears each phase and batch. */
@@ -63,6 +67,7 @@ export function runImport(
   const chatIds: string[] = [];
   const written: string[] = [];
   const folderIds: string[] = [];
+  const imageIds: string[] = [];
   const batchCtx: ImportContext = { ...ctx, createdChats: chatIds, createdFolders: folderIds };
   let report: ImportReport;
   try {
@@ -77,6 +82,14 @@ export function runImport(
       inBatches(ctx.repo, data.chats, report, onProgress, (chats) =>
         importHearth(batchCtx, { ...data, chats }, written),
       );
+      const images = data.images ?? [];
+      if (images.length) {
+        // The last batch: if it fails, its rows roll back and the chats before it are undone below.
+        const r = ctx.repo.writeBatch(() => importHearthImages(ctx, images, written));
+        report.imagesImported = r.imported.length;
+        report.skipped.push(...r.skipped);
+        imageIds.push(...r.imported);
+      }
     } else {
       const parsed = detect(raw, name, now);
       report = { format: parsed.format, chatsImported: 0, messagesImported: 0, skipped: [...parsed.skipped] };
@@ -90,7 +103,7 @@ export function runImport(
     throw err;
   }
   onProgress({ phase: 'done', done: report.chatsImported, total: report.chatsImported });
-  return { report, chatIds, foldersCreated: folderIds.length };
+  return { report, chatIds, foldersCreated: folderIds.length, imageIds };
 }
 
 function detect(raw: unknown, name: string, now: number): ParsedImport {

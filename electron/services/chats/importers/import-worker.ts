@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../../shared/types/errors';
 import { AttachmentService } from '../../attachments/attachment-service';
+import { GalleryFiles } from '../../images/gallery-files';
 import { AttachmentRepo } from '../../store/attachment-repo';
 import { openConnection, type Db } from '../../store/database';
 import { ImportRepo } from '../../store/import-repo';
@@ -38,7 +39,11 @@ function main(input: ImportWorkerInput): void {
     const clock = new HybridClock(input.deviceId);
     clock.observe(input.clockAfter);
     const attachments = new AttachmentService(new AttachmentRepo(db, clock, input.deviceId), input.dataDir);
-    const ctx = { repo: new ImportRepo(db, clock, input.deviceId), attachments };
+    const ctx = {
+      repo: new ImportRepo(db, clock, input.deviceId),
+      attachments,
+      gallery: new GalleryFiles(input.dataDir),
+    };
     const result = runImport(ctx, input.filename, input.text, input.now, (progress) =>
       post({ type: 'progress', progress }),
     );
