@@ -16,7 +16,11 @@ import { bulkChatGptExport } from '../../../e2e/support/chatgpt-export';
 import { tinyPng } from '../../../e2e/support/images';
 import Database from 'better-sqlite3';
 import { migrations } from '../store/migrations';
-import { readFileSync } from 'node:fs';
+import { ImageRepo } from '../store/image-repo';
+import { GalleryFiles } from '../images/gallery-files';
+import { HybridClock } from '../util/hlc';
+import { uuidv7 } from '../../../shared/uuidv7';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const pgServer = usePostgres();
@@ -373,6 +377,51 @@ describe('attachments', () => {
     await callOk(b, 'sync.now', {});
     expect(b.db.prepare('SELECT id FROM attachments WHERE id = ?').get(file.id)).toBeTruthy();
     expect(bytesOn(b, file.id)).toBeNull();
+  });
+});
+
+describe('gallery images', () => {
+  it('an image stored on one device reaches the other with the same bytes; deleting it tombstones it there', async () => {
+    const schema = newSchema();
+    const a = await configured(schema);
+    const b = await configured(schema);
+    // Stored as the image service stores one: the file under images/, then its row.
+    const deviceId = (a.db.prepare(`SELECT value FROM meta WHERE key = 'device_id'`).get() as { value: string }).value;
+    const png = tinyPng(6, 4);
+    const id = uuidv7();
+    const path = new GalleryFiles(a.info().dataDir).write(id, 'image/png', png);
+    new ImageRepo(a.db, new HybridClock(deviceId), deviceId).insert({
+      id,
+      prompt: 'a kettle on a hearth',
+      negativePrompt: '',
+      params: { prompt: 'a kettle on a hearth', steps: 8 },
+      backendKind: 'comfyui',
+      backendLabel: 'ComfyUI',
+      model: 'sd15',
+      seed: 1234,
+      info: { promptId: 'p1' },
+      mime: 'image/png',
+      size: png.length,
+      width: 6,
+      height: 4,
+      path,
+      chatId: null,
+      messageId: null,
+      createdAt: 1_700_000_000_000,
+    });
+    await settle([a, b]);
+    const row = (s: AppServices) => s.db.prepare('SELECT * FROM images WHERE id = ?').get(id);
+    expect(row(b)).toEqual(row(a));
+    const file = join(b.info().dataDir, 'images', `${id}.png`);
+    expect(existsSync(file)).toBe(true);
+    expect(readFileSync(file)).toEqual(png);
+    expect((await callOk(b, 'images.get', { id })).image.prompt).toBe('a kettle on a hearth');
+
+    await callOk(a, 'images.delete', { id });
+    await settle([a, b]);
+    expect(row(b)).toMatchObject({ deleted: 1 });
+    expect(row(b)).toEqual(row(a));
+    expect((await callOk(b, 'images.list', {})).images.map((i) => i.id)).not.toContain(id);
   });
 });
 
