@@ -64,7 +64,7 @@ test('import a ChatGPT export, then again; export all; export one chat as Markdo
   ]);
   expect(all.suggestedFilename()).toMatch(/^hearth-export-\d{4}-\d{2}-\d{2}\.json$/);
   const exported = JSON.parse(await text(all));
-  expect(exported).toMatchObject({ format: 'hearth-export', version: 3 });
+  expect(exported).toMatchObject({ format: 'hearth-export', version: 4 });
   const sourdough = exported.chats.find((c: { title: string }) => c.title === 'Sourdough starter help');
   expect(exported.chats.map((c: { title: string }) => c.title).sort()).toEqual([
     'Regex for ISO dates',

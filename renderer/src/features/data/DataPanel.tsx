@@ -131,7 +131,11 @@ function ImportSummary({ report }: { report: ImportReport }) {
       <p>
         {FORMAT_NAME[report.format] ?? report.format}: imported {report.chatsImported} chat
         {report.chatsImported === 1 ? '' : 's'} and {report.messagesImported} message
-        {report.messagesImported === 1 ? '' : 's'}.{report.skipped.length > 0 && ` Skipped ${report.skipped.length}:`}
+        {report.messagesImported === 1 ? '' : 's'}
+        {report.imagesImported
+          ? `, ${report.imagesImported} gallery image${report.imagesImported === 1 ? '' : 's'}`
+          : ''}
+        .{report.skipped.length > 0 && ` Skipped ${report.skipped.length}:`}
       </p>
       {report.skipped.length > 0 && (
         <ul className="import-skipped" aria-label="Skipped">
