@@ -5,7 +5,8 @@
  * model manager slice.)
  * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
  * updateChatSettings, ensureChat, prepareChat, onDelta, onDone, onMessageRow,
- * onActiveChatUpdated, resync. `messages` is the branch on screen (root → leaf); `tree` holds them all.
+ * onActiveChatUpdated, resync, and the image turns of image-turns.ts (generateImageInChat,
+ * retryImageTurn). `messages` is the branch on screen (root → leaf); `tree` holds them all.
  *
  * Every message row, from a reply or an event, goes through `messageRows` (shared/versioned.ts):
  * the newest version wins, whatever order calls and events arrive in. A message being sent is
@@ -23,13 +24,18 @@ import { RowBook } from '../../../../shared/versioned';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { mergeDelta } from './merge-delta';
+import { imageTurnActions, type ImageTurnActions } from './image-turns';
 
 /** Work preparing the open chat that a send waits for (see prepareChat). */
 const preparing = new Set<Promise<unknown>>();
+/** Wait until no work is preparing the open chat (image turns; send runs the same loop inline). */
+async function settlePreparing(): Promise<void> {
+  while (preparing.size) await Promise.allSettled([...preparing]);
+}
 /** The chat being created by ensureChat, shared by everyone who asks meanwhile. */
 let creating: Promise<string> | null = null;
 
-export interface ChatSlice {
+export interface ChatSlice extends ImageTurnActions {
   /** The newest version of every message of the open chat seen (replies and events alike). */
   messageRows: RowBook<Message>;
   activeChatId: string | null;
@@ -359,6 +365,8 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
       p.then(done, done);
       return p;
     },
+
+    ...imageTurnActions(set, get, { rows, takeRows, settle: settlePreparing }),
 
     async updateChatSettings(patch) {
       const id = get().activeChatId;
