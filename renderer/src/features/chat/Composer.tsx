@@ -1,7 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { client, ClientError } from '../../client';
 import { useAppStore } from '../../app/store';
+import type { GalleryImage } from '../../../../shared/types/images';
 import { AttachError, formatSize, prepareFile } from './attach-files';
+import { GalleryPicker } from './GalleryPicker';
+import { parseImageCommand, pickImageBackend, readLastBackendId } from './image-command';
+import { loadImageBackends, useImageBackends } from '../images/settings/image-backends';
+import './image-in-chat.css';
 
 interface PendingFile {
   key: string;
@@ -18,9 +24,10 @@ let keySeq = 0;
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line; Stop replaces Send while answering.
- * Files come by the "Attach files" button, by dropping them on the chat, or by pasting images; they
- * show as chips above the text and go with the next message. An attachment belongs to a chat, so
- * attaching in a new conversation creates the chat first.
+ * Files come by the "Attach files" button, by dropping them on the chat, by pasting images, or from
+ * the gallery ("Attach from gallery"); they show as chips above the text and go with the next
+ * message. An attachment belongs to a chat, so attaching in a new conversation creates the chat first.
+ * `/image <prompt>` makes an image instead of sending (a hint under the box says with which backend).
  */
 export function Composer() {
   const [text, setText] = useState('');
@@ -32,9 +39,21 @@ export function Composer() {
   const sending = useAppStore((s) => s.sending);
   const hasModel = useAppStore((s) => !!s.selectedModel);
   const activeChatId = useAppStore((s) => s.activeChatId);
-  const { send, stop } = useAppStore.getState();
+  const { send, stop, generateImageInChat } = useAppStore.getState();
+  const [picking, setPicking] = useState(false);
+  const command = parseImageCommand(text);
+  const isCommand = command !== null;
+  const { backends, error: backendsError } = useImageBackends();
+  const backend = pickImageBackend(backends ?? [], isCommand ? readLastBackendId() : null);
   const uploading = files.some((f) => !f.id);
-  const canSend = !!text.trim() && !sending && !streaming && hasModel && !uploading;
+  const canSend = command
+    ? 'prompt' in command && !!backend && !sending && !streaming
+    : !!text.trim() && !sending && !streaming && hasModel && !uploading;
+
+  // Starting a /image command reads the backends again (one may have been added meanwhile).
+  useEffect(() => {
+    if (isCommand) void loadImageBackends();
+  }, [isCommand]);
 
   // Files attached to another chat do not follow the user to this one.
   useEffect(() => {
@@ -118,6 +137,28 @@ export function Composer() {
     };
   }, [addFiles]);
 
+  const attachFromGallery = async (image: GalleryImage, thumb: string | null) => {
+    setPicking(false);
+    setAttachError(null);
+    let chatId: string;
+    try {
+      chatId = await ensureChat();
+    } catch (err) {
+      setAttachError(err instanceof ClientError ? err.message : 'Could not start a chat for the image.');
+      return;
+    }
+    const key = `f${++keySeq}`;
+    const name = image.prompt.trim().slice(0, 40) || 'Gallery image';
+    setFiles((l) => [...l, { key, chatId, name, size: image.size, kind: 'image', preview: thumb ?? undefined }]);
+    try {
+      const a = await client.call('attachments.fromImage', { imageId: image.id, chatId });
+      setFiles((l) => l.map((f) => (f.key === key ? { ...f, id: a.id, name: a.name, size: a.size, kind: a.kind } : f)));
+    } catch (err) {
+      setFiles((l) => l.filter((f) => f.key !== key));
+      setAttachError(err instanceof ClientError ? err.message : 'The image could not be attached.');
+    }
+  };
+
   const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
     const images = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'));
     if (!images.length) return;
@@ -134,7 +175,22 @@ export function Composer() {
     );
   };
 
+  const submitImage = async (prompt: string) => {
+    if (!canSend || !backend) return;
+    const typed = text;
+    setText('');
+    setAttachError(null);
+    // Files waiting stay for the next message: an image prompt does not take them.
+    const ok = await generateImageInChat({ prompt, asUserTurn: true, backendId: backend.id });
+    if (!ok) setText((current) => current || typed);
+  };
+
   const submit = async () => {
+    // The hint under the box says why nothing happens (no prompt, no backend).
+    if (command) {
+      if ('prompt' in command) await submitImage(command.prompt);
+      return;
+    }
     if (text.trim() && !hasModel) {
       // Say why Enter did nothing; the text stays in the box.
       setAttachError('Pick a model first — the list above fills in once a backend answers.');
@@ -228,6 +284,26 @@ export function Composer() {
             />
           </svg>
         </button>
+        <button
+          type="button"
+          className="btn btn-ghost composer-attach"
+          aria-label="Attach from gallery"
+          title="Attach an image from the gallery"
+          onClick={() => setPicking(true)}
+        >
+          <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <rect x="3" y="4" width="18" height="16" rx="2" fill="none" stroke="currentColor" strokeWidth="2" />
+            <circle cx="9" cy="10" r="2" fill="currentColor" />
+            <path
+              d="M21 17l-5-5-9 8"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </button>
         <input
           ref={inputRef}
           type="file"
@@ -252,6 +328,7 @@ export function Composer() {
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
+          aria-describedby={command ? 'composer-image-hint' : undefined}
           autoFocus
         />
         {streaming ? (
@@ -264,6 +341,53 @@ export function Composer() {
           </button>
         )}
       </div>
+      {command && (
+        <ImageHint
+          error={'error' in command ? command.error : null}
+          backendLabel={backend?.label ?? null}
+          loading={backends === null && !backendsError}
+          loadError={backends === null ? backendsError : null}
+        />
+      )}
+      {picking &&
+        // Outside the form: Enter in the dialog's search box must not send the message.
+        createPortal(
+          <GalleryPicker
+            onPick={(image, thumb) => void attachFromGallery(image, thumb)}
+            onClose={() => setPicking(false)}
+          />,
+          document.body,
+        )}
     </form>
+  );
+}
+
+/** Under the box while `/image` is typed: what Enter will do, or why it will not. */
+function ImageHint(props: {
+  error: string | null;
+  backendLabel: string | null;
+  loading: boolean;
+  loadError: string | null;
+}) {
+  const { error, backendLabel, loading, loadError } = props;
+  const setView = useAppStore((s) => s.setView);
+  let body;
+  if (loading) body = 'Looking for image backends…';
+  else if (loadError) body = `The image backends could not be read: ${loadError}`;
+  else if (!backendLabel)
+    body = (
+      <>
+        No image backend yet: add AUTOMATIC1111, ComfyUI or OpenAI Images in Settings → Image generation.{' '}
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => setView('settings')}>
+          Open Settings
+        </button>
+      </>
+    );
+  else if (error) body = error;
+  else body = `Enter generates an image with ${backendLabel}`;
+  return (
+    <p id="composer-image-hint" className="composer-hint" aria-live="polite">
+      {body}
+    </p>
   );
 }

@@ -6,10 +6,19 @@ import { MessageActions } from './MessageActions';
 import { MessageAttachments } from './MessageAttachments';
 import { MessageBody } from './MessageBody';
 import { TrimNotice } from './TrimNotice';
+import { ImageTurnProgress } from './ImageTurnProgress';
+import { imageTurnBackendId, isImageTurn } from './image-command';
+import { jobForMessage } from './image-jobs';
+import { useImageBackends } from '../images/settings/image-backends';
 
 const STATUS_NOTE: Partial<Record<Message['status'], string>> = {
   stopped: 'Stopped',
   interrupted: 'Interrupted — the answer was cut off before it finished',
+};
+
+const IMAGE_STATUS_NOTE: Partial<Record<Message['status'], string>> = {
+  stopped: 'Cancelled',
+  interrupted: 'Interrupted — the image was not finished',
 };
 
 /** The message `id` of the branch on screen, found at `index` without a scan when the list is current. */
@@ -29,6 +38,10 @@ export const MessageItem = memo(function MessageItem({ id, index }: { id: string
 });
 
 function MessageView({ message: m }: { message: Message }) {
+  return isImageTurn(m) ? <ImageTurnView message={m} /> : <AnswerView message={m} />;
+}
+
+function AnswerView({ message: m }: { message: Message }) {
   const model = useAppStore((s) =>
     m.model ? (s.models.find((x) => x.id === m.model)?.name ?? modelName(m.model)) : null,
   );
@@ -61,6 +74,32 @@ function MessageView({ message: m }: { message: Message }) {
           {m.stats.ttftMs !== undefined && <span>first token {m.stats.ttftMs} ms</span>}
         </div>
       )}
+    </article>
+  );
+}
+
+/** An image turn: made by an image backend (model `image:<backend id>`), its progress while it runs. */
+function ImageTurnView({ message: m }: { message: Message }) {
+  const jobLabel = useAppStore((s) => jobForMessage(s, m.id)?.backendLabel ?? null);
+  const { backends } = useImageBackends();
+  const backendId = imageTurnBackendId(m);
+  const label = jobLabel ?? backends?.find((b) => b.id === backendId)?.label ?? null;
+  const streaming = m.status === 'streaming';
+  return (
+    <article
+      className="message message-assistant message-image-turn"
+      aria-label="Assistant"
+      data-status={m.status}
+      aria-busy={streaming || undefined}
+    >
+      <div className="message-meta">
+        <span className="message-author">{label ? `Image · ${label}` : 'Image'}</span>
+      </div>
+      <MessageAttachments message={m} />
+      <MessageBody message={m} />
+      <ImageTurnProgress message={m} />
+      {IMAGE_STATUS_NOTE[m.status] && <div className="message-note">{IMAGE_STATUS_NOTE[m.status]}</div>}
+      <MessageActions message={m} />
     </article>
   );
 }

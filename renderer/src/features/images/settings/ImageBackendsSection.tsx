@@ -100,6 +100,7 @@ export function ImageBackendsSection() {
             {loadError}
           </p>
         )}
+        {!backends && !loadError && <p className="muted">Reading the image backends…</p>}
         {backends && list.length === 0 && !draft && (
           <p className="muted">No image backend yet. Add one to start making images.</p>
         )}
