@@ -32,6 +32,7 @@ import { buildBaseline, streamBench, type StreamBench } from './lib/render-strea
 import { memoryBench } from './lib/render-memory';
 import { supervisorBench } from './lib/supervisor';
 import { SYNC_TARGETS, syncBench } from './lib/sync-bench';
+import { galleryBench, galleryRows } from './lib/gallery-bench';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'out', 'main', 'cli.js');
@@ -278,6 +279,9 @@ async function main(): Promise<void> {
   phase = 'sync with PostgreSQL: initial sync and propagation';
   log(phase);
   const sync = await syncBench({ browser, fake, cli: CLI, env: childEnv({}), log });
+  phase = 'image gallery: 5,000 images, and memory while generating';
+  log(phase);
+  const gallery = await galleryBench({ browser, cli: CLI, staticServer: STATIC_SERVER, env: childEnv({}), log });
   await browser.close();
   browser = null;
   removeTempDir(baselineDir);
@@ -476,6 +480,9 @@ async function main(): Promise<void> {
   ]);
   rows.push([`Sync propagation p95`, ms(sync.propagation.p95), '—', '—']);
 
+  rows.push('rule');
+  for (const r of galleryRows(gallery)) rows.push(r);
+
   const elapsedMs = performance.now() - tStart;
   const loadAtEnd = loadavg();
   const busy = Math.max(loadAtStart[0]!, loadAtEnd[0]!) > cpus().length * 0.75;
@@ -489,6 +496,7 @@ async function main(): Promise<void> {
     `Store: ${store.chats.toLocaleString('en')} chats, ${store.messages.toLocaleString('en')} messages${store.scaledDown ? ' (SCALED DOWN from 1,000,000: the full build was projected too slow on this machine)' : ''}, built with the real migrations and FTS triggers in ${store.buildSeconds.toFixed(0)} s (${kb(store.dbBytes)}); each figure is ${store.search.n} runs through the router. Opening a chat: the 150 ms target is to first paint in the UI; this is the service part only. Slowest searches: ${store.slowestSearches.join(', ')}.`,
     `Ollama supervisor: N=${supervisor.runs} (+${supervisor.warmups} warm-up) with the test \`ollama serve\` (e2e/support/fake-ollama-serve.mjs), interleaved with a baseline that spawns the same script with node, polls /api/version every 5 ms, then SIGTERMs it; the supervisor's side adds port choice, log and pid files, its own readiness polling and the process-group stop.`,
     `Sync: a throwaway PostgreSQL 15 on loopback; push from an in-process device, pull by a real serve with its UI open; the baseline copies the same stored rows with one 500-row INSERT … unnest per batch into a plain table (no settling, no SQLite). Propagation: N=${sync.propagationSamples}, from A's messages.send returning to the text in B's open chat (local-change debounce, push, NOTIFY, pull, event, render).`,
+    `Gallery: ${gallery.images.toLocaleString('en')} real 512×512 PNGs with their thumbnails (made the app's way, once); the Images page in serve vs a static page laying the same thumbnails out as <img loading="lazy"> in a CSS grid, one warm-up each; scroll one 24 px step per frame to the end; long tasks by PerformanceObserver. Memory: ${gallery.generation.images} images generated in a row (test AUTOMATIC1111, 512×512) with the page open; heap after GC, server RSS from /proc.`,
     `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
     `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
       (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),
@@ -539,6 +547,7 @@ async function main(): Promise<void> {
     storeScale: store,
     ollamaSupervisor: supervisor,
     sync,
+    gallery,
     rendererMemory: { ...memory, growth: memGrowth, pass: memGrowth <= MEMORY_GROWTH_TARGET },
     timeToFirstToken: {
       hearth: { summary: tH, samplesMs: ttft.hearth },

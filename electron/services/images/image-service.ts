@@ -305,6 +305,8 @@ export class ImageService {
         });
         this.d.events.emit('images.changed', { added: [stored], deleted: [] });
         ctx.imageStored(id);
+        // The gallery will ask for it: make the thumbnail once, now, off the request's path.
+        setImmediate(() => void this.d.files.thumbnail(id, path).catch(() => {}));
       } catch (err) {
         this.d.files.remove(id, path);
         throw err;

@@ -1,0 +1,383 @@
+/**
+ * The image gallery at scale, and memory while generating:
+ *  1. A data folder with 5,000 gallery images (real 512×512 PNGs; thumbnails made the way the app
+ *     makes them, once). `hearth serve` on it, the Images page opened in Chromium: time from the
+ *     click to the first thumbnails on screen, then a scroll from top to bottom (one step per frame,
+ *     about 2 screens a second) — the page's long tasks and frame gaps throughout.
+ *     Baseline, same run, same thumbnails: a static page that lays all 5,000 out as
+ *     <img loading="lazy"> in a CSS grid, the browser's own way to show many images.
+ *  2. 50 images generated in a row (test AUTOMATIC1111, 512×512) with the Images page open: the
+ *     page's JS heap (after GC) and the server's RSS after the 10th and the 50th.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { createAppServices } from '../../electron/services/app-services';
+import { silentLogger } from '../../electron/services/util/logger';
+import { uuidv7 } from '../../shared/uuidv7';
+import { startFakeA1111 } from '../../e2e/support/fake-a1111';
+import { freePort, makeTempDir, removeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
+
+export interface ScrollFigures {
+  /** Click (or navigation) → the first thumbnails painted. */
+  firstPaintMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+  /** Frame-to-frame gaps while scrolling. */
+  frameP95Ms: number;
+  framesOver50Ms: number;
+  scrollSeconds: number;
+  /** Images with their thumbnail on screen at the end. */
+  shownAtEnd: number;
+}
+
+export interface GalleryBench {
+  images: number;
+  buildSeconds: number;
+  thumbsPerSecond: number;
+  hearth: ScrollFigures;
+  baseline: ScrollFigures;
+  generation: {
+    images: number;
+    pageHeapAfter10: number;
+    pageHeapAfterLast: number;
+    serverRssAfter10: number;
+    serverRssAfterLast: number;
+    secondsPerImage: number;
+  };
+}
+
+const IMAGES = Number(process.env.BENCH_GALLERY_IMAGES ?? 5000);
+const GENERATE = Number(process.env.BENCH_GALLERY_GENERATE ?? 50);
+export const GALLERY_TARGETS = { longTasks: 0, memoryGrowth: 0.1 };
+
+/** 40 distinct real PNGs (512×512, a gradient each) copied under 5,000 ids. */
+function samplePngs(): Buffer[] {
+  const out: Buffer[] = [];
+  for (let k = 0; k < 40; k++) {
+    const png = new PNG({ width: 512, height: 512 });
+    for (let y = 0; y < 512; y++)
+      for (let x = 0; x < 512; x++) {
+        const i = (y * 512 + x) * 4;
+        png.data[i] = (x + k * 37) & 255;
+        png.data[i + 1] = (y + k * 11) & 255;
+        png.data[i + 2] = (k * 53) & 255;
+        png.data[i + 3] = 255;
+      }
+    out.push(PNG.sync.write(png));
+  }
+  return out;
+}
+
+async function buildGallery(
+  dataDir: string,
+  log: (s: string) => void,
+): Promise<{ ids: string[]; thumbsPerSecond: number }> {
+  const services = createAppServices({
+    host: 'cli',
+    dataDir,
+    secretsKey: randomBytes(32),
+    log: silentLogger,
+    env: {},
+  });
+  const ids: string[] = [];
+  try {
+    const pngs = samplePngs();
+    const dir = join(dataDir, 'images');
+    mkdirSync(dir, { recursive: true });
+    const insert = services.db.prepare(
+      `INSERT INTO images (id, prompt, negative_prompt, params, backend_kind, backend_label, model, seed, info, mime,
+         size, width, height, path, created_at, version, device_id)
+       VALUES (?, ?, '', ?, 'a1111', 'Bench SD', 'bench.safetensors', ?, NULL, 'image/png', ?, 512, 512, ?, ?, ?, 'bench')`,
+    );
+    const t0 = Date.now() - IMAGES * 60_000;
+    services.db.transaction(() => {
+      for (let n = 0; n < IMAGES; n++) {
+        const id = uuidv7();
+        ids.push(id);
+        const bytes = pngs[n % pngs.length]!;
+        const rel = `images/${id}.png`;
+        writeFileSync(join(dataDir, rel), bytes);
+        const prompt = `bench image ${n}: a ${['red', 'blue', 'green', 'grey'][n % 4]} landscape, detailed`;
+        const params = JSON.stringify({ prompt, steps: 20, cfgScale: 7, width: 512, height: 512, seed: n });
+        insert.run(
+          id,
+          prompt,
+          params,
+          n,
+          bytes.length,
+          rel,
+          t0 + n * 60_000,
+          `${String(t0 + n).padStart(13, '0')}-0000-bench`,
+        );
+      }
+    })();
+    // Thumbnails the way the app makes them (once per image, at creation).
+    const t = performance.now();
+    for (let i = 0; i < ids.length; i += 100) {
+      await services.router.call('images.thumbs', { ids: ids.slice(i, i + 100) });
+      if (i % 1000 === 0) log(`gallery: thumbnails ${i}/${ids.length}`);
+    }
+    return { ids, thumbsPerSecond: ids.length / ((performance.now() - t) / 1000) };
+  } finally {
+    await services.close();
+  }
+}
+
+/** Long tasks and frame gaps, recorded in the page from now on. */
+const RECORDER = `(() => {
+  const w = window;
+  w.__tasks = [];
+  w.__frames = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__tasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  let last = performance.now();
+  const tick = (t) => { w.__frames.push(t - last); last = t; if (!w.__stopFrames) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;
+
+/**
+ * Scroll an element from top to bottom, one step per frame; the end is the bottom once it has stayed
+ * the bottom for half a second (a gallery that loads more as the end nears grows meanwhile).
+ */
+const SCROLL = (selector: string, pxPerFrame: number) => `new Promise((resolve) => {
+  const el = document.querySelector(${JSON.stringify(selector)});
+  const t0 = performance.now();
+  let still = 0;
+  let height = el.scrollHeight;
+  const step = () => {
+    const max = el.scrollHeight - el.clientHeight;
+    el.scrollTop = Math.min(max, el.scrollTop + ${pxPerFrame});
+    if (el.scrollHeight !== height) { height = el.scrollHeight; still = 0; }
+    if (el.scrollTop >= max - 1) still += 1;
+    if (still > 30) { resolve((performance.now() - t0) / 1000); return; }
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})`;
+
+const FIGURES = `(() => {
+  const w = window;
+  w.__stopFrames = true;
+  const f = w.__frames.slice(2).sort((a, b) => a - b);
+  return {
+    longTasks: w.__tasks.length,
+    longestTaskMs: w.__tasks.length ? Math.max(...w.__tasks) : 0,
+    frameP95Ms: f.length ? f[Math.min(f.length - 1, Math.floor(f.length * 0.95))] : 0,
+    framesOver50Ms: f.filter((x) => x > 50).length,
+  };
+})()`;
+
+/** Thumbnails on screen (loaded images inside the viewport). */
+const SHOWN = `(() => [...document.images].filter((i) => {
+  const r = i.getBoundingClientRect();
+  return i.complete && i.naturalWidth > 0 && r.bottom > 0 && r.top < innerHeight && r.width > 0;
+}).length)()`;
+
+async function measureHearth(page: Page, url: string): Promise<ScrollFigures> {
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Images', exact: true }).waitFor();
+  await page.evaluate(RECORDER);
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Images', exact: true }).click();
+  await page.waitForFunction(`${SHOWN} >= 8`, undefined, { timeout: 60_000, polling: 'raf' });
+  const firstPaintMs = Date.now() - t0;
+  const scrollSeconds = (await page.evaluate(SCROLL('.gallery-scroll', 24))) as number;
+  // Let the last rows' thumbnails arrive.
+  await page.waitForFunction(`${SHOWN} >= 4`, undefined, { timeout: 30_000 });
+  const shownAtEnd = (await page.evaluate(SHOWN)) as number;
+  const f = (await page.evaluate(FIGURES)) as Omit<ScrollFigures, 'firstPaintMs' | 'scrollSeconds' | 'shownAtEnd'>;
+  return { firstPaintMs, scrollSeconds, shownAtEnd, ...f };
+}
+
+async function measureBaseline(page: Page, url: string): Promise<ScrollFigures> {
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.evaluate(RECORDER);
+  await page.waitForFunction(`${SHOWN} >= 8`, undefined, { timeout: 60_000, polling: 'raf' });
+  const firstPaintMs = Date.now() - t0;
+  const scrollSeconds = (await page.evaluate(SCROLL('.scroll', 24))) as number;
+  await page.waitForFunction(`${SHOWN} >= 4`, undefined, { timeout: 30_000 });
+  const shownAtEnd = (await page.evaluate(SHOWN)) as number;
+  const f = (await page.evaluate(FIGURES)) as Omit<ScrollFigures, 'firstPaintMs' | 'scrollSeconds' | 'shownAtEnd'>;
+  return { firstPaintMs, scrollSeconds, shownAtEnd, ...f };
+}
+
+function baselinePage(dataDir: string, ids: string[]): string {
+  const root = join(dataDir, 'baseline');
+  mkdirSync(join(root, 'thumbs'), { recursive: true });
+  for (const id of ids) copyFileSync(join(dataDir, 'images', 'thumbs', `${id}.jpg`), join(root, 'thumbs', `${id}.jpg`));
+  const cells = ids
+    .slice()
+    .reverse()
+    .map((id) => `<img loading="lazy" width="152" height="152" alt="" src="thumbs/${id}.jpg">`)
+    .join('\n');
+  writeFileSync(
+    join(root, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><title>Baseline gallery</title>
+<style>html,body{margin:0;height:100%}.scroll{height:100vh;overflow:auto}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,152px);gap:8px;padding:12px}
+img{width:152px;height:152px;object-fit:cover;background:#ddd}</style>
+<div class="scroll"><div class="grid">${cells}</div></div>`,
+  );
+  return root;
+}
+
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+export async function galleryBench(o: {
+  browser: Browser;
+  cli: string;
+  staticServer: string;
+  env: NodeJS.ProcessEnv;
+  log: (s: string) => void;
+}): Promise<GalleryBench> {
+  const dataDir = makeTempDir('gallery');
+  let hearth: Spawned | null = null;
+  let server: Spawned | null = null;
+  const sd = await startFakeA1111();
+  sd.behavior.stepDelayMs = 2;
+  const context = await o.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const t0 = performance.now();
+    o.log(`gallery: building ${IMAGES} images`);
+    const { ids, thumbsPerSecond } = await buildGallery(dataDir, o.log);
+    const buildSeconds = (performance.now() - t0) / 1000;
+
+    const port = await freePort();
+    hearth = spawnNode([o.cli, 'serve', '--port', String(port), '--data-dir', dataDir], { env: o.env, cwd: dataDir });
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`, hearth);
+    const basePort = await freePort();
+    server = spawnNode([o.staticServer, baselinePage(dataDir, ids), String(basePort)], { env: o.env, cwd: dataDir });
+    await waitHealthy(`http://127.0.0.1:${basePort}/healthz`, server);
+
+    // Interleaved, one warm-up each (page code compiled, file cache warm), then the measured runs.
+    o.log('gallery: first paint and scroll');
+    const page = await context.newPage();
+    await measureHearth(page, `http://127.0.0.1:${port}/`);
+    await measureBaseline(page, `http://127.0.0.1:${basePort}/index.html`);
+    const hearthFigures = await measureHearth(page, `http://127.0.0.1:${port}/`);
+    const baseline = await measureBaseline(page, `http://127.0.0.1:${basePort}/index.html`);
+
+    // 50 images in a row with the Images page open.
+    o.log(`gallery: generating ${GENERATE} images`);
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
+    const call = (method: string, input: unknown) =>
+      page.evaluate(
+        `fetch('/api/call/${method}', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(input))} }).then((r) => r.json())`,
+      ) as Promise<{ ok: boolean; value: { id: string; state: string }; error?: { message: string } }>;
+    const backend = await call('images.saveBackend', { kind: 'a1111', label: 'Bench SD', baseUrl: sd.url });
+    if (!backend.ok) throw new Error(backend.error!.message);
+    let heap10 = 0;
+    let rss10 = 0;
+    const g0 = performance.now();
+    for (let n = 1; n <= GENERATE; n++) {
+      const job = await call('images.generate', {
+        backendId: backend.value.id,
+        request: { prompt: `memory run ${n}`, steps: 10, width: 512, height: 512 },
+      });
+      if (!job.ok) throw new Error(job.error!.message);
+      await page.waitForFunction(
+        `document.querySelectorAll('[role=gridcell] img[alt="memory run ${n}"]').length > 0`,
+        undefined,
+        {
+          timeout: 60_000,
+        },
+      );
+      if (n === 10) {
+        heap10 = await heapAfterGc(page);
+        rss10 = rssOf(hearth.child.pid!);
+      }
+    }
+    const secondsPerImage = (performance.now() - g0) / 1000 / GENERATE;
+    await page.waitForTimeout(500);
+    const generation = {
+      images: GENERATE,
+      pageHeapAfter10: heap10,
+      pageHeapAfterLast: await heapAfterGc(page),
+      serverRssAfter10: rss10,
+      serverRssAfterLast: rssOf(hearth.child.pid!),
+      secondsPerImage,
+    };
+    return { images: IMAGES, buildSeconds, thumbsPerSecond, hearth: hearthFigures, baseline, generation };
+  } finally {
+    await context.close();
+    if (hearth) await stop(hearth);
+    if (server) await stop(server);
+    await sd.close();
+    removeTempDir(dataDir);
+  }
+}
+
+const ms = (n: number) => `${Math.round(n)} ms`;
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+const growth = (a: number, b: number) => (a > 0 ? (b - a) / a : 0);
+
+/** Rows for the bench's table: [what, Hearth, baseline, verdict]. */
+export function galleryRows(g: GalleryBench): [string, string, string, string][] {
+  const heapGrowth = growth(g.generation.pageHeapAfter10, g.generation.pageHeapAfterLast);
+  const rssGrowth = growth(g.generation.serverRssAfter10, g.generation.serverRssAfterLast);
+  const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  return [
+    [
+      `Gallery ${g.images.toLocaleString('en')} images: click → first thumbnails`,
+      ms(g.hearth.firstPaintMs),
+      ms(g.baseline.firstPaintMs),
+      '—',
+    ],
+    [
+      'Gallery: long tasks, open + scroll to the end',
+      `${g.hearth.longTasks} (max ${ms(g.hearth.longestTaskMs)})`,
+      `${g.baseline.longTasks} (max ${ms(g.baseline.longestTaskMs)})`,
+      pass(g.hearth.longTasks <= GALLERY_TARGETS.longTasks),
+    ],
+    [
+      'Gallery scroll: frame p95 / frames over 50 ms',
+      `${ms(g.hearth.frameP95Ms)} / ${g.hearth.framesOver50Ms}`,
+      `${ms(g.baseline.frameP95Ms)} / ${g.baseline.framesOver50Ms}`,
+      '—',
+    ],
+    [
+      'Gallery scroll: time top → bottom',
+      `${g.hearth.scrollSeconds.toFixed(1)} s`,
+      `${g.baseline.scrollSeconds.toFixed(1)} s`,
+      '—',
+    ],
+    ['Gallery: thumbnails made (once per image)', `${Math.round(g.thumbsPerSecond)}/s`, '—', '—'],
+    [
+      `Generating ${g.generation.images} images: page heap after 10 → ${g.generation.images}`,
+      `${mb(g.generation.pageHeapAfter10)} → ${mb(g.generation.pageHeapAfterLast)} (${(heapGrowth * 100).toFixed(1)}%)`,
+      `< ${GALLERY_TARGETS.memoryGrowth * 100}% growth`,
+      pass(heapGrowth < GALLERY_TARGETS.memoryGrowth),
+    ],
+    [
+      `Generating ${g.generation.images} images: server RSS after 10 → ${g.generation.images}`,
+      `${mb(g.generation.serverRssAfter10)} → ${mb(g.generation.serverRssAfterLast)} (${(rssGrowth * 100).toFixed(1)}%)`,
+      `< ${GALLERY_TARGETS.memoryGrowth * 100}% growth`,
+      pass(rssGrowth < GALLERY_TARGETS.memoryGrowth),
+    ],
+  ];
+}
+
+export function printGallery(g: GalleryBench): string {
+  const rows = galleryRows(g);
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...rows.map((r) => r[i]!.length), ['', 'Hearth', 'Baseline', ''][i]!.length),
+  );
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(['', 'Hearth', 'Baseline / target', '']), ...rows.map(line)].join('\n');
+}
