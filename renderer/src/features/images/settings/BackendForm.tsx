@@ -52,7 +52,7 @@ export function BackendForm(props: {
         </select>
       </label>
       <label>
-        Backend name
+        Name
         <input
           type="text"
           value={draft.label}
@@ -62,7 +62,7 @@ export function BackendForm(props: {
         />
       </label>
       <label>
-        Base URL
+        Address (base URL)
         <input
           type="url"
           value={draft.baseUrl}
@@ -102,11 +102,11 @@ function A1111Fields({
   return (
     <>
       <small className="muted">
-        Start AUTOMATIC1111 or Forge with --api. The user name and password are only needed when it also runs with
-        --api-auth user:password.
+        Start AUTOMATIC1111 or Forge with --api. The user and password are only needed when it also runs with --api-auth
+        user:password.
       </small>
       <label>
-        User name (optional)
+        User for --api-auth (optional)
         <input
           type="text"
           autoComplete="off"
@@ -127,7 +127,7 @@ function A1111Fields({
       </label>
       <small id="image-backend-password-note" className="muted">
         {stored?.passwordSet ? 'A password is stored (encrypted). ' : 'Stored encrypted. '}
-        Clearing the user name removes it.
+        Clearing the user removes it.
       </small>
       {stored?.secretUnreadable && <UnreadableWarning what="password" />}
     </>

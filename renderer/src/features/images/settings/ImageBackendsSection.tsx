@@ -40,7 +40,7 @@ export function ImageBackendsSection() {
       const view = await client.call('images.saveBackend', r.input);
       putImageBackend(view);
       setDraft(null);
-      report(`Saved ${view.label}.`);
+      report(draft.id ? 'Backend saved.' : 'Backend added.');
     } catch (err) {
       report(null, words(err, 'Could not save the backend; check its URL.'));
     } finally {
@@ -60,7 +60,7 @@ export function ImageBackendsSection() {
         apiKey: null,
       });
       putImageBackend(view);
-      report(`The API key of ${view.label} was removed.`);
+      report('The stored API key was removed.');
     } catch (err) {
       report(null, words(err, 'Could not remove the key.'));
     } finally {
@@ -74,7 +74,7 @@ export function ImageBackendsSection() {
       await client.call('images.removeBackend', { id: b.id });
       dropImageBackend(b.id);
       if (draft?.id === b.id) setDraft(null);
-      report(`Removed ${b.label}. Images made with it stay in the gallery.`);
+      report('Backend removed. Images made with it stay in the gallery.');
     } catch (err) {
       report(null, words(err, `Could not remove ${b.label}.`));
     } finally {

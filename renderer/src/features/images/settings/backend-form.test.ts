@@ -80,7 +80,9 @@ describe('backendInput', () => {
       password: 'pw',
     });
     expect(backendInput({ ...d, username: 'me' }, [])).toMatchObject({ error: expect.stringMatching(/password/) });
-    expect(backendInput({ ...d, password: 'pw' }, [])).toMatchObject({ error: expect.stringMatching(/user name/) });
+    expect(backendInput({ ...d, password: 'pw' }, [])).toMatchObject({
+      error: expect.stringMatching(/user that goes/),
+    });
     expect(ok(backendInput(d, []))).toMatchObject({ username: null });
     expect(ok(backendInput(d, []))).not.toHaveProperty('password');
 

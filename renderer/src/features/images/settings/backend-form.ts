@@ -97,7 +97,7 @@ export function backendInput(
   if (d.kind === 'a1111') {
     const username = d.username.trim();
     const hasPassword = !!d.password || !!stored?.passwordSet;
-    if (!username && d.password) return { error: 'Enter the user name that goes with the password.' };
+    if (!username && d.password) return { error: 'Enter the user that goes with the password.' };
     if (username && !hasPassword)
       return { error: `Enter the password for ${username} (AUTOMATIC1111 started with --api-auth ${username}:…).` };
     input.username = username || null;
