@@ -30,19 +30,27 @@ export function downloadBlob(blob: Blob, fileName: string): void {
  * in words when the browser has no image clipboard or refuses.
  */
 export async function copyPng(png: Promise<Blob>): Promise<void> {
+  let readError: unknown = null;
+  const bytes = png.catch((err: unknown) => {
+    readError = err;
+    throw err;
+  });
   if (typeof ClipboardItem === 'undefined' || !navigator.clipboard?.write) {
-    png.catch(() => {});
+    bytes.catch(() => {});
     throw new Error('This browser does not let pages copy images. Use Save as PNG instead.');
   }
   try {
-    await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })]);
+    await navigator.clipboard.write([new ClipboardItem({ 'image/png': bytes })]);
   } catch (err) {
+    if (readError) throw new Error(`Could not read the image: ${messageOf(readError)}`);
     const name = err instanceof DOMException ? err.name : '';
     if (name === 'NotAllowedError' || name === 'SecurityError')
       throw new Error('The browser refused to copy the image (clipboard permission). Use Save as PNG instead.');
-    throw err instanceof Error ? err : new Error(String(err));
+    throw new Error(`The browser refused to copy the image (${messageOf(err)}). Use Save as PNG instead.`);
   }
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * A JPEG data URL of at most `max` px on its longer side, drawn from `dataUrl`; the original when
