@@ -7,6 +7,8 @@ import { useGlobalShortcuts } from './use-global-shortcuts';
 
 // The model manager is a page of its own: loaded when first opened, not with the chat.
 const ModelsPage = lazy(() => import('../features/models/ModelsPage').then((m) => ({ default: m.ModelsPage })));
+// So is image generation (its gallery, viewer and styles).
+const ImagesPage = lazy(() => import('../features/images/ImagesPage').then((m) => ({ default: m.ImagesPage })));
 
 const VIEW_LABELS: Record<View, string> = { chat: 'Chat', settings: 'Settings', models: 'Models', images: 'Images' };
 
@@ -36,6 +38,10 @@ export function App() {
         ) : view === 'models' ? (
           <Suspense fallback={<p className="settings-loading">Loading the model manager…</p>}>
             <ModelsPage />
+          </Suspense>
+        ) : view === 'images' ? (
+          <Suspense fallback={<p className="settings-loading">Loading image generation…</p>}>
+            <ImagesPage />
           </Suspense>
         ) : (
           <ChatView />

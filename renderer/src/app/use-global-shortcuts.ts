@@ -1,7 +1,10 @@
 import { useEffect } from 'react';
 import { useAppStore } from './store';
 
-/** Ctrl/Cmd+N: new chat. Ctrl/Cmd+,: settings. Ctrl/Cmd+Shift+M: models. Escape while streaming: stop. */
+/**
+ * Ctrl/Cmd+N: new chat. Ctrl/Cmd+,: settings. Ctrl/Cmd+Shift+M: models. Ctrl/Cmd+Shift+G: images.
+ * Escape while streaming: stop.
+ */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -14,6 +17,9 @@ export function useGlobalShortcuts(): void {
       } else if (mod && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'm') {
         e.preventDefault();
         s.setView(s.view === 'models' ? 'chat' : 'models');
+      } else if (mod && e.shiftKey && !e.altKey && e.key.toLowerCase() === 'g') {
+        e.preventDefault();
+        s.setView(s.view === 'images' ? 'chat' : 'images');
       } else if (mod && e.key === ',') {
         e.preventDefault();
         s.setView('settings');

@@ -77,6 +77,15 @@ export function Sidebar() {
         </button>
         <button
           type="button"
+          className={view === 'images' ? 'btn btn-ghost active' : 'btn btn-ghost'}
+          onClick={() => setView(view === 'images' ? 'chat' : 'images')}
+          title="Images (Ctrl+Shift+G)"
+          aria-keyshortcuts="Control+Shift+G Meta+Shift+G"
+        >
+          Images
+        </button>
+        <button
+          type="button"
           className={view === 'settings' ? 'btn btn-ghost active' : 'btn btn-ghost'}
           onClick={() => setView(view === 'settings' ? 'chat' : 'settings')}
           title="Settings (Ctrl+,)"
