@@ -5,6 +5,7 @@
  * not what it should be takes its default, and a value that is not JSON at all is ignored.
  */
 import type { ImageBackendKind } from '../../../../shared/types/images';
+import { LAST_BACKEND_KEY } from '../chat/image-command';
 
 export interface ImageParams {
   negativePrompt: string;
@@ -31,8 +32,6 @@ export interface ImageParams {
 }
 
 export const PARAMS_KEY_PREFIX = 'hearth.images.params.';
-/** Same key as the chat's image-command.ts reads: the chat uses the backend the page used last. */
-export const LAST_BACKEND_KEY = 'hearth.images.lastBackend';
 export const MAX_SEED = 2 ** 53 - 1;
 
 export function defaultParams(kind: ImageBackendKind): ImageParams {
@@ -137,6 +136,7 @@ export function writeParams(
   }
 }
 
+/** The backend last used here (LAST_BACKEND_KEY): the chat's `/image` uses the same one. */
 export function readLastBackend(storage: KeyValueStorage | null = pageStorage()): string | null {
   try {
     return storage?.getItem(LAST_BACKEND_KEY) ?? null;
