@@ -12,6 +12,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImageJob } from '../../../shared/types/images';
 import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs, sleep } from '../../../e2e/support/services';
 import { startFakeA1111, type FakeA1111 } from '../../../e2e/support/fake-a1111';
+import { startFakeComfyUI } from '../../../e2e/support/fake-comfyui';
+import { startFakeOpenAi } from '../../../e2e/support/fake-openai';
+import { DEFAULT_COMFY_WORKFLOW } from './comfy-workflow';
 import type { AppServices } from '../app-services';
 import { readTextChunks } from './png-text';
 
@@ -352,5 +355,108 @@ describe('image service', () => {
     expect(a.name).toBe('for-the-vision-model.png');
     const got = await callOk(services, 'attachments.get', { id: a.id });
     expect(got.dataUrl.startsWith('data:image/png;base64,')).toBe(true);
+  });
+
+  it('ComfyUI: the built-in workflow, then an imported one with its mapping detected, each to the gallery', async () => {
+    const comfy = await startFakeComfyUI();
+    try {
+      const b = await callOk(services, 'images.saveBackend', { kind: 'comfyui', label: 'Comfy', baseUrl: comfy.url });
+      const opts = await callOk(services, 'images.options', { backendId: b.id });
+      expect(opts.workflows[0]).toEqual({ id: 'default', name: DEFAULT_COMFY_WORKFLOW.name });
+      const first = await callOk(services, 'images.generate', {
+        backendId: b.id,
+        request: { prompt: 'comfy default', steps: 3, width: 64, height: 64, seed: 5 },
+      });
+      expect((await finished(services, first.id)).state).toBe('done');
+
+      // A user's workflow: the same graph under other node ids, imported with a detected mapping.
+      const renumber = (id: string) => `n${id}`;
+      const graph = Object.fromEntries(
+        Object.entries(DEFAULT_COMFY_WORKFLOW.workflow).map(([id, node]) => [
+          renumber(id),
+          {
+            ...node,
+            inputs: Object.fromEntries(
+              Object.entries(node.inputs).map(([k, v]) => [k, Array.isArray(v) ? [renumber(String(v[0])), v[1]] : v]),
+            ),
+          },
+        ]),
+      );
+      const detected = await callOk(services, 'images.detectMapping', { workflow: graph });
+      expect(detected.mapping.prompt).toBe('n6.text');
+      const saved = await callOk(services, 'images.saveWorkflow', {
+        backendId: b.id,
+        name: 'Mine',
+        workflow: graph,
+        mapping: { ...detected.mapping, prompt: detected.mapping.prompt! },
+      });
+      const wf = saved.workflows[0]!;
+      const second = await callOk(services, 'images.generate', {
+        backendId: b.id,
+        request: { prompt: 'comfy mine', steps: 3, width: 64, height: 64, seed: 9, workflowId: wf.id },
+      });
+      expect((await finished(services, second.id)).state).toBe('done');
+      const sent = comfy.prompts.at(-1)!.prompt as Record<string, { inputs: Record<string, unknown> }>;
+      expect(sent.n6!.inputs.text).toBe('comfy mine');
+      expect(sent.n3!.inputs.seed).toBe(9);
+      const { images } = await callOk(services, 'images.list', {});
+      expect(images.map((i) => [i.prompt, i.backendKind, i.seed])).toEqual([
+        ['comfy mine', 'comfyui', 9],
+        ['comfy default', 'comfyui', 5],
+      ]);
+    } finally {
+      await comfy.close();
+    }
+  });
+
+  it('ComfyUI: a workflow needing a node type the server lacks fails with its name', async () => {
+    const comfy = await startFakeComfyUI();
+    try {
+      comfy.behavior.missingNodeTypes = ['KSampler'];
+      const b = await callOk(services, 'images.saveBackend', { kind: 'comfyui', label: 'Comfy', baseUrl: comfy.url });
+      const job = await callOk(services, 'images.generate', {
+        backendId: b.id,
+        request: { prompt: 'x', steps: 2, width: 64, height: 64 },
+      });
+      const failed = await finished(services, job.id);
+      expect(failed.error?.kind).toBe('missing_node');
+      expect(failed.error?.message).toContain('KSampler');
+    } finally {
+      await comfy.close();
+    }
+  });
+
+  it('OpenAI Images: the key is sent, the image lands in the gallery with the revised prompt in its info', async () => {
+    const openai = await startFakeOpenAi();
+    try {
+      const b = await callOk(services, 'images.saveBackend', {
+        kind: 'openai',
+        label: 'OpenAI',
+        baseUrl: openai.baseUrl,
+        apiKey: openai.apiKey,
+      });
+      expect(b.apiKeySet).toBe(true);
+      const job = await callOk(services, 'images.generate', {
+        backendId: b.id,
+        request: { prompt: 'a watercolour harbour', checkpoint: 'dall-e-3', size: '1024x1024' },
+      });
+      expect((await finished(services, job.id)).state).toBe('done');
+      const { images } = await callOk(services, 'images.list', {});
+      expect(images[0]!.backendKind).toBe('openai');
+      expect(JSON.stringify(images[0]!.info)).toContain('revised_prompt');
+      // A wrong key is said in plain words.
+      await callOk(services, 'images.saveBackend', {
+        id: b.id,
+        kind: 'openai',
+        label: 'OpenAI',
+        baseUrl: b.baseUrl,
+        apiKey: 'sk-wrong',
+      });
+      const test = await callOk(services, 'images.testBackend', { id: b.id });
+      expect(test.ok).toBe(false);
+      expect(test.ok ? '' : test.message).toMatch(/key/i);
+    } finally {
+      await openai.close();
+    }
   });
 });
