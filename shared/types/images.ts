@@ -66,9 +66,12 @@ export interface ImageBackendOptions {
   currentCheckpoint: string | null;
   samplers: string[];
   schedulers: string[];
-  /** OpenAI: the sizes and qualities the model takes. */
+  /** OpenAI: the sizes and qualities the first model takes… */
   sizes: string[];
   qualities: string[];
+  /** …and those of each model, where they differ (dall-e-2, dall-e-3, gpt-image-1). */
+  sizesByModel?: Record<string, string[]>;
+  qualitiesByModel?: Record<string, string[]>;
   /** ComfyUI: the workflows to choose from, the built-in default first. */
   workflows: { id: string; name: string }[];
   /** Whether img2img (an init image) is possible with this backend. */

@@ -254,7 +254,10 @@ describe('options and test', () => {
     const opts = await client.options();
     expect(opts.checkpoints.map((c) => c.name)).toEqual(['gpt-image-1', 'dall-e-3', 'dall-e-2']);
     expect(opts).toMatchObject({
-      currentCheckpoint: null,
+      // The model used when none is chosen, and the sizes each model takes (the panel follows the choice).
+      currentCheckpoint: 'gpt-image-1',
+      sizesByModel: { 'dall-e-2': ['256x256', '512x512', '1024x1024'] },
+      qualitiesByModel: { 'dall-e-3': ['standard', 'hd'], 'dall-e-2': [] },
       samplers: [],
       schedulers: [],
       sizes: ['auto', '1024x1024', '1536x1024', '1024x1536'],

@@ -190,14 +190,17 @@ export function createOpenAiImagesClient(config: ImageBackendConfig, deps: Image
         if (e.kind === 'unauthorized') throw e;
       }
       if (models.length === 0) models = FALLBACK_IMAGE_MODELS;
-      const first = models[0]!;
+      // No model chosen means DEFAULT_IMAGE_MODEL (generate); its sizes are the ones shown then.
+      const all = [...new Set([DEFAULT_IMAGE_MODEL, ...models])];
       return {
         checkpoints: models.map((name) => ({ name, title: name })),
-        currentCheckpoint: null,
+        currentCheckpoint: DEFAULT_IMAGE_MODEL,
         samplers: [],
         schedulers: [],
-        sizes: openAiImageSizes(first),
-        qualities: openAiImageQualities(first),
+        sizes: openAiImageSizes(DEFAULT_IMAGE_MODEL),
+        qualities: openAiImageQualities(DEFAULT_IMAGE_MODEL),
+        sizesByModel: Object.fromEntries(all.map((m) => [m, openAiImageSizes(m)])),
+        qualitiesByModel: Object.fromEntries(all.map((m) => [m, openAiImageQualities(m)])),
         img2img: false,
       };
     },

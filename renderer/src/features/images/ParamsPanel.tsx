@@ -44,7 +44,9 @@ function CheckpointSelect(props: {
   const list = (options?.checkpoints ?? []).map((c) => ({ value: kind === 'a1111' ? c.title : c.name, label: c.name }));
   const empty =
     kind === 'openai'
-      ? 'Default model'
+      ? options?.currentCheckpoint
+        ? `Default model (${options.currentCheckpoint})`
+        : 'Default model'
       : kind === 'comfyui'
         ? 'The workflow’s own'
         : options?.currentCheckpoint
@@ -249,6 +251,10 @@ function OpenAiParams(props: {
   badField: string | undefined;
 }) {
   const { p, options, set, badField } = props;
+  // Sizes and qualities depend on the model (dall-e-2, dall-e-3 and gpt-image-1 each take their own).
+  const model = p.checkpoint || options?.currentCheckpoint;
+  const sizes = (model && options?.sizesByModel?.[model]) || options?.sizes || [];
+  const qualities = (model && options?.qualitiesByModel?.[model]) || options?.qualities || [];
   return (
     <>
       <CheckpointSelect
@@ -260,7 +266,7 @@ function OpenAiParams(props: {
       />
       <div className="image-field-row">
         <SelectField label="Size" value={p.size} invalid={badField === 'size'} onChange={(size) => set({ size })}>
-          {choices(plain(options?.sizes ?? []), p.size, 'Default').map((c) => (
+          {choices(plain(sizes), p.size, 'Default').map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}
             </option>
@@ -272,7 +278,7 @@ function OpenAiParams(props: {
           invalid={badField === 'quality'}
           onChange={(quality) => set({ quality })}
         >
-          {choices(plain(options?.qualities ?? []), p.quality, 'Default').map((c) => (
+          {choices(plain(qualities), p.quality, 'Default').map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}
             </option>
