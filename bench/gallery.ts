@@ -6,22 +6,12 @@
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { galleryBench, printGallery } from './lib/gallery-bench';
+import { CHROMIUM_LAUNCH } from './lib/chromium';
 
 const ROOT = join(__dirname, '..');
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', PATH: process.env.PATH, HOME: process.env.HOME };
     const result = await galleryBench({

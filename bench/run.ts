@@ -33,13 +33,13 @@ import { memoryBench } from './lib/render-memory';
 import { supervisorBench } from './lib/supervisor';
 import { SYNC_TARGETS, syncBench } from './lib/sync-bench';
 import { galleryBench, galleryRows } from './lib/gallery-bench';
+import { CHROMIUM_LAUNCH } from './lib/chromium';
 
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'out', 'main', 'cli.js');
 const RENDERER = join(ROOT, 'out', 'renderer');
 const STATIC_SERVER = join(ROOT, 'bench', 'static-server.mjs');
 const RESULTS = join(ROOT, 'bench', 'results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const N_COLD = 5;
 const COLD_WARMUP = 1;
@@ -143,22 +143,7 @@ async function main(): Promise<void> {
   const supervisor = await supervisorBench({ fakeServe: join(ROOT, 'e2e', 'support', 'fake-ollama-serve.mjs') });
 
   phase = 'launching Chromium';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    timeout: 30_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
   chromiumVersion = browser.version();
 
   // Cold starts, interleaved (H, S, S, H, H, S, …) so drift hits both sides alike; warm-ups discarded.
@@ -221,15 +206,7 @@ async function main(): Promise<void> {
   phase = 'building the naive markdown baseline page';
   log(phase);
   const baselineDir = await buildBaseline();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
   const streamCommon = {
     browser,
     fake,

@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { startFakeA1111, type FakeA1111 } from './support/fake-a1111';
 import { readTextChunks } from '../electron/services/images/png-text';
 import { expect, test } from './fixtures/test';
+import { callApi } from './fixtures/api';
 
 let sd: FakeA1111;
 
@@ -20,22 +21,6 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   await sd.close();
 });
-
-async function callApi<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const res = await fetch(`/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(input),
-      });
-      const r = await res.json();
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    },
-    { method, input },
-  ) as Promise<T>;
-}
 
 async function addBackend(page: Page): Promise<string> {
   const b = await callApi<{ id: string }>(page, 'images.saveBackend', {

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
+import { callApi } from './fixtures/api';
 
 const CHATGPT = join(__dirname, 'support/imports/chatgpt-conversations.json');
 
@@ -16,22 +17,6 @@ async function importFile(page: Page, file: string) {
 
 async function text(download: Download): Promise<string> {
   return readFileSync((await download.path())!, 'utf8');
-}
-
-async function callApi<T>(page: Page, method: string, input: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, input }) => {
-      const res = await fetch(`/api/call/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(input),
-      });
-      const r = await res.json();
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    },
-    { method, input },
-  ) as Promise<T>;
 }
 
 test('import a ChatGPT export, then again; export all; export one chat as Markdown', async ({ page, chat }) => {

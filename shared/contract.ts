@@ -5,7 +5,7 @@
  * this file, so adding a feature starts here.
  */
 import { z } from 'zod';
-import { out, type Out } from './contract-out';
+import { empty, httpUrl, out, type Out } from './contract-out';
 import { entityIdSchema, uuidv7Schema } from './ids';
 import { ATTACHMENT_BASE64_MAX_CHARS } from './limits';
 import { imageEvents, imageMethods } from './image-contract';
@@ -33,19 +33,6 @@ import type {
 import type { AppErrorShape } from './types/errors';
 
 const id = entityIdSchema;
-const empty = z.object({}).strict();
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL');
 
 export const SettingsPatchSchema = z
   .object({

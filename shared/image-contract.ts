@@ -3,26 +3,13 @@
  * gallery, and images inside chats.
  */
 import { z } from 'zod';
-import { out } from './contract-out';
+import { empty, httpUrl, out } from './contract-out';
 import { entityIdSchema } from './ids';
 import type { Attachment, Message } from './types/domain';
 import type { ComfyMapping, GalleryImage, ImageBackendOptions, ImageBackendView, ImageJob } from './types/images';
 
 const id = entityIdSchema;
-const empty = z.object({}).strict();
 const backendId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be an image backend id');
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL');
 const nodeInput = z
   .string()
   .max(200)

@@ -4,6 +4,7 @@
  * id; deleting leaves a tombstone so undo, export and sync see it.
  */
 import type { GalleryImage, ImageBackendKind, ImageRequest } from '../../../shared/types/images';
+import type { Statement } from 'better-sqlite3';
 import type { HybridClock } from '../util/hlc';
 import type { Db } from './database';
 
@@ -100,36 +101,41 @@ export class ImageRepo {
     private readonly deviceId: string,
   ) {}
 
+  private insertStmt: Statement | null = null;
+
   insert(i: NewImageRow): GalleryImage {
-    const version = this.clock.tick();
-    this.db
-      .prepare(
-        `INSERT INTO images (id, prompt, negative_prompt, params, backend_kind, backend_label, model, seed, info,
-           mime, size, width, height, path, chat_id, message_id, created_at, version, device_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        i.id,
-        i.prompt,
-        i.negativePrompt,
-        JSON.stringify(i.params),
-        i.backendKind,
-        i.backendLabel,
-        i.model,
-        i.seed,
-        i.info === undefined ? null : JSON.stringify(i.info),
-        i.mime,
-        i.size,
-        i.width,
-        i.height,
-        i.path,
-        i.chatId,
-        i.messageId,
-        i.createdAt,
-        version,
-        this.deviceId,
-      );
+    this.write(i);
     return this.get(i.id)!;
+  }
+
+  /** Store a row (its file is written already) with a new version; no read back (imports write many). */
+  write(i: NewImageRow): void {
+    this.insertStmt ??= this.db.prepare(
+      `INSERT INTO images (id, prompt, negative_prompt, params, backend_kind, backend_label, model, seed, info,
+         mime, size, width, height, path, chat_id, message_id, created_at, version, device_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertStmt.run(
+      i.id,
+      i.prompt,
+      i.negativePrompt,
+      JSON.stringify(i.params),
+      i.backendKind,
+      i.backendLabel,
+      i.model,
+      i.seed,
+      i.info === undefined ? null : JSON.stringify(i.info),
+      i.mime,
+      i.size,
+      i.width,
+      i.height,
+      i.path,
+      i.chatId,
+      i.messageId,
+      i.createdAt,
+      this.clock.tick(),
+      this.deviceId,
+    );
   }
 
   /** A live (not deleted) row. */

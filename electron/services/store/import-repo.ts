@@ -12,7 +12,7 @@ import type { MessageRole, MessageStatus } from '../../../shared/types/domain';
 import { uuidv7 } from '../../../shared/uuidv7';
 import type { HybridClock } from '../util/hlc';
 import type { Db } from './database';
-import type { NewImageRow } from './image-repo';
+import { ImageRepo, type NewImageRow } from './image-repo';
 
 export interface ChatToImport {
   id: string;
@@ -53,7 +53,11 @@ export class ImportRepo {
     private readonly clock: HybridClock,
     private readonly deviceId: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.images = new ImageRepo(db, clock, deviceId);
+  }
+
+  private readonly images: ImageRepo;
 
   /** The database lives in memory (tests), so no second connection (an import worker) can open it. */
   get inMemory(): boolean {
@@ -150,31 +154,7 @@ export class ImportRepo {
 
   /** A gallery row; its file (`path`, under images/) is written already. */
   insertImage(i: NewImageRow): void {
-    this.stmt(
-      `INSERT INTO images (id, prompt, negative_prompt, params, backend_kind, backend_label, model, seed, info,
-         mime, size, width, height, path, chat_id, message_id, created_at, version, device_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      i.id,
-      i.prompt,
-      i.negativePrompt,
-      JSON.stringify(i.params),
-      i.backendKind,
-      i.backendLabel,
-      i.model,
-      i.seed,
-      i.info === undefined ? null : JSON.stringify(i.info),
-      i.mime,
-      i.size,
-      i.width,
-      i.height,
-      i.path,
-      i.chatId,
-      i.messageId,
-      i.createdAt,
-      this.clock.tick(),
-      this.deviceId,
-    );
+    this.images.write(i);
   }
 
   /** The id of the live tag with exactly this name, if any. */
