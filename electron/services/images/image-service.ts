@@ -13,7 +13,7 @@ import type { AttachmentService } from '../attachments/attachment-service';
 import type { ChatService } from '../chats/chat-service';
 import type { EventHub } from '../events';
 import { snapshotStamp } from '../util/hlc';
-import type { ImageRepo } from '../store/image-repo';
+import { listRow, type ImageRepo } from '../store/image-repo';
 import type { Logger } from '../util/logger';
 import { ImageBackendError } from './backend';
 import { DEFAULT_COMFY_WORKFLOW } from './comfy-workflow';
@@ -175,7 +175,7 @@ export class ImageService {
       throw new AppError('not_found', 'That image was deleted too long ago to bring back.');
     const image = this.d.repo.restore(id) ?? this.d.repo.get(id);
     if (!image) throw new AppError('not_found', 'That image is not in the gallery.');
-    this.d.events.emit('images.changed', { added: [image], deleted: [] });
+    this.d.events.emit('images.changed', { added: [listRow(image)], deleted: [] });
     return image;
   }
 
@@ -303,7 +303,7 @@ export class ImageService {
           messageId: job.messageId,
           createdAt: this.now(),
         });
-        this.d.events.emit('images.changed', { added: [stored], deleted: [] });
+        this.d.events.emit('images.changed', { added: [listRow(stored)], deleted: [] });
         ctx.imageStored(id);
         // The gallery will ask for it: make the thumbnail once, now, off the request's path.
         setImmediate(() => void this.d.files.thumbnail(id, path).catch(() => {}));

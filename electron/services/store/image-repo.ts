@@ -76,6 +76,11 @@ export function toGalleryImage(r: ImageRow): GalleryImage {
   };
 }
 
+/** A row as lists and events carry it: without the backend's info (images.get has it). */
+export function listRow(image: GalleryImage): GalleryImage {
+  return image.info === null ? image : { ...image, info: null };
+}
+
 function parseJson(text: string, fallback: unknown): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -149,7 +154,10 @@ export class ImageRepo {
     return (this.db.prepare(`SELECT ${COLS} FROM images WHERE id = ?`).get(id) as ImageRow | undefined) ?? null;
   }
 
-  /** Newest first; `before` pages on from a row; `query` keeps rows whose prompt holds every word. */
+  /**
+   * Newest first; `before` pages on from a row; `query` keeps rows whose prompt holds every word.
+   * Rows come without `info` (null): the viewer reads one image whole with get().
+   */
   list(o: { query?: string; limit: number; before?: string }): { images: GalleryImage[]; total: number } {
     const where = ['deleted = 0'];
     const args: (string | number)[] = [];
@@ -169,8 +177,12 @@ export class ImageRepo {
         pageArgs.push(anchor.created_at, anchor.created_at, anchor.id);
       }
     }
+    // The backend's info (A1111's is a few KB) stays out of list rows: images.get carries it.
     const rows = this.db
-      .prepare(`SELECT ${COLS} FROM images WHERE ${page.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .prepare(
+        `SELECT ${COLS.replace('info,', 'NULL AS info,')} FROM images WHERE ${page.join(' AND ')}
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
       .all(...pageArgs, o.limit) as ImageRow[];
     return { images: rows.map(toGalleryImage), total };
   }

@@ -16,6 +16,7 @@ import type { SecretBox } from '../secrets/secret-box';
 import type { ChatRepo } from '../store/chat-repo';
 import type { SettingsRepo } from '../store/settings-repo';
 import type { Applied, SyncRepo } from '../store/sync-repo';
+import { listRow } from '../store/image-repo';
 import type { Logger } from '../util/logger';
 import { explainPgError, parseSyncUrl, testConnection } from './connection';
 import { newKey, openKey, WrongPassphraseError, type KeyParams, type SyncKey } from './e2e-crypto';
@@ -438,7 +439,7 @@ export class SyncService {
         if (a.kind === 'image') {
           const row = this.d.images?.row(a.id);
           const image = this.d.images?.get(a.id);
-          if (image) images.added.push(image);
+          if (image) images.added.push(listRow(image));
           else if (row?.deleted) images.deleted.push({ id: a.id, version: row.version });
           continue;
         }

@@ -14,7 +14,7 @@ import type { EventHub } from '../../events';
 import type { ChatRepo } from '../../store/chat-repo';
 import type { ExportRepo } from '../../store/export-repo';
 import type { ImportRepo } from '../../store/import-repo';
-import { toGalleryImage } from '../../store/image-repo';
+import { listRow, toGalleryImage } from '../../store/image-repo';
 import { GalleryFiles } from '../../images/gallery-files';
 import type { HybridClock } from '../../util/hlc';
 import { existsSync } from 'node:fs';
@@ -170,7 +170,7 @@ export class DataService {
   private announce(filename: string, { report, chatIds, foldersCreated, imageIds }: ImportResult): void {
     if (foldersCreated) this.events.emit('folders.changed', {});
     if (imageIds.length) {
-      const added = this.exports.imagesById(imageIds).map(toGalleryImage);
+      const added = this.exports.imagesById(imageIds).map((r) => listRow(toGalleryImage(r)));
       this.events.emit('images.changed', { added, deleted: [] });
     }
     if (chatIds.length <= ANNOUNCE_LIMIT) {

@@ -54,7 +54,8 @@ export function ImageViewer(props: {
     };
   }, [id]);
 
-  const image = row ?? (full?.id === id ? full.image : null);
+  // The whole row (with the backend's info) once images.get answered; the gallery's row until then.
+  const image = (full?.id === id ? full.image : null) ?? row;
   const src = full?.id === id ? full.dataUrl : thumb || null;
 
   const go = (step: number) => {

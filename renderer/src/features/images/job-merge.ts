@@ -22,6 +22,9 @@ export function compareJobs(a: ImageJob, b: ImageJob): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
+/** Finished jobs kept in the queue view (as the service keeps them); older ones drop off the end. */
+export const KEEP_FINISHED_JOBS = 200;
+
 /** The list with `job` in it when it is news; the same list when it is not. */
 export function upsertJob(list: ImageJob[], job: ImageJob): ImageJob[] {
   const i = list.findIndex((j) => j.id === job.id);
@@ -31,5 +34,12 @@ export function upsertJob(list: ImageJob[], job: ImageJob): ImageJob[] {
     next[i] = job;
     return next;
   }
-  return [...list, job].sort(compareJobs);
+  return trimFinished([...list, job].sort(compareJobs));
+}
+
+/** At most KEEP_FINISHED_JOBS finished jobs (the newest); queued and running ones always stay. */
+function trimFinished(list: ImageJob[]): ImageJob[] {
+  let finished = 0;
+  const kept = list.filter((j) => stage(j) < 2 || ++finished <= KEEP_FINISHED_JOBS);
+  return kept.length === list.length ? list : kept;
 }
