@@ -69,6 +69,9 @@ export class GalleryFiles {
     const cached = inside(this.thumbDir, `${id}.jpg`);
     if (!cached) return null;
     if (existsSync(cached)) return { data: readFileSync(cached), mime: 'image/jpeg' };
+    // Making one takes tens of milliseconds of this thread: let waiting work (a streaming answer,
+    // other requests) run first, so a page of new thumbnails never holds it for long in one go.
+    await new Promise((resolve) => setImmediate(resolve));
     const thumb = await makeThumbnail(this.read(relPath));
     if (!thumb) return null;
     try {
