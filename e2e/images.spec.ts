@@ -148,3 +148,29 @@ test('/image in a chat puts the image into the conversation as an answer', async
   const txt2img = sd.requests.filter((r) => r.path === '/sdapi/v1/txt2img');
   expect((txt2img[0]!.body as { prompt: string }).prompt).toBe('a cat astronaut');
 });
+
+test('a gallery click opens the image even when its thumbnail arrives between press and release', async ({
+  page,
+  chat,
+}) => {
+  await chat.open();
+  await addBackend(page);
+  // Hold the thumbnails: the cell shows its plain tile until they are let through.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/call/images.thumbs', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openImages(page);
+  await generate(page, 'a tile under the pointer');
+  const cell = gallery(page).first();
+  await expect(cell.getByRole('img')).toHaveAttribute('aria-label', 'a tile under the pointer');
+  const box = (await cell.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  release();
+  await expect(cell.locator('img')).toHaveAttribute('src', /^data:image\/jpeg/);
+  await page.mouse.up();
+  await expect(page.getByRole('dialog', { name: 'Image' })).toContainText('a tile under the pointer');
+});
