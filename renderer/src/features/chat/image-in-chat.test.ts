@@ -8,44 +8,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Chat, Message } from '../../../../shared/types/domain';
 import type { ImageJob } from '../../../../shared/types/images';
 
-const fake = vi.hoisted(() => {
-  class ClientError extends Error {
-    constructor(
-      readonly code: string,
-      message: string,
-    ) {
-      super(message);
-    }
-  }
-  const state = {
-    calls: [] as { method: string; input: unknown }[],
-    /** Answers by method: a value, or a function of the input (which may throw). Others never answer. */
-    replies: {} as Record<string, unknown>,
-  };
-  const client = {
-    async call(method: string, input: unknown) {
-      state.calls.push({ method, input });
-      if (!(method in state.replies)) return new Promise(() => {});
-      const r = state.replies[method];
-      return typeof r === 'function' ? (r as (i: unknown) => unknown)(input) : r;
-    },
-    on: () => () => {},
-  };
-  return { state, client, ClientError };
-});
+import { fake, calls, resetFake } from '../../testing/fake-client';
 
-vi.mock('../../client', () => ({
-  client: fake.client,
-  onConnectionChange: () => () => {},
-  ClientError: fake.ClientError,
-  transport: 'http',
-}));
+vi.mock('../../client', async () => (await import('../../testing/fake-client')).fakeClientModule);
 
 const { createAppStore } = await import('../../app/store');
 const { jobForMessage, jobIdForMessage } = await import('./image-jobs');
 let store: ReturnType<typeof createAppStore>;
-
-const calls = (method: string) => fake.state.calls.filter((c) => c.method === method).map((c) => c.input);
 
 const chat = (id: string, p: Partial<Chat> = {}): Chat => ({
   id,
@@ -148,7 +117,7 @@ async function openChat(extra: Message[] = []) {
 }
 
 beforeEach(() => {
-  fake.state.calls = [];
+  resetFake();
   turn = 0;
   fake.state.replies = { 'chats.list': { chats: [], asOf: '0' } };
   store = createAppStore();

@@ -5,56 +5,15 @@
  * for once, the form remembered per backend and reused from an image.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventName, EventPayload } from '../../../../shared/contract';
 import type { GalleryImage, ImageBackendOptions, ImageBackendView, ImageJob } from '../../../../shared/types/images';
 
-type Listener = (payload: unknown) => void;
+import { fake, emit, calls, resetFake } from '../../testing/fake-client';
 
-const fake = vi.hoisted(() => {
-  class ClientError extends Error {
-    constructor(
-      readonly code: string,
-      message: string,
-    ) {
-      super(message);
-    }
-  }
-  const state = {
-    calls: [] as { method: string; input: unknown }[],
-    listeners: new Map<string, Set<Listener>>(),
-    /** Answers by method: a value, or a function of the input (which may throw). Others never answer. */
-    replies: {} as Record<string, unknown>,
-  };
-  const client = {
-    async call(method: string, input: unknown) {
-      state.calls.push({ method, input });
-      if (!(method in state.replies)) return new Promise(() => {});
-      const r = state.replies[method];
-      return typeof r === 'function' ? (r as (i: unknown) => unknown)(input) : r;
-    },
-    on(event: string, listener: Listener) {
-      if (!state.listeners.has(event)) state.listeners.set(event, new Set());
-      state.listeners.get(event)!.add(listener);
-      return () => state.listeners.get(event)!.delete(listener);
-    },
-  };
-  return { state, client, ClientError };
-});
-
-vi.mock('../../client', () => ({
-  client: fake.client,
-  onConnectionChange: () => () => {},
-  ClientError: fake.ClientError,
-  transport: 'http',
-}));
+vi.mock('../../client', async () => (await import('../../testing/fake-client')).fakeClientModule);
 
 const { createAppStore, wireEvents } = await import('../../app/store');
 let store: ReturnType<typeof createAppStore>;
 
-function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-  for (const l of fake.state.listeners.get(event) ?? []) l(payload);
-}
-const calls = (method: string) => fake.state.calls.filter((c) => c.method === method).map((c) => c.input);
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
@@ -164,9 +123,7 @@ function memoryStorage() {
 let storage: ReturnType<typeof memoryStorage>;
 
 beforeEach(() => {
-  fake.state.calls = [];
-  fake.state.listeners.clear();
-  fake.state.replies = {};
+  resetFake();
   storage = memoryStorage();
   vi.stubGlobal('localStorage', storage);
   store = createAppStore();

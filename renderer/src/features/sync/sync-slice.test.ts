@@ -4,58 +4,17 @@
  * chat, failed calls leave plain words and clear busy.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventName, EventPayload } from '../../../../shared/contract';
 import type { SyncStatus } from '../../../../shared/types/domain';
 import { countsText, filesText, movedText, rejectedText } from '../../../../shared/sync-text';
 import { syncStatus } from '../../../../e2e/support/sync-status';
 
-type Listener = (payload: unknown) => void;
+import { fake, emit, calls, resetFake } from '../../testing/fake-client';
 
-const fake = vi.hoisted(() => {
-  class ClientError extends Error {
-    constructor(
-      readonly code: string,
-      message: string,
-    ) {
-      super(message);
-    }
-  }
-  const state = {
-    calls: [] as { method: string; input: unknown }[],
-    listeners: new Map<string, Set<Listener>>(),
-    /** Answers by method: a value, or a function of the input (which may throw). Others never answer. */
-    replies: {} as Record<string, unknown>,
-  };
-  const client = {
-    async call(method: string, input: unknown) {
-      state.calls.push({ method, input });
-      if (!(method in state.replies)) return new Promise(() => {});
-      const r = state.replies[method];
-      return typeof r === 'function' ? (r as (i: unknown) => unknown)(input) : r;
-    },
-    on(event: string, listener: Listener) {
-      if (!state.listeners.has(event)) state.listeners.set(event, new Set());
-      state.listeners.get(event)!.add(listener);
-      return () => state.listeners.get(event)!.delete(listener);
-    },
-  };
-  return { state, client, ClientError };
-});
-
-vi.mock('../../client', () => ({
-  client: fake.client,
-  onConnectionChange: () => () => {},
-  ClientError: fake.ClientError,
-  transport: 'http',
-}));
+vi.mock('../../client', async () => (await import('../../testing/fake-client')).fakeClientModule);
 
 const { createAppStore, wireEvents } = await import('../../app/store');
 let store: ReturnType<typeof createAppStore>;
 
-function emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-  for (const l of fake.state.listeners.get(event) ?? []) l(payload);
-}
-const calls = (method: string) => fake.state.calls.filter((c) => c.method === method).map((c) => c.input);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 const status = (p: Partial<SyncStatus> = {}): SyncStatus =>
@@ -73,9 +32,7 @@ function deferred<T>() {
 }
 
 beforeEach(() => {
-  fake.state.calls = [];
-  fake.state.listeners.clear();
-  fake.state.replies = {};
+  resetFake();
   store = createAppStore();
   wireEvents(store.getState, fake.client.on as never);
 });
