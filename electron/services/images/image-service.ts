@@ -125,15 +125,17 @@ export class ImageService {
     const out: { id: string; dataUrl: string | null }[] = [];
     for (const id of ids) {
       const row = this.d.repo.row(id);
-      if (!row || row.deleted || !this.d.files.exists(row.path)) {
+      if (!row || row.deleted) {
         out.push({ id, dataUrl: null });
         continue;
       }
       try {
+        // A cached thumbnail is read at once; the image itself is read only to make one.
         const t = await this.d.files.thumbnail(id, row.path);
         out.push({ id, dataUrl: t ? `data:${t.mime};base64,${t.data.toString('base64')}` : null });
       } catch (err) {
-        this.d.log.warn(`thumbnail of image ${id} failed`, err);
+        // The image's file is gone (not synced yet, removed by hand) or does not decode.
+        if (!(err instanceof AppError)) this.d.log.warn(`thumbnail of image ${id} failed`, err);
         out.push({ id, dataUrl: null });
       }
     }
