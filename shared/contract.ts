@@ -9,6 +9,7 @@ import { empty, httpUrl, out, type Out } from './contract-out';
 import { entityIdSchema, uuidv7Schema } from './ids';
 import { ATTACHMENT_BASE64_MAX_CHARS } from './limits';
 import { imageEvents, imageMethods } from './image-contract';
+import { desktopEvents, desktopMethods } from './desktop-contract';
 import type {
   AppInfo,
   Attachment,
@@ -308,6 +309,8 @@ export const methods = {
         /** End-to-end encryption; null removes it. */
         passphrase: z.string().min(8, 'use at least 8 characters').max(1024).nullable().optional(),
         maxAttachmentMb: z.number().int().min(0).max(1024).optional(),
+        /** Pause background sync (kept across restarts) or resume it. */
+        paused: z.boolean().optional(),
       })
       .strict(),
     output: out<SyncStatus>(),
@@ -322,6 +325,7 @@ export const methods = {
   /** Run one sync now; resolves when it is done (null when sync is off). */
   'sync.now': { input: empty, output: out<SyncRunReport | null>() },
   ...imageMethods,
+  ...desktopMethods,
 } as const;
 
 const messageRef = { chatId: z.string(), messageId: z.string() };
@@ -393,9 +397,23 @@ export const events = {
   'sync.status': z.custom<SyncStatus>(),
   /** Many rows arrived from other devices at once: windows reload their lists and the open chat. */
   'sync.changed': z.object({ rows: z.number().int() }),
-  /** A command from outside the page: the app menu, a tray item, a global shortcut. */
-  'app.command': z.object({ command: z.enum(['new-chat', 'open-settings', 'open-models', 'open-images']) }),
+  /**
+   * A command from outside the page: the app menu, a tray item, a deep link, the quick prompt.
+   * new-chat may carry a prompt and model (hearth://new?prompt=…&model=…): the composer is filled,
+   * never sent by itself; open-chat shows a chat (hearth://chat/<id>, or the quick prompt's
+   * Ctrl/Cmd+Enter with its unsent draft).
+   */
+  'app.command': z.discriminatedUnion('command', [
+    z.object({
+      command: z.literal('new-chat'),
+      prompt: z.string().max(1_000_000).optional(),
+      model: z.string().max(512).optional(),
+    }),
+    z.object({ command: z.literal('open-chat'), chatId: z.string(), draft: z.string().max(1_000_000).optional() }),
+    z.object({ command: z.enum(['open-settings', 'open-models', 'open-images', 'open-desktop-settings']) }),
+  ]),
   ...imageEvents,
+  ...desktopEvents,
 } as const;
 
 export type Methods = typeof methods;

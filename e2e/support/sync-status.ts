@@ -5,6 +5,7 @@ export function syncStatus(p: Partial<SyncStatus> = {}): SyncStatus {
   return {
     state: 'idle',
     enabled: true,
+    paused: false,
     url: 'postgres://me:•••@db.example:5432/hearth',
     urlSource: 'settings',
     schema: 'hearth',

@@ -23,6 +23,7 @@ import { modelHandlers } from './api/model-handlers';
 import { ollamaHandlers } from './api/ollama-handlers';
 import { syncHandlers } from './api/sync-handlers';
 import { imageHandlers } from './api/image-handlers';
+import { desktopHandlers } from './api/desktop-handlers';
 
 export type { RouterDeps };
 
@@ -44,6 +45,7 @@ export function createHandlers(d: RouterDeps): Handlers {
     ...ollamaHandlers(d),
     ...syncHandlers(d),
     ...imageHandlers(d),
+    ...desktopHandlers(d),
   } satisfies Handlers;
 }
 

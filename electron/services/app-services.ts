@@ -36,6 +36,9 @@ import { ImageService } from './images/image-service';
 import { ImageBackends } from './images/image-backends';
 import { GalleryFiles } from './images/gallery-files';
 import { createImageClient } from './images/clients';
+import { DesktopService } from './desktop/desktop-service';
+import { QuickService } from './desktop/quick-service';
+import type { DesktopHost } from './desktop/desktop-host';
 
 import { APP_VERSION } from './version';
 
@@ -62,6 +65,11 @@ export interface AppServicesOptions {
   chooseOllamaExecutable?: (current: string | null) => Promise<string | null>;
   /** The desktop app: show the log file in the file manager (shell.showItemInFolder). */
   openLogFolder?: (file: string) => Promise<void>;
+  /**
+   * The desktop shell's abilities (shortcut, clipboard, windows, login item, updater). Absent in serve
+   * and the CLI. A getter, because the shell builds its windows after the services.
+   */
+  desktopHost?: DesktopHost;
   /** Image backends: A1111 progress polling interval (tests make it short). */
   images?: { pollMs?: number };
   /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
@@ -87,6 +95,8 @@ export interface AppServices {
   sync: SyncService;
   /** Image generation and the gallery (<data>/images). */
   images: ImageService;
+  /** Desktop settings; the shell calls desktop.start() once its windows exist. */
+  desktop: DesktopService;
   /** Hearth's own log (<data>/logs/hearth.log). */
   logFile: string;
   /** Stops generations (keeping partial answers) and closes the database. */
@@ -194,6 +204,22 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   chats.stopOther = (messageId) => images.stopMessage(messageId);
   const purgedImages = images.purgeDeleted();
   if (purgedImages) log.info(`${purgedImages} image file(s) deleted 30+ days ago removed`);
+  const desktop = new DesktopService({
+    settings: settingsRepo,
+    events,
+    log,
+    version: APP_VERSION,
+    host: o.desktopHost,
+  });
+  const quick = new QuickService({
+    chats,
+    organisation,
+    settings: settingsRepo,
+    log,
+    saving: () => desktop.settings().saveQuickPrompts,
+  });
+  // The CLI only reads and writes what it is asked to; the app and serve tidy up after a killed run.
+  if (o.host !== 'cli') quick.cleanUp();
   const router = createRouter(
     createHandlers({
       chats,
@@ -208,6 +234,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       ollama,
       sync,
       images,
+      desktop,
+      quick,
       logFile: { path: fileLog.file, level },
       openLogFolder: o.openLogFolder,
       chooseOllamaExecutable: o.chooseOllamaExecutable,
@@ -227,6 +255,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     ollama,
     sync,
     images,
+    desktop,
     logFile: fileLog.file,
     async close() {
       if (closed) return;

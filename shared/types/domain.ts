@@ -303,6 +303,8 @@ export interface SyncStatus {
   /** off: not enabled; idle: up to date or waiting for the next run; offline: the server cannot be reached. */
   state: 'off' | 'idle' | 'syncing' | 'offline' | 'error';
   enabled: boolean;
+  /** Background runs paused by the user (tray or Settings); Sync now still runs once. */
+  paused: boolean;
   /** The connection string with its password hidden, or null when none is set. */
   url: string | null;
   /** DATABASE_URL wins over the one stored in Settings (which is then shown read-only). */

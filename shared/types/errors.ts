@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'conflict',
   /** The disk holding Hearth's data is full: nothing of the action was stored. */
   'disk_full',
+  /** Only the desktop app can do this (a global shortcut, the clipboard, updates); serve says so. */
+  'unsupported',
   'internal',
 ] as const;
 

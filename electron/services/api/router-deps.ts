@@ -11,6 +11,8 @@ import type { Logger } from '../util/logger';
 import type { OllamaRuntime } from '../ollama/ollama-runtime';
 import type { SyncService } from '../sync/sync-service';
 import type { ImageService } from '../images/image-service';
+import type { DesktopService } from '../desktop/desktop-service';
+import type { QuickService } from '../desktop/quick-service';
 
 export interface RouterDeps {
   chats: ChatService;
@@ -27,6 +29,10 @@ export interface RouterDeps {
   sync: SyncService;
   /** Image generation: backends, jobs, the gallery. */
   images: ImageService;
+  /** Desktop settings and the shell's abilities (none in serve). */
+  desktop: DesktopService;
+  /** The quick prompt's chats ("Quick" folder, or temporary). */
+  quick: QuickService;
   /** Hearth's own log file and its level. */
   logFile: { path: string; level: string };
   /** The desktop app shows the log in the file manager; absent in serve and the CLI. */

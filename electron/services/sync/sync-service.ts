@@ -47,6 +47,8 @@ export interface SyncPatch {
   deviceName?: string;
   passphrase?: string | null;
   maxAttachmentMb?: number;
+  /** Paused: no background runs (interval, local changes, other devices' notices) until resumed; Sync now still runs once. */
+  paused?: boolean;
 }
 
 export interface SyncServiceDeps {
@@ -153,6 +155,11 @@ export class SyncService {
     return this.d.settings.get<string>('syncDeviceName') ?? hostname();
   }
 
+  /** Stored, so a pause outlives a restart (the tray's Pause sync, Settings → Sync). */
+  private get paused(): boolean {
+    return this.d.settings.get<boolean>('syncPaused') === true;
+  }
+
   private maxAttachmentMb(): number {
     return this.d.settings.get<number>('syncMaxAttachmentMb') ?? DEFAULT_MAX_ATTACHMENT_MB;
   }
@@ -171,6 +178,7 @@ export class SyncService {
     return {
       state: this.state,
       enabled: this.d.repo.enabled,
+      paused: this.paused,
       url: shown,
       urlSource: url?.source ?? null,
       schema: this.schema(),
@@ -212,6 +220,11 @@ export class SyncService {
       this.keyCache = null;
     }
     if (patch.maxAttachmentMb !== undefined) this.d.settings.set('syncMaxAttachmentMb', patch.maxAttachmentMb);
+    if (patch.paused !== undefined) {
+      this.d.settings.set('syncPaused', patch.paused ? true : null);
+      // Paused: hang up on other devices' notices too; resumed: catch up at once (start() below).
+      if (patch.paused) await this.disconnect();
+    }
     const after = { url: this.url()?.value ?? null, schema: this.schema() };
     if (before.url !== after.url || before.schema !== after.schema) {
       // Another meeting point: pull it from its start and send everything there too.
@@ -248,17 +261,17 @@ export class SyncService {
     if (!this.unsubscribe) {
       this.unsubscribe = this.d.events.subscribe(({ event }) => {
         // Names first: every streamed delta passes here, and reading `enabled` is a query.
-        if (!LOCAL_CHANGES.has(event) || this.applying || !this.d.repo.enabled) return;
+        if (!LOCAL_CHANGES.has(event) || this.applying || !this.d.repo.enabled || this.paused) return;
         this.schedule(this.d.debounceMs ?? LOCAL_CHANGE_DEBOUNCE_MS);
       });
     }
     if (!this.interval) {
       this.interval = setInterval(() => {
-        if (this.d.repo.enabled) this.schedule(0);
+        if (this.d.repo.enabled && !this.paused) this.schedule(0);
       }, this.d.intervalMs ?? SYNC_INTERVAL_MS);
       this.interval.unref?.();
     }
-    if (this.d.repo.enabled && this.url()) this.schedule(0);
+    if (this.d.repo.enabled && this.url() && !this.paused) this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -324,7 +337,7 @@ export class SyncService {
       for (const r of report.rejected.slice(0, 20)) this.d.log.warn(`sync: set aside ${r.kind} ${r.id}: ${r.why}`);
       this.setError(null);
       this.changed('idle');
-      if (this.d.background) void this.listen(url.value);
+      if (this.d.background && !this.paused) void this.listen(url.value);
       return report;
     } catch (err) {
       const message = explain(err, url.value);
@@ -407,7 +420,7 @@ export class SyncService {
     client.on('error', drop);
     client.on('end', drop);
     client.on('notification', (n) => {
-      if (Number(n.payload) > this.d.repo.cursor) this.schedule(0);
+      if (Number(n.payload) > this.d.repo.cursor && !this.paused) this.schedule(0);
     });
     try {
       await client.connect();

@@ -286,7 +286,8 @@ function ConnectionForm({ status }: { status: SyncStatus }) {
 function StatusSection({ status }: { status: SyncStatus }) {
   const busy = useAppStore((s) => s.syncBusy.now);
   const error = useAppStore((s) => (s.syncError?.action === 'now' ? s.syncError.message : null));
-  const { syncNow } = useAppStore.getState();
+  const pausing = useAppStore((s) => s.syncBusy.configure);
+  const { syncNow, configureSync } = useAppStore.getState();
   const running = busy || status.state === 'syncing';
   return (
     <fieldset className="sync-status">
@@ -314,7 +315,28 @@ function StatusSection({ status }: { status: SyncStatus }) {
         >
           {running && <span className="sync-spinner" aria-hidden="true" />} {running ? 'Syncing…' : 'Sync now'}
         </button>
+        {status.enabled && (
+          <button
+            type="button"
+            className="btn"
+            disabled={pausing}
+            aria-pressed={status.paused}
+            title={
+              status.paused
+                ? 'Sync again in the background: after changes, every few minutes and when another device writes.'
+                : 'Stop syncing in the background until resumed (kept across restarts). Sync now still works.'
+            }
+            onClick={() => void configureSync({ paused: !status.paused }, 'pause')}
+          >
+            {status.paused ? 'Resume sync' : 'Pause sync'}
+          </button>
+        )}
       </div>
+      {status.enabled && status.paused && (
+        <p className="settings-hint" role="status">
+          Sync is paused: nothing is sent or received in the background until you resume it.
+        </p>
+      )}
     </fieldset>
   );
 }

@@ -18,6 +18,9 @@ export function lastSyncText(status: SyncStatus, now = Date.now()): string {
 /** The indicator's short line beside its mark: "Synced · 5 min ago", "Sync offline"… */
 export function indicatorText(status: SyncStatus, now = Date.now()): { main: string; sub: string } {
   const waiting = status.pending ? `${status.pending.toLocaleString()} to send` : '';
+  if (status.enabled && status.paused && status.state !== 'syncing') {
+    return { main: 'Sync paused', sub: [`synced ${lastSyncText(status, now)}`, waiting].filter(Boolean).join(' · ') };
+  }
   switch (status.state) {
     case 'idle':
       return { main: 'Synced', sub: [lastSyncText(status, now), waiting].filter(Boolean).join(' · ') };

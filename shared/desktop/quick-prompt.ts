@@ -6,8 +6,6 @@
  *                                                           show/hide/focus the window, send, stop,
  *                                                           open in the main window, read the clipboard
  *   initialQuickPromptState(model)
- *   quickPromptBounds({ displays, cursor, size })           a small window centred on the display under
- *                                                           the cursor, clamped to its work area
  *
  * Phases: empty → typing → streaming → answered (or error), shown or hidden independently: Esc, a
  * click elsewhere or the shortcut again hides the window and keeps everything (draft, attachments,
@@ -15,8 +13,7 @@
  * main window: the chat (and any unsent draft) opens there and the quick prompt starts afresh. The
  * caller picks the message ids (UUIDv7, messages.send's `ids`), so deltas are matched from the first.
  */
-import { IMAGE_LIMIT_BYTES, TEXT_LIMIT_BYTES } from '../../../shared/limits';
-import { centreIn, displayNearestPoint, type DisplayLike, type Point, type Rect, type Size } from './geometry';
+import { IMAGE_LIMIT_BYTES, TEXT_LIMIT_BYTES } from '../limits';
 
 export type QuickPhase = 'empty' | 'typing' | 'streaming' | 'answered' | 'error';
 
@@ -321,26 +318,4 @@ export function quickPromptReducer(s: QuickPromptState, e: QuickPromptEvent): Qu
     case 'dismiss':
       return result({ ...s, error: null, notice: null });
   }
-}
-
-/* ─── where the window goes ─── */
-
-export const QUICK_PROMPT_SIZE: Size = { width: 680, height: 420 };
-/** Room kept between the window and the work area's edges. */
-const MARGIN = 16;
-
-/**
- * A window of `size` centred on the display under the cursor (the nearest one when the cursor is
- * between displays), shrunk to fit its work area with a margin.
- */
-export function quickPromptBounds(o: { displays: readonly DisplayLike[]; cursor: Point; size?: Size }): Rect {
-  const size = o.size ?? QUICK_PROMPT_SIZE;
-  const display = displayNearestPoint(o.displays, o.cursor);
-  if (!display) return { x: 0, y: 0, width: Math.round(size.width), height: Math.round(size.height) };
-  const a = display.workArea;
-  const inner: Rect =
-    a.width > 2 * MARGIN && a.height > 2 * MARGIN
-      ? { x: a.x + MARGIN, y: a.y + MARGIN, width: a.width - 2 * MARGIN, height: a.height - 2 * MARGIN }
-      : a;
-  return centreIn(inner, size);
 }
