@@ -11,6 +11,7 @@ import { createOllamaSlice, type OllamaSlice } from '../features/ollama/ollama-s
 import { createModelManagerSlice, type ModelManagerSlice } from '../features/models/model-manager-slice';
 import { createSyncSlice, type SyncSlice } from '../features/sync/sync-slice';
 import { createImagesSlice, type ImagesSlice } from '../features/images/images-slice';
+import { createDesktopSlice, type DesktopSlice } from '../features/desktop/desktop-slice';
 
 export type View = 'chat' | 'settings' | 'models' | 'images';
 
@@ -29,6 +30,7 @@ export type AppState = ChatSlice &
   ModelManagerSlice &
   SyncSlice &
   ImagesSlice &
+  DesktopSlice &
   UiSlice;
 
 /** A fresh store (the app has one; tests make their own). */
@@ -43,6 +45,7 @@ export const createAppStore = () =>
     ...createModelManagerSlice(...a),
     ...createSyncSlice(...a),
     ...createImagesSlice(...a),
+    ...createDesktopSlice(...a),
     view: 'chat',
     connection: 'open',
     setView: (view) => a[0]({ view }),
@@ -75,11 +78,13 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
   on('images.job', (job) => s().onImageJob(job));
   on('images.progress', (p) => s().onImageProgress(p));
   on('images.changed', (p) => s().onImagesChanged(p));
+  on('desktop.changed', (view) => s().onDesktopChanged(view));
   on('app.command', ({ command }) => {
     if (command === 'new-chat') s().newChat();
     if (command === 'open-settings') s().setView('settings');
     if (command === 'open-models') s().setView('models');
     if (command === 'open-images') s().setView('images');
+    if (command === 'open-desktop-settings') s().focusDesktopSettings();
   });
 }
 
@@ -100,6 +105,7 @@ export function startStore(): void {
       void s().loadOllamaStatus();
       s().onSyncReconnect();
       s().onImagesReconnect();
+      s().onDesktopReconnect();
     }
   });
   void s()
@@ -108,4 +114,5 @@ export function startStore(): void {
   void s().loadChats();
   void s().loadOllamaStatus();
   void s().loadSyncStatus();
+  void s().loadDesktop();
 }
