@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import { usePostgres } from '../../../e2e/support/use-postgres';
-import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs } from '../../../e2e/support/services';
+import { callOk, makeTempDir, openServices, recordEvents, removeTempDirs, sleep } from '../../../e2e/support/services';
 import type { AppServices } from '../app-services';
 import { runSync, PUSH_BATCH, type EngineContext } from './engine';
 import { SyncServer } from './sync-server';
@@ -564,6 +564,51 @@ describe('status', () => {
     expect(again.sync.status().lastError).toMatch(/127\.0\.0\.1:9/);
     expect(again.sync.status().state).toBe('error');
     expect(again.sync.status().url).toBe('postgresql://someone:•••@127.0.0.1:9/hearth');
+  });
+});
+
+describe('pause', () => {
+  it('a paused device sends nothing in the background, even after a restart; resuming catches up at once', async () => {
+    const schema = newSchema();
+    const dir = makeTempDir();
+    const env = { OLLAMA_BASE_URL: fake.url, DATABASE_URL: pgServer().url() };
+    // host 'serve': background sync on, with short timings.
+    const background = () => {
+      const s = openServices(dir, { host: 'serve', env, sync: { debounceMs: 20, intervalMs: 100 } });
+      open.push(s);
+      return s;
+    };
+    let a = background();
+    await callOk(a, 'settings.update', { autoTitle: false });
+    await callOk(a, 'sync.configure', { schema, enabled: true });
+    await recordEvents(a).waitFor(
+      (e) => e.event === 'sync.status' && e.payload.state === 'idle' && !!e.payload.lastSyncAt,
+      10_000,
+    );
+    expect((await callOk(a, 'sync.configure', { paused: true })).paused).toBe(true);
+    await send(a, 'written while paused');
+    await sleep(600); // several intervals and debounces
+    expect(a.sync.status().pending).toBeGreaterThan(0);
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+
+    a = background();
+    expect(a.sync.status()).toMatchObject({ paused: true, enabled: true });
+    await sleep(400);
+    expect(a.sync.status().pending).toBeGreaterThan(0);
+    const other = device({ DATABASE_URL: pgServer().url() });
+    await callOk(other, 'sync.configure', { schema, enabled: true });
+    await callOk(other, 'sync.now');
+    expect((await callOk(other, 'chats.list', {})).chats).toHaveLength(0);
+
+    const rec = recordEvents(a);
+    expect((await callOk(a, 'sync.configure', { paused: false })).paused).toBe(false);
+    await rec.waitFor(
+      (e) => e.event === 'sync.status' && e.payload.state === 'idle' && e.payload.pending === 0,
+      10_000,
+    );
+    await callOk(other, 'sync.now');
+    expect((await callOk(other, 'chats.list', {})).chats).toHaveLength(1);
   });
 });
 

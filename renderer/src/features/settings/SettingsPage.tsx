@@ -8,6 +8,7 @@ import { DataPanel } from '../data/DataPanel';
 import { SyncPanel } from '../sync/SyncPanel';
 import { LogPanel } from './LogPanel';
 import { ImageBackendsSection } from '../images/settings/ImageBackendsSection';
+import { DesktopSection } from '../desktop/DesktopSection';
 
 const ENV_NAME = {
   ollamaBaseUrl: 'OLLAMA_BASE_URL',
@@ -165,6 +166,7 @@ export function SettingsPage() {
       <OllamaServersSection />
       <EndpointsSection />
       <ImageBackendsSection />
+      <DesktopSection />
       <SyncPanel />
       <DataPanel />
       <LogPanel />

@@ -333,7 +333,7 @@ function StatusSection({ status }: { status: SyncStatus }) {
         )}
       </div>
       {status.enabled && status.paused && (
-        <p className="settings-hint" role="status">
+        <p className="muted" role="status">
           Sync is paused: nothing is sent or received in the background until you resume it.
         </p>
       )}
