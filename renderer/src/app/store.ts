@@ -79,12 +79,21 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
   on('images.progress', (p) => s().onImageProgress(p));
   on('images.changed', (p) => s().onImagesChanged(p));
   on('desktop.changed', (view) => s().onDesktopChanged(view));
-  on('app.command', ({ command }) => {
-    if (command === 'new-chat') s().newChat();
-    if (command === 'open-settings') s().setView('settings');
-    if (command === 'open-models') s().setView('models');
-    if (command === 'open-images') s().setView('images');
-    if (command === 'open-desktop-settings') s().focusDesktopSettings();
+  on('app.command', (c) => {
+    if (c.command === 'new-chat') {
+      // A prompt (a hearth://new link, the quick prompt's unsent draft) fills the composer, never sent by itself.
+      s().newChat();
+      if (c.model) s().selectModel(c.model, false);
+      if (c.prompt) s().prefillComposer(c.prompt);
+    } else if (c.command === 'open-chat') {
+      // The quick prompt's Ctrl/Cmd+Enter (with its unsent draft) or a hearth://chat/<id> link.
+      s().setView('chat');
+      void s().openChat(c.chatId);
+      if (c.draft) s().prefillComposer(c.draft);
+    } else if (c.command === 'open-settings') s().setView('settings');
+    else if (c.command === 'open-models') s().setView('models');
+    else if (c.command === 'open-images') s().setView('images');
+    else if (c.command === 'open-desktop-settings') s().focusDesktopSettings();
   });
 }
 

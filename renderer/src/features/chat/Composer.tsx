@@ -108,6 +108,18 @@ export function Composer() {
     [ensureChat],
   );
 
+  // Text (and files) sent from outside (the quick prompt, a hearth://new link): taken once, never sent
+  // by itself; text already typed here stays, the new text goes after it.
+  const prefill = useAppStore((s) => s.composerPrefill);
+  useEffect(() => {
+    if (!prefill) return;
+    const taken = useAppStore.getState().takeComposerPrefill();
+    if (!taken) return;
+    if (taken.text)
+      setText((current) => (current.trim() ? `${current.replace(/\s+$/, '')}\n\n${taken.text}` : taken.text));
+    if (taken.files.length) void addFiles(taken.files);
+  }, [prefill, addFiles]);
+
   // Drop files anywhere on the chat area.
   useEffect(() => {
     const inChat = (e: DragEvent) => !!(e.target as Element | null)?.closest?.('.chat-view');

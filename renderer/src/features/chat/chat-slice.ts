@@ -5,7 +5,8 @@
  * model manager slice.)
  * Public: openChat, newChat, send, stop, regenerate, editMessage, continueMessage, showBranch,
  * updateChatSettings, ensureChat, prepareChat, onDelta, onDone, onMessageRow,
- * onActiveChatUpdated, resync, and the image turns of image-turns.ts (generateImageInChat,
+ * onActiveChatUpdated, resync, prefillComposer / takeComposerPrefill (text and files a command from
+ * outside — the quick prompt, a link — puts in the composer, taken once), and the image turns of image-turns.ts (generateImageInChat,
  * retryImageTurn). `messages` is the branch on screen (root → leaf); `tree` holds them all.
  *
  * Every message row, from a reply or an event, goes through `messageRows` (shared/versioned.ts):
@@ -47,6 +48,12 @@ export interface ChatSlice extends ImageTurnActions {
   messages: Message[];
   sending: boolean;
   chatError: string | null;
+  /** Text (and files) waiting for the composer to take once; `seq` tells two equal ones apart. */
+  composerPrefill: { text: string; files: File[]; seq: number } | null;
+  /** Put text (and files) in the composer: never sent by itself. */
+  prefillComposer(text: string, files?: File[]): void;
+  /** The waiting prefill, once (the composer calls it; a second call gets null). */
+  takeComposerPrefill(): { text: string; files: File[] } | null;
   /** Open a chat (`reread`: a second read, after the first reply was older than an event). */
   openChat(id: string, reread?: boolean): Promise<void>;
   newChat(): void;
@@ -168,6 +175,18 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
     messages: [],
     sending: false,
     chatError: null,
+    composerPrefill: null,
+
+    prefillComposer(text, files = []) {
+      set((s) => ({ composerPrefill: { text, files, seq: (s.composerPrefill?.seq ?? 0) + 1 } }));
+    },
+
+    takeComposerPrefill() {
+      const p = get().composerPrefill;
+      if (!p) return null;
+      set({ composerPrefill: null });
+      return { text: p.text, files: p.files };
+    },
 
     async openChat(id, reread = false) {
       if (get().activeChatId !== id) rows().clear();
