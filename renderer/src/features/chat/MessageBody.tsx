@@ -4,7 +4,8 @@ import type { Message } from '../../../../shared/types/domain';
 /** The markdown renderer (unified/remark, GFM, highlight.js) is its own chunk, off the start-up path. */
 const MarkdownView = lazy(() => import('./markdown/MarkdownView'));
 
-function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
+/** Model output as markdown, the same everywhere an answer is shown (the chat, the quick prompt). */
+export function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
   return (
     <Suspense fallback={<div className="message-plain">{text}</div>}>
       <MarkdownView text={text} streaming={streaming} />
