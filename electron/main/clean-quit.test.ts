@@ -99,3 +99,43 @@ describe('clean quit', () => {
     expect(h.quit.state()).toBe('closed');
   });
 });
+
+describe('clean quit: quitWith (installing an update)', () => {
+  it('closes the services first, then calls finish instead of quitting', async () => {
+    let done!: () => void;
+    const h = harness(() => new Promise<void>((r) => (done = r)));
+    const order: string[] = [];
+    h.quit.quitWith(() => order.push('install'));
+    expect(h.quit.state()).toBe('closing');
+    expect(order).toEqual([]);
+    // The updater's own app.quit() meanwhile waits for the same close.
+    expect(h.request()).toBe(true);
+    done();
+    await sleep(0);
+    expect(order).toEqual(['install']);
+    expect(h.quits()).toBe(0);
+    expect(h.closes()).toBe(1);
+    // Once closed, the quit the installer causes goes straight through.
+    expect(h.request()).toBe(false);
+  });
+
+  it('a quit already under way ends with finish', async () => {
+    let done!: () => void;
+    const h = harness(() => new Promise<void>((r) => (done = r)));
+    expect(h.request()).toBe(true);
+    let installed = 0;
+    h.quit.quitWith(() => installed++);
+    done();
+    await sleep(0);
+    expect(installed).toBe(1);
+    expect(h.quits()).toBe(0);
+  });
+
+  it('calls finish at once when there is nothing to close', () => {
+    const h = harness(() => Promise.resolve(), { services: false });
+    let installed = 0;
+    h.quit.quitWith(() => installed++);
+    expect(installed).toBe(1);
+    expect(h.quit.state()).toBe('closed');
+  });
+});
