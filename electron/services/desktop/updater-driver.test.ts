@@ -2,29 +2,36 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canSelfUpdate, type UpdaterState } from '../../../shared/desktop/updater-state';
 import { createUpdaterDriver, type UpdaterBackend } from './updater-driver';
 
-function fakeBackend() {
-  const calls: string[] = [];
-  const b = {
-    calls,
-    found: null as { version: string; notes?: unknown } | null,
-    checkError: null as Error | null,
-    downloadError: null as Error | null,
-    /** While set, a download waits for it. */
-    downloadGate: null as Promise<void> | null,
+interface FakeBackend extends UpdaterBackend {
+  calls: string[];
+  found: { version: string; notes?: unknown } | null;
+  checkError: Error | null;
+  downloadError: Error | null;
+  /** While set, a download waits for it. */
+  downloadGate: Promise<void> | null;
+}
+
+function fakeBackend(): FakeBackend {
+  const b: FakeBackend = {
+    calls: [],
+    found: null,
+    checkError: null,
+    downloadError: null,
+    downloadGate: null,
     check: async () => {
-      calls.push('check');
+      b.calls.push('check');
       if (b.checkError) throw b.checkError;
       return b.found;
     },
     download: async () => {
-      calls.push('download');
+      b.calls.push('download');
       if (b.downloadGate) await b.downloadGate;
       if (b.downloadError) throw b.downloadError;
     },
     quitAndInstall: () => {
-      calls.push('quit-and-install');
+      b.calls.push('quit-and-install');
     },
-  } satisfies UpdaterBackend & Record<string, unknown>;
+  };
   return b;
 }
 
