@@ -1,25 +1,44 @@
 /**
  * Electron composition root. Thin by design: it hosts the plain-Node services, binds them to IPC,
- * and owns windows, the menu and the app lifecycle.
+ * and wires the shell's parts together — the main window, the quick-prompt window, the tray, the menu,
+ * the desktop host (shortcut, clipboard, login item, updater), notifications, taskbar progress, launches
+ * and links — and owns the app's lifecycle (one instance, clean quit).
+ *
+ * Starting hidden (the tray is the way in): `--hidden` (the login entry on Windows and Linux adds it when
+ * "start in the tray" is on), `--quick-prompt`, or on macOS a login start with that setting on.
  */
-import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, screen, shell, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, Menu, app, dialog, globalShortcut, shell, type IpcMainInvokeEvent } from 'electron';
 import { createAppServices, type AppServices } from '../services/app-services';
 import { resolveDataDir } from '../services/config/config';
+import { runLaunch, type AppCommand, type LaunchTarget } from '../services/desktop/launch-runner';
+import { decideMainWindowClose } from '../services/desktop/window-close';
 import { createLogger } from '../services/util/logger';
 import { createCleanQuit } from './clean-quit';
+import { createShellHost } from './desktop-host';
 import { bindIpc } from './ipc-main';
-import { buildMenu } from './menu';
+import { handleLaunches, type Launches } from './launch';
+import { openedAtLoginToStayHidden } from './login-item';
+import { createMainWindow, type MainWindow } from './main-window';
+import { buildMenu, type MenuActions } from './menu';
 import { electronNativeBinding } from './native-binding';
 import { decideNavigation, decideRedirect, decideWindowOpen, type NavigationDecision } from './navigation-policy';
-import { isOwnUrl, rendererEntry } from './renderer-url';
+import { notifyFinishedAnswers } from './notifications';
+import { resourcesDir, trayIconDir } from './paths';
+import { createQuickWindow, type QuickWindow } from './quick-window';
+import { isOwnUrl } from './renderer-url';
+import { watchRouter } from './router-call';
 import { desktopSecretsKey } from './secrets-key';
-import { secureWindowOptions } from './window-options';
-import { loadWindowState, trackWindowState } from './window-state';
+import { showPullProgress } from './taskbar-progress';
+import { createTray, type HearthTray } from './tray';
+import { createShellUpdater } from './updater';
 
 const log = createLogger();
 let services: AppServices | null = null;
-let mainWindow: BrowserWindow | null = null;
+let main: MainWindow | null = null;
+let quick: QuickWindow | null = null;
+let tray: HearthTray | null = null;
+/** Set once quitting has begun: windows then close for real instead of hiding. */
+let quitting = false;
 
 /**
  * How long quitting waits for services.close(): generations to stop, the bundled Ollama to stop
@@ -28,22 +47,22 @@ let mainWindow: BrowserWindow | null = null;
  * file and stopped at the next start.
  */
 const QUIT_TIMEOUT_MS = 10_000;
+/** If the updater has not quit the app this long after "Restart now", quit anyway (the services are closed). */
+const INSTALL_QUIT_FALLBACK_MS = 60_000;
+/** macOS may send 'activate' as the app starts: a hidden start ignores it this long. */
+const HIDDEN_START_ACTIVATE_GRACE_MS = 2_000;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
-  app.whenReady().then(start, (err) => fatal(err));
-}
-
-/** Where the bundled Ollama is looked for (<resources>/ollama/<platform>-<arch>/): the packaged app's
- * resources folder, or the repository's resources/ (filled by `npm run fetch-ollama`) when run from source. */
-function resourcesDir(): string {
-  return app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  // Before 'ready': links and second launches can arrive that early.
+  const launches = handleLaunches(log);
+  // Windows ties notifications and the taskbar button to this id (the installer's shortcut carries it).
+  if (process.platform === 'win32') app.setAppUserModelId(app.isPackaged ? 'app.hearth.desktop' : process.execPath);
+  app.whenReady().then(
+    () => start(launches),
+    (err) => fatal(err),
+  );
 }
 
 function dataDir(): string {
@@ -52,8 +71,16 @@ function dataDir(): string {
   return dir;
 }
 
-async function start(): Promise<void> {
+async function start(launches: Launches): Promise<void> {
   const dir = dataDir();
+  const updater = createShellUpdater({ log, beforeInstall: installUpdate });
+  const host = createShellHost({
+    updater,
+    onShortcut: () => quick?.toggle(),
+    hideQuickPrompt: () => quick?.hide(),
+    showMain: () => main?.show(),
+    log,
+  });
   try {
     services = createAppServices({
       dataDir: dir,
@@ -67,28 +94,144 @@ async function start(): Promise<void> {
       chooseOllamaExecutable: chooseOllamaExecutable,
       // Settings → Log → Open folder: the file manager with hearth.log selected.
       openLogFolder: async (file) => shell.showItemInFolder(file),
+      desktopHost: host,
     });
   } catch (err) {
     return fatal(err);
   }
   const s = services;
+
+  const mainWindow = createMainWindow({
+    dataDir: dir,
+    closeDecision: () =>
+      decideMainWindowClose({
+        platform: process.platform,
+        quitting,
+        closeToTray: host.applied().closeToTray,
+        trayAvailable: !!tray,
+      }),
+    quit: () => app.quit(),
+    emitCommand: (command) => s.events.emit('app.command', command),
+  });
+  main = mainWindow;
+  const command = (c: AppCommand) => mainWindow.command(c);
+
   bindIpc({
-    router: s.router,
+    // settings.update has no event; the tray shows the default model.
+    router: watchRouter(s.router, (method, value) => tray?.onRouterCall(method, value)),
     events: s.events,
     isTrustedSender,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
-  Menu.setApplicationMenu(
-    buildMenu({
-      newChat: () => s.events.emit('app.command', { command: 'new-chat' }),
-      settings: () => s.events.emit('app.command', { command: 'open-settings' }),
-      models: () => s.events.emit('app.command', { command: 'open-models' }),
-    }),
-  );
   hardenContents();
-  createMainWindow(dir);
+
+  const quickWindow = createQuickWindow({
+    isQuitting: () => quitting,
+    mainOnScreen: () => mainWindow.isOnScreen(),
+    log,
+  });
+  quick = quickWindow;
+
+  try {
+    tray = createTray({
+      router: s.router,
+      events: s.events,
+      iconDir: trayIconDir(),
+      actions: {
+        openMain: () => mainWindow.show(),
+        quickPrompt: () => quickWindow.open(),
+        openModels: () => command({ command: 'open-models' }),
+        quit: () => app.quit(),
+      },
+      log,
+    });
+  } catch (err) {
+    // Closing the window then quits instead of hiding (there would be no way back).
+    log.warn('the tray icon could not be created', err);
+  }
+
+  const menuActions: MenuActions = {
+    newChat: () => command({ command: 'new-chat' }),
+    quickPrompt: () => quickWindow.open(),
+    settings: () => command({ command: 'open-settings' }),
+    models: () => command({ command: 'open-models' }),
+    checkForUpdates: () => {
+      command({ command: 'open-desktop-settings' });
+      void updater.check();
+    },
+  };
+  let menuShortcut: string | null = null;
+  Menu.setApplicationMenu(buildMenu(menuActions));
+  s.events.subscribe((e) => {
+    if (e.event !== 'desktop.changed') return;
+    const r = e.payload.shortcut;
+    const shown = r?.ok ? r.accelerator : null;
+    if (shown === menuShortcut) return;
+    menuShortcut = shown;
+    Menu.setApplicationMenu(buildMenu(menuActions, shown));
+  });
+
+  notifyFinishedAnswers({
+    events: s.events,
+    enabled: () => host.applied().notifyOnAnswer,
+    chatTitle: (chatId) => {
+      try {
+        return s.chats.get(chatId).chat.title;
+      } catch {
+        return null;
+      }
+    },
+    imageJobRunning: (messageId) =>
+      s.images.listJobs().some((j) => j.messageId === messageId && (j.state === 'queued' || j.state === 'running')),
+    openChat: (chatId) => command({ command: 'open-chat', chatId }),
+    log,
+  });
+  showPullProgress(s.events, () => mainWindow.window());
+
+  // What this launch asked for. The main window is made hidden and shown by the 'show' action.
+  let first = launches.first;
+  if (first.length === 1 && first[0]!.type === 'show' && openedAtLoginToStayHidden(s.desktop.settings())) {
+    first = [{ type: 'start-hidden' }];
+  }
+  const startedHidden = !first.some((a) => a.type === 'show');
+  mainWindow.create({ show: false });
+  const target: LaunchTarget = {
+    showMain: () => mainWindow.show(),
+    startHidden: () => {},
+    openQuickPrompt: () => quickWindow.open(),
+    command,
+    invalidLink: (reason) => {
+      // Attached to the main window when it is on screen (a sheet on a hidden window is never seen).
+      const w = mainWindow.isOnScreen() ? mainWindow.window() : null;
+      const options = { type: 'warning' as const, message: 'Hearth could not open the link.', detail: reason };
+      void (w ? dialog.showMessageBox(w, options) : dialog.showMessageBox(options));
+    },
+  };
+  runLaunch(first, target);
+  launches.attach(target);
+
+  const startedAt = Date.now();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(dir);
+    if (startedHidden && Date.now() - startedAt < HIDDEN_START_ACTIVATE_GRACE_MS) return;
+    mainWindow.show();
+  });
+
+  // The shortcut, login item and update checks, now that the windows exist.
+  s.desktop.start();
+}
+
+/** "Restart now": close the services, let go of the single-instance lock, then hand over to the installer. */
+function installUpdate(install: () => void): void {
+  quitting = true;
+  cleanQuit.quitWith(() => {
+    // The new version may start before this process has gone: it must not find the lock held.
+    app.releaseSingleInstanceLock();
+    try {
+      install();
+    } catch (err) {
+      log.error('the update could not be installed', err);
+    }
+    setTimeout(() => app.quit(), INSTALL_QUIT_FALLBACK_MS);
   });
 }
 
@@ -100,7 +243,8 @@ async function chooseOllamaExecutable(current: string | null): Promise<string | 
     ...(current ? { defaultPath: current } : {}),
     ...(process.platform === 'win32' ? { filters: [{ name: 'Programs', extensions: ['exe'] }] } : {}),
   };
-  const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  const w = main?.window();
+  const r = w ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
@@ -109,26 +253,6 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   if (!frame || frame.parent) return false; // top-level frames of our own windows only
   const owner = BrowserWindow.fromWebContents(event.sender);
   return !!owner && isOwnUrl(frame.url);
-}
-
-function createMainWindow(dir: string): void {
-  const state = loadWindowState(dir, (b) =>
-    screen.getAllDisplays().some((d) => {
-      const a = d.workArea;
-      return b.x < a.x + a.width && b.x + b.width > a.x && b.y < a.y + a.height && b.y + b.height > a.y;
-    }),
-  );
-  const win = new BrowserWindow(
-    secureWindowOptions({ ...state.bounds, minWidth: 480, minHeight: 360, title: 'Hearth' }),
-  );
-  mainWindow = win;
-  if (state.maximized) win.maximize();
-  trackWindowState(win, dir);
-  win.once('ready-to-show', () => win.show());
-  win.on('closed', () => {
-    if (mainWindow === win) mainWindow = null;
-  });
-  void win.loadURL(rendererEntry().url);
 }
 
 /** Every web contents: no navigation away from the app, no new windows; http(s) links go to the OS browser. */
@@ -154,7 +278,8 @@ function hardenContents(): void {
 
 /**
  * Clean quit: stop generations (partial answers are kept as interrupted), stop the bundled Ollama
- * (no orphan) and close the database first, waiting at most QUIT_TIMEOUT_MS.
+ * (no orphan) and close the database first, waiting at most QUIT_TIMEOUT_MS. Every way out goes
+ * through it: the menu's and the tray's Quit, Cmd+Q, closing the last window, signals, updates.
  */
 const cleanQuit = createCleanQuit({
   services: () => services,
@@ -162,7 +287,15 @@ const cleanQuit = createCleanQuit({
   timeoutMs: QUIT_TIMEOUT_MS,
   log,
 });
-app.on('before-quit', (event) => cleanQuit.onBeforeQuit(event));
+app.on('before-quit', (event) => {
+  quitting = true;
+  cleanQuit.onBeforeQuit(event);
+});
+app.on('will-quit', () => {
+  globalShortcut.unregisterAll();
+  tray?.destroy();
+  tray = null;
+});
 
 // Ctrl-C in the terminal of `npm start`, or the OS asking the app to end: the same clean quit
 // (Electron's default would exit at once and leave the bundled Ollama running).
@@ -170,6 +303,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => app.quit());
 }
 
+// The main window decides when closing it ends Hearth (main-window.ts); the hidden quick-prompt
+// window and the tray alone never keep it running once every window is gone.
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
