@@ -380,6 +380,8 @@ export const events = {
   /** The Ollama servers' state changed (starting, running, stopped, error, unavailable). */
   'ollama.status': z.custom<OllamaStatus>(),
   'folders.changed': z.object({}),
+  /** Settings were changed (in any window, or from the tray). */
+  'settings.changed': z.custom<SettingsView>(),
   'chat.updated': z.object({ chat: z.custom<Chat>() }),
   /** A tombstone: the chat's version when it was deleted. */
   'chat.deleted': z.object({ id: z.string(), version: z.string() }),

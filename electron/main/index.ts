@@ -26,7 +26,6 @@ import { notifyFinishedAnswers } from './notifications';
 import { resourcesDir, trayIconDir } from './paths';
 import { createQuickWindow, type QuickWindow } from './quick-window';
 import { isOwnUrl } from './renderer-url';
-import { watchRouter } from './router-call';
 import { desktopSecretsKey } from './secrets-key';
 import { showPullProgress } from './taskbar-progress';
 import { createTray, type HearthTray } from './tray';
@@ -117,8 +116,7 @@ async function start(launches: Launches): Promise<void> {
   const command = (c: AppCommand) => mainWindow.command(c);
 
   bindIpc({
-    // settings.update has no event; the tray shows the default model.
-    router: watchRouter(s.router, (method, value) => tray?.onRouterCall(method, value)),
+    router: s.router,
     events: s.events,
     isTrustedSender,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),

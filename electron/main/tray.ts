@@ -21,7 +21,6 @@ import { callRouter } from './router-call';
 export interface HearthTray {
   tray: Tray;
   /** A call the shell cannot hear as an event succeeded (settings.update: the default model). */
-  onRouterCall(method: string, value: unknown): void;
   destroy(): void;
 }
 
@@ -198,13 +197,6 @@ export function createTray(o: {
 
   return {
     tray,
-    onRouterCall(method, value) {
-      if (method !== 'settings.update' || !value || typeof value !== 'object') return;
-      const d = (value as { defaultModel?: unknown }).defaultModel;
-      if (inputs.setDefaultModel(typeof d === 'string' ? d : null)) redraw();
-      // New endpoints or servers bring other models.
-      void loadModels();
-    },
     destroy() {
       destroyed = true;
       unsubscribe();

@@ -230,6 +230,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       data,
       info,
       log,
+      events,
       media,
       ollama,
       sync,

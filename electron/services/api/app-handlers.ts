@@ -30,6 +30,8 @@ export function appHandlers(
     'settings.update': (input) => {
       const view = d.settings.update(input);
       d.ollama.reconsider(); // a new mode, URL, path or server list applies at once
+      // Other windows (and the tray) follow: a default model picked from the tray shows in Settings.
+      d.events.emit('settings.changed', view);
       return view;
     },
     'models.list': () => d.models.list(),

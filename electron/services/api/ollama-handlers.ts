@@ -17,8 +17,11 @@ export function ollamaHandlers(
         );
       }
       const picked = await choose(d.settings.ollamaPath());
-      if (picked) d.settings.setChosenOllamaPath(picked);
-      return d.settings.view();
+      if (!picked) return d.settings.view();
+      d.settings.setChosenOllamaPath(picked);
+      const view = d.settings.view();
+      d.events.emit('settings.changed', view);
+      return view;
     },
     'ollama.status': () => d.ollama.status(),
     'ollama.control': (input) => d.ollama.control(input.action),

@@ -11,6 +11,7 @@ import type { Logger } from '../util/logger';
 import type { OllamaRuntime } from '../ollama/ollama-runtime';
 import type { SyncService } from '../sync/sync-service';
 import type { ImageService } from '../images/image-service';
+import type { EventHub } from '../events';
 import type { DesktopService } from '../desktop/desktop-service';
 import type { QuickService } from '../desktop/quick-service';
 
@@ -23,6 +24,8 @@ export interface RouterDeps {
   data: DataService;
   info: () => AppInfo;
   log: Logger;
+  /** Events to every window (settings.changed). */
+  events: EventHub;
   /** The Ollama runtime manager (status, start/stop of the bundled server, its log). */
   ollama: OllamaRuntime;
   /** Sync with PostgreSQL. */

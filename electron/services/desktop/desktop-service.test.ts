@@ -177,6 +177,15 @@ describe('desktop settings with the shell', () => {
     expect(await callOk(s, 'desktop.readClipboard')).toEqual({ kind: 'text', text: 'copied words' });
   });
 
+  it('a default model picked in one window (or the tray) reaches the others as settings.changed', async () => {
+    const s = services(undefined, { desktopHost: fakeHost().host });
+    const rec = recordEvents(s);
+    await callOk(s, 'settings.update', { defaultModel: 'ollama/phi3:mini' });
+    expect(rec.seen.find((e) => e.event === 'settings.changed')?.payload).toMatchObject({
+      defaultModel: 'ollama/phi3:mini',
+    });
+  });
+
   it('the updater’s state reaches windows as desktop.changed, newer each time', async () => {
     const f = fakeHost();
     const s = services(undefined, { desktopHost: f.host });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../shared/contract';
-import type { Message, ModelInfo, OllamaServerStatus, OllamaStatus, SyncStatus } from '../../../shared/types/domain';
+import type {
+  Message,
+  ModelInfo,
+  OllamaServerStatus,
+  OllamaStatus,
+  SettingsView,
+  SyncStatus,
+} from '../../../shared/types/domain';
 import type { DesktopView } from '../../../shared/types/desktop';
 import { createTrayInputs, primaryOllama, trayModels, trayTheme } from './tray-inputs';
 
@@ -100,6 +107,17 @@ describe('createTrayInputs: status', () => {
     expect(t.input().quickPromptShortcut).toBe('Alt+Space');
     expect(t.onEvent(view({ accelerator: 'Alt+Space', ok: false, message: 'taken' })).changed).toBe(true);
     expect(t.input().quickPromptShortcut).toBeNull();
+  });
+
+  it('follows the default model chosen anywhere (settings.changed) and reads the models again', () => {
+    const t = createTrayInputs('linux');
+    const changed = (defaultModel: string | null) =>
+      t.onEvent(env({ event: 'settings.changed', payload: { defaultModel } as SettingsView }));
+    expect(changed('ollama/llama3')).toEqual({ changed: true, reloadModels: true });
+    expect(t.input().defaultModel).toBe('ollama/llama3');
+    expect(changed('ollama/llama3')).toEqual({ changed: false, reloadModels: true });
+    expect(changed(null).changed).toBe(true);
+    expect(t.input().defaultModel).toBeNull();
   });
 
   it('asks for the models when they changed, and keeps models, default and theme', () => {

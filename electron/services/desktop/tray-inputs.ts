@@ -118,6 +118,13 @@ export function createTrayInputs(platform: string, theme: 'light' | 'dark' = 'li
         }
         case 'models.changed':
           return { changed: false, reloadModels: true };
+        case 'settings.changed': {
+          const next = envelope.payload.defaultModel;
+          const changed = next !== defaultModel;
+          defaultModel = next;
+          // New endpoints or servers bring other models.
+          return { changed, reloadModels: true };
+        }
         default:
           return none;
       }

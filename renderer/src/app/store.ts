@@ -79,6 +79,7 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
   on('images.progress', (p) => s().onImageProgress(p));
   on('images.changed', (p) => s().onImagesChanged(p));
   on('desktop.changed', (view) => s().onDesktopChanged(view));
+  on('settings.changed', (settings) => s().onSettingsChanged(settings));
   on('app.command', (c) => {
     if (c.command === 'new-chat') {
       // A prompt (a hearth://new link, the quick prompt's unsent draft) fills the composer, never sent by itself.

@@ -1,4 +1,4 @@
-/** Settings as stored by the app (endpoints, default model, theme). */
+/** Settings as stored by the app (endpoints, default model, theme), kept live by 'settings.changed'. */
 import type { StateCreator } from 'zustand';
 import type { SettingsView } from '../../../../shared/types/domain';
 import type { MethodInput } from '../../../../shared/contract';
@@ -10,6 +10,8 @@ export interface SettingsSlice {
   settingsError: string | null;
   loadSettings(): Promise<void>;
   updateSettings(patch: MethodInput<'settings.update'>, opts?: { quiet?: boolean }): Promise<boolean>;
+  /** Another window or the tray changed them. */
+  onSettingsChanged(settings: SettingsView): void;
 }
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
@@ -33,5 +35,9 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
       if (!opts?.quiet) set({ settingsError: (err as Error).message });
       return false;
     }
+  },
+
+  onSettingsChanged(settings) {
+    set({ settings });
   },
 });
