@@ -12,6 +12,7 @@ import {
 } from './image-command';
 import type { ImageJob } from '../../../../shared/types/images';
 import { turnProgress } from './image-progress-text';
+import { testMessage } from '../../testing/messages';
 
 describe('parseImageCommand', () => {
   it('takes the words after /image as the prompt', () => {
@@ -47,25 +48,7 @@ describe('parseImageCommand', () => {
   });
 });
 
-const msg = (p: Partial<Message>): Message => ({
-  id: 'm',
-  chatId: 'c',
-  parentId: null,
-  role: 'assistant',
-  content: '',
-  model: null,
-  status: 'done',
-  error: null,
-  stats: null,
-  createdAt: 1,
-  updatedAt: 1,
-  thinking: null,
-  thinkingMs: null,
-  trimmed: 0,
-  attachments: [],
-  version: '1',
-  ...p,
-});
+const msg = (p: Partial<Message>): Message => testMessage(p);
 
 describe('image turns', () => {
   it('are assistant messages whose model is image:<backend id>', () => {

@@ -9,6 +9,7 @@ import type { Chat, Message } from '../../../../shared/types/domain';
 import type { ImageJob } from '../../../../shared/types/images';
 
 import { fake, calls, resetFake } from '../../testing/fake-client';
+import { testMessage } from '../../testing/messages';
 
 vi.mock('../../client', async () => (await import('../../testing/fake-client')).fakeClientModule);
 
@@ -33,24 +34,8 @@ const chat = (id: string, p: Partial<Chat> = {}): Chat => ({
   ...p,
 });
 
-const msg = (p: Partial<Message> & Pick<Message, 'id'>): Message => ({
-  chatId: 'c1',
-  parentId: null,
-  role: 'assistant',
-  content: '',
-  model: null,
-  status: 'done',
-  error: null,
-  stats: null,
-  createdAt: 1,
-  updatedAt: 1,
-  thinking: null,
-  thinkingMs: null,
-  trimmed: 0,
-  attachments: [],
-  version: '000002',
-  ...p,
-});
+const msg = (p: Partial<Message> & Pick<Message, 'id'>): Message =>
+  testMessage({ chatId: 'c1', version: '000002', ...p });
 
 const job = (p: Partial<ImageJob> & Pick<ImageJob, 'id'>): ImageJob => ({
   backendId: 'home',

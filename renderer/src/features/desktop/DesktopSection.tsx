@@ -11,6 +11,7 @@ import { formatAccelerator } from '../../../../shared/desktop/shortcut';
 import { updaterStatusText, type UpdaterState } from '../../../../shared/desktop/updater-state';
 import type { DesktopSettings, DesktopView } from '../../../../shared/types/desktop';
 import { useAppStore } from '../../app/store';
+import { ModelOptions } from '../settings/ModelOptions';
 
 type Flag = 'notifyOnAnswer' | 'closeToTray' | 'startAtLogin' | 'startHidden' | 'checkForUpdates';
 
@@ -109,12 +110,7 @@ function QuickPromptFields({ view }: { view: DesktopView }) {
           onChange={(e) => void updateDesktop({ quickPromptModel: e.target.value || null })}
         >
           <option value="">The default model</option>
-          {current && !models.some((m) => m.id === current) && <option value={current}>{current}</option>}
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.providerLabel}: {m.name}
-            </option>
-          ))}
+          <ModelOptions models={models} current={current} />
         </select>
       </label>
       <label className="settings-check">

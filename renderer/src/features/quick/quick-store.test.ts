@@ -9,6 +9,7 @@ import type { ClipboardContent } from '../../../../shared/desktop/quick-prompt';
 import type { Chat, Message, ModelInfo } from '../../../../shared/types/domain';
 import { DEFAULT_DESKTOP_SETTINGS, type DesktopView } from '../../../../shared/types/desktop';
 import { fake, emit, calls, resetFake } from '../../testing/fake-client';
+import { testMessage } from '../../testing/messages';
 
 vi.mock('../../client', async () => (await import('../../testing/fake-client')).fakeClientModule);
 
@@ -42,26 +43,7 @@ function desktopView(p: Partial<DesktopView['settings']> = {}, desktop = false):
 
 const chatRow = (id: string): Chat => ({ id, title: 'New chat', model: null }) as unknown as Chat;
 
-const message = (p: Partial<Message>): Message =>
-  ({
-    id: 'm',
-    chatId: 'c',
-    parentId: null,
-    role: 'assistant',
-    content: '',
-    model: null,
-    status: 'streaming',
-    error: null,
-    stats: null,
-    createdAt: 1,
-    updatedAt: 1,
-    thinking: null,
-    thinkingMs: null,
-    trimmed: 0,
-    attachments: [],
-    version: 'v',
-    ...p,
-  }) as Message;
+const message = (p: Partial<Message>): Message => testMessage({ status: 'streaming', version: 'v', ...p });
 
 let goToMain: ReturnType<typeof vi.fn>;
 let readClipboard: ReturnType<typeof vi.fn<() => Promise<ClipboardContent>>>;

@@ -9,6 +9,7 @@ import { SyncPanel } from '../sync/SyncPanel';
 import { LogPanel } from './LogPanel';
 import { ImageBackendsSection } from '../images/settings/ImageBackendsSection';
 import { DesktopSection } from '../desktop/DesktopSection';
+import { ModelOptions } from './ModelOptions';
 
 const ENV_NAME = {
   ollamaBaseUrl: 'OLLAMA_BASE_URL',
@@ -124,14 +125,7 @@ export function SettingsPage() {
             Default model
             <select value={defaultModel} onChange={(e) => setDefaultModel(e.target.value)}>
               <option value="">First available</option>
-              {defaultModel && !models.some((m) => m.id === defaultModel) && (
-                <option value={defaultModel}>{defaultModel}</option>
-              )}
-              {models.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.providerLabel}: {m.name}
-                </option>
-              ))}
+              <ModelOptions models={models} current={defaultModel} />
             </select>
           </label>
           <label>
