@@ -10,6 +10,7 @@ import { entityIdSchema, uuidv7Schema } from './ids';
 import { ATTACHMENT_BASE64_MAX_CHARS } from './limits';
 import { imageEvents, imageMethods } from './image-contract';
 import { desktopEvents, desktopMethods } from './desktop-contract';
+import { backupEvents, backupMethods } from './backup-contract';
 import type {
   AppInfo,
   Attachment,
@@ -326,6 +327,7 @@ export const methods = {
   'sync.now': { input: empty, output: out<SyncRunReport | null>() },
   ...imageMethods,
   ...desktopMethods,
+  ...backupMethods,
 } as const;
 
 const messageRef = { chatId: z.string(), messageId: z.string() };
@@ -416,6 +418,7 @@ export const events = {
   ]),
   ...imageEvents,
   ...desktopEvents,
+  ...backupEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -94,6 +94,15 @@ async function start(launches: Launches): Promise<void> {
       // Settings → Log → Open folder: the file manager with hearth.log selected.
       openLogFolder: async (file) => shell.showItemInFolder(file),
       desktopHost: host,
+      // Settings → Data → Restore: the services close, the data is swapped, Hearth starts again on it.
+      reopen: async (swap) => {
+        await services?.close();
+        const result = await swap();
+        log.info(`restored a backup; the data that was there is kept in ${result.movedAside}`);
+        app.relaunch();
+        app.exit(0);
+        return result;
+      },
     });
   } catch (err) {
     return fatal(err);

@@ -2,12 +2,13 @@
  * The `hearth` command: serve, chat, export, import, doctor, models, sync. Plain Node; never imports Electron.
  * Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../../shared/types/errors';
 import { uuidv7 } from '../../shared/uuidv7';
-import { APP_VERSION, createAppServices, type AppServices } from '../services/app-services';
+import { APP_VERSION, createAppServices, type AppServices, type AppServicesOptions } from '../services/app-services';
+import { EventHub } from '../services/events';
 import { loadDotEnv, parsePort, resolveConfig, resolveDataDir, type Flags } from '../services/config/config';
 import { serveSecretsKey } from '../services/secrets/key-sources';
 import { createLogger } from '../services/util/logger';
@@ -15,6 +16,8 @@ import { formatDoctor, runDoctor } from './doctor';
 import { modelsCommand } from './cli-models';
 import { syncCommand } from './cli-sync';
 import { ServeConfigError, startServer } from './server';
+import { BackupError } from '../services/backups/archive';
+import { restoreArchive } from '../services/backups/restore';
 
 export interface CliIo {
   argv: string[];
@@ -47,6 +50,10 @@ Commands:
   models list|pull NAME|rm NAME|ps|show NAME
                          Ollama models: list, download with progress, delete, loaded in memory
                          (hearth models --help for more)
+  backup [--out FILE]    Back up everything (database, attachments, images) as one archive, into the
+                         backup folder (Settings → Data) or FILE
+  restore FILE           Restore a backup archive: checked whole first; the current data is moved aside
+                         (kept) and the backup put in place. Quit Hearth first; works when it will not start
   sync                   Sync once with PostgreSQL (DATABASE_URL or Settings → Sync); prints what moved
     --status             Show sync's settings and state instead (URL with the password hidden)
     --enable|--disable   Turn sync on (then sync) or off
@@ -119,6 +126,24 @@ export async function runCli(io: CliIo): Promise<number> {
             return 0;
           },
         );
+      case 'backup':
+        return await withServices(io, rest, { out: { type: 'string', short: 'o' } }, async (s, values) => {
+          const info = await s.backups.create('manual');
+          let where = join(s.backups.folder(), info.name);
+          if (values.out) {
+            copyFileSync(where, values.out as string);
+            rmSync(where, { force: true });
+            where = values.out as string;
+          }
+          const c = info.counts;
+          io.stderr.write(
+            `Backed up ${c.chats} chat(s), ${c.messages} message(s), ${c.attachments} attachment(s), ${c.images} image(s) ` +
+              `to ${where} (${(info.sizeBytes / (1024 * 1024)).toFixed(1)} MB)\n`,
+          );
+          return 0;
+        });
+      case 'restore':
+        return await restore(io, rest);
       case 'import':
         return await withServices(io, rest, {}, async (s, _values, positionals) => {
           const file = positionals[0];
@@ -185,10 +210,16 @@ function flagsFrom(values: Record<string, unknown>): Flags {
   return flags;
 }
 
-function openServices(io: CliIo, flags: Flags, host: 'serve' | 'cli'): AppServices {
+function openServices(
+  io: CliIo,
+  flags: Flags,
+  host: 'serve' | 'cli',
+  extra: Pick<AppServicesOptions, 'events' | 'reopen'> = {},
+): AppServices {
   const dataDir = resolveDataDir(flags.dataDir, io.env);
   const secretKey = io.env.WEBUI_SECRET_KEY?.trim() || undefined;
   return createAppServices({
+    ...extra,
     dataDir,
     host,
     env: io.env,
@@ -197,6 +228,35 @@ function openServices(io: CliIo, flags: Flags, host: 'serve' | 'cli'): AppServic
     resourcesDir: io.resourcesDir,
     log: createLogger((line) => io.stderr.write(line + '\n'), (io.env.HEARTH_LOG_LEVEL as 'info') || 'warn'),
   });
+}
+
+/** `hearth restore FILE`: on a closed data folder (the app may not start at all). */
+async function restore(io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const file = positionals[0];
+  if (!file) throw new UsageError('restore needs a backup archive: hearth restore FILE');
+  const dataDir = resolveDataDir(flagsFrom(values).dataDir, io.env);
+  io.stderr.write(`Checking ${file}…\n`);
+  try {
+    const { movedAside, manifest } = await restoreArchive({ dataDir, file });
+    const c = manifest.counts;
+    io.stderr.write(
+      `Restored the backup of ${new Date(manifest.createdAt).toLocaleString()}: ${c.chats} chat(s), ${c.messages} message(s), ` +
+        `${c.attachments} attachment(s), ${c.images} image(s) into ${dataDir}.\n` +
+        `The data that was there is kept in ${movedAside}.\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof BackupError) {
+      io.stderr.write(`Not restored: ${err.message} Nothing in ${dataDir} was changed.\n`);
+      return 1;
+    }
+    throw err;
+  }
 }
 
 async function withServices(
@@ -230,7 +290,28 @@ async function serve(io: CliIo, args: string[], log: ReturnType<typeof createLog
   }
   const flags = flagsFrom(values);
   const config = resolveConfig(flags, io.env, {});
-  const services = openServices(io, flags, 'serve');
+  // A restore (Settings → Data) closes the services, swaps the data and opens new ones in place; the
+  // event hub outlives them, so open windows keep their WebSocket and hear data.restored.
+  const hub = new EventHub();
+  const reopen: NonNullable<AppServicesOptions['reopen']> = async (swap) => {
+    await current.close();
+    let result: { movedAside: string };
+    try {
+      result = await swap();
+    } finally {
+      current = openServices(io, flags, 'serve', { events: hub, reopen });
+    }
+    io.stderr.write(`Restored a backup; the data that was there is kept in ${result.movedAside}\n`);
+    hub.emit('data.restored', { movedAside: result.movedAside });
+    return result;
+  };
+  let current = openServices(io, flags, 'serve', { events: hub, reopen });
+  const services = {
+    get router() {
+      return current.router;
+    },
+    events: hub,
+  };
   let server;
   try {
     server = await startServer({
@@ -243,18 +324,18 @@ async function serve(io: CliIo, args: string[], log: ReturnType<typeof createLog
       version: APP_VERSION,
     });
   } catch (err) {
-    await services.close();
+    await current.close();
     throw err;
   }
   io.stdout.write(`Hearth ${APP_VERSION} is serving at ${server.openUrl}\n`);
-  io.stdout.write(`Data: ${services.info().dataDir}\n`);
+  io.stdout.write(`Data: ${current.info().dataDir}\n`);
   if (server.token) io.stdout.write(`Open the URL above once in a browser; it carries the access token.\n`);
   await new Promise<void>((resolve) => io.onSignal(resolve));
   io.stderr.write('Stopping Hearth…\n');
   // A second Ctrl-C while the bundled Ollama stops is answered instead of cutting the stop short.
   io.onSignal(() => io.stderr.write('Still stopping: waiting for Ollama to exit (a few seconds at most)…\n'));
   await server.close();
-  await services.close();
+  await current.close();
   return 0;
 }
 

@@ -21,7 +21,8 @@ import {
 import { securityHeaders, serveStatic } from './static-files';
 
 export interface ServeOptions {
-  services: AppServices;
+  /** Read on every call: a restore swaps the services behind it. */
+  services: Pick<AppServices, 'router' | 'events'>;
   host: string;
   port: number;
   /** WEBUI_SECRET_KEY; required for any non-loopback host. */

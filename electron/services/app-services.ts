@@ -39,6 +39,7 @@ import { createImageClient } from './images/clients';
 import { DesktopService } from './desktop/desktop-service';
 import { QuickService } from './desktop/quick-service';
 import type { DesktopHost } from './desktop/desktop-host';
+import { BackupService, type BackupServiceDeps } from './backups/backup-service';
 
 import { APP_VERSION } from './version';
 
@@ -70,6 +71,15 @@ export interface AppServicesOptions {
    * and the CLI. A getter, because the shell builds its windows after the services.
    */
   desktopHost?: DesktopHost;
+  /**
+   * The host's restore: close these services, run `swap`, open new ones on the same folder (serve: in
+   * place, with the same event hub; the desktop app: a relaunch). Absent in the CLI.
+   */
+  reopen?: BackupServiceDeps['reopen'];
+  /** An event hub that outlives these services (serve keeps its WebSocket listeners across a restore). */
+  events?: EventHub;
+  /** Backup timings (tests). */
+  backups?: Pick<BackupServiceDeps, 'firstCheckMs' | 'checkEveryMs' | 'now'>;
   /** Image backends: A1111 progress polling interval (tests make it short). */
   images?: { pollMs?: number };
   /** Tuning for the Ollama runtime manager (tests: poll interval, supervisor timings). */
@@ -97,6 +107,8 @@ export interface AppServices {
   images: ImageService;
   /** Desktop settings; the shell calls desktop.start() once its windows exist. */
   desktop: DesktopService;
+  /** Backups of the data folder. */
+  backups: BackupService;
   /** Hearth's own log (<data>/logs/hearth.log). */
   logFile: string;
   /** Stops generations (keeping partial answers) and closes the database. */
@@ -119,7 +131,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   if (opened.recoveredMessages)
     log.info(`${opened.recoveredMessages} answer(s) from an earlier run marked interrupted`);
 
-  const events = new EventHub();
+  const events = o.events ?? new EventHub();
   const clock = new HybridClock(deviceId);
   const chatRepo = new ChatRepo(db, clock, deviceId);
   const secrets = new SecretBox(o.secretsKey);
@@ -220,6 +232,23 @@ export function createAppServices(o: AppServicesOptions): AppServices {
   });
   // The CLI only reads and writes what it is asked to; the app and serve tidy up after a killed run.
   if (o.host !== 'cli') quick.cleanUp();
+  const backups = new BackupService({
+    db,
+    dataDir: o.dataDir,
+    settings: settingsRepo,
+    events,
+    log,
+    appVersion: APP_VERSION,
+    deviceId,
+    nativeBinding: o.nativeBinding,
+    reopen: o.reopen,
+    ...o.backups,
+  });
+  if (o.host !== 'cli') {
+    backups.start();
+    // Today's copy from before the migration becomes a full backup (in the background).
+    if (opened.backupFile) void backups.fromPreMigrationCopy(opened.backupFile);
+  }
   const router = createRouter(
     createHandlers({
       chats,
@@ -237,6 +266,7 @@ export function createAppServices(o: AppServicesOptions): AppServices {
       images,
       desktop,
       quick,
+      backups,
       logFile: { path: fileLog.file, level },
       openLogFolder: o.openLogFolder,
       chooseOllamaExecutable: o.chooseOllamaExecutable,
@@ -257,10 +287,12 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     sync,
     images,
     desktop,
+    backups,
     logFile: fileLog.file,
     async close() {
       if (closed) return;
       closed = true;
+      await backups.stop();
       await sync.stop();
       await images.close();
       await generation.shutdown();

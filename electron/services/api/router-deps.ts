@@ -12,6 +12,7 @@ import type { OllamaRuntime } from '../ollama/ollama-runtime';
 import type { SyncService } from '../sync/sync-service';
 import type { ImageService } from '../images/image-service';
 import type { EventHub } from '../events';
+import type { BackupService } from '../backups/backup-service';
 import type { DesktopService } from '../desktop/desktop-service';
 import type { QuickService } from '../desktop/quick-service';
 
@@ -34,6 +35,8 @@ export interface RouterDeps {
   images: ImageService;
   /** Desktop settings and the shell's abilities (none in serve). */
   desktop: DesktopService;
+  /** Backups of the data folder, and restore. */
+  backups: BackupService;
   /** The quick prompt's chats ("Quick" folder, or temporary). */
   quick: QuickService;
   /** Hearth's own log file and its level. */

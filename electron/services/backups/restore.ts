@@ -1,0 +1,134 @@
+/**
+ * Restore a backup archive into a data folder whose database is closed (the CLI, or a host that
+ * closed its services first). Nothing is touched until the whole archive has been checked:
+ *
+ *   1. verifyArchive into `<data>/.restore-<stamp>/` (manifest, sizes, checksums, safe paths), then the
+ *      database there: PRAGMA integrity_check, a schema this Hearth can open, the manifest's counts
+ *   2. the current hearth.db (+ -wal, -shm), attachments/ and images/ are moved to
+ *      `<data>/before-restore-<stamp>/` (kept: nothing is deleted)
+ *   3. the checked files are moved into place; if that fails, the moved-aside data is put back
+ *
+ * A damaged, truncated or foreign file is refused with a BackupError in plain words and the current
+ * data stays exactly as it was.
+ */
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { BackupError, verifyArchive, type BackupManifest, type WriteProgress } from './archive';
+import { migrations } from '../store/migrations';
+import { countRows } from './counts';
+
+const MOVED = ['hearth.db', 'hearth.db-wal', 'hearth.db-shm', 'attachments', 'images'] as const;
+
+function stamp(now: number): string {
+  return new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+function freeName(dir: string, base: string): string {
+  let name = base;
+  for (let n = 2; existsSync(join(dir, name)); n++) name = `${base}-${n}`;
+  return join(dir, name);
+}
+
+/** Opens the staged database read-only and checks it; throws BackupError. */
+function checkDatabase(file: string, manifest: BackupManifest, nativeBinding?: string): void {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch {
+    throw new BackupError('The database in the backup cannot be opened.');
+  }
+  try {
+    let ok: unknown;
+    try {
+      ok = db.pragma('integrity_check', { simple: true });
+    } catch {
+      throw new BackupError('The database in the backup is damaged (it is not a readable database).');
+    }
+    if (ok !== 'ok') throw new BackupError('The database in the backup is damaged (its integrity check failed).');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const newest = migrations.at(-1)?.version ?? 0;
+    if (version > newest) {
+      throw new BackupError('This backup comes from a newer Hearth; update Hearth to restore it.');
+    }
+    if (version !== manifest.schemaVersion)
+      throw new BackupError('The database in the backup does not match its manifest.');
+    const counts = countRows(db);
+    const m = manifest.counts;
+    if (counts.chats !== m.chats || counts.messages !== m.messages) {
+      throw new BackupError('The database in the backup does not match its manifest (its counts differ).');
+    }
+  } finally {
+    db.close();
+  }
+}
+
+export interface Staged {
+  dataDir: string;
+  staging: string;
+  manifest: BackupManifest;
+}
+
+/** Step 1: the archive checked whole and unpacked beside the data; nothing of the current data touched. */
+export async function stageArchive(o: {
+  dataDir: string;
+  file: string;
+  nativeBinding?: string;
+  now?: number;
+  onProgress?: WriteProgress;
+}): Promise<Staged> {
+  const staging = freeName(o.dataDir, `.restore-${stamp(o.now ?? Date.now())}`);
+  try {
+    const manifest = await verifyArchive(o.file, staging, o.onProgress);
+    checkDatabase(join(staging, 'hearth.db'), manifest, o.nativeBinding);
+    return { dataDir: o.dataDir, staging, manifest };
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    if (err instanceof BackupError) throw err;
+    throw new BackupError(`The backup could not be checked: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Steps 2 and 3, with the database closed: the current data aside, the staged data in place. */
+export async function swapIn(s: Staged, now = Date.now()): Promise<{ movedAside: string }> {
+  const aside = freeName(s.dataDir, `before-restore-${stamp(now)}`);
+  mkdirSync(aside, { mode: 0o700 });
+  const moved: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (const name of MOVED) {
+      if (!existsSync(join(s.dataDir, name))) continue;
+      renameSync(join(s.dataDir, name), join(aside, name));
+      moved.push(name);
+    }
+    for (const name of ['hearth.db', 'attachments', 'images']) {
+      if (!existsSync(join(s.staging, name))) continue;
+      renameSync(join(s.staging, name), join(s.dataDir, name));
+      placed.push(name);
+    }
+  } catch (err) {
+    // Put everything back as it was.
+    for (const name of placed) rmSync(join(s.dataDir, name), { recursive: true, force: true });
+    for (const name of moved) renameSync(join(aside, name), join(s.dataDir, name));
+    rmSync(aside, { recursive: true, force: true });
+    rmSync(s.staging, { recursive: true, force: true });
+    throw new BackupError(
+      `The backup could not be put in place (${err instanceof Error ? err.message : String(err)}); your data is unchanged.`,
+    );
+  }
+  rmSync(s.staging, { recursive: true, force: true });
+  return { movedAside: aside };
+}
+
+/** Both steps: for the CLI, with no Hearth running on the data folder. */
+export async function restoreArchive(o: {
+  dataDir: string;
+  file: string;
+  nativeBinding?: string;
+  now?: number;
+  onProgress?: WriteProgress;
+}): Promise<{ movedAside: string; manifest: BackupManifest }> {
+  const staged = await stageArchive(o);
+  const { movedAside } = await swapIn(staged, o.now);
+  return { movedAside, manifest: staged.manifest };
+}
