@@ -24,6 +24,7 @@ import { ollamaHandlers } from './api/ollama-handlers';
 import { syncHandlers } from './api/sync-handlers';
 import { imageHandlers } from './api/image-handlers';
 import { desktopHandlers } from './api/desktop-handlers';
+import { backupHandlers } from './api/backup-handlers';
 
 export type { RouterDeps };
 
@@ -46,6 +47,7 @@ export function createHandlers(d: RouterDeps): Handlers {
     ...syncHandlers(d),
     ...imageHandlers(d),
     ...desktopHandlers(d),
+    ...backupHandlers(d),
   } satisfies Handlers;
 }
 
