@@ -259,6 +259,45 @@ describe('hearth export / import', () => {
   });
 });
 
+describe('hearth backup and hearth restore', () => {
+  it('back up to a file, lose the data, restore it from the CLI; a damaged file is refused and changes nothing', async () => {
+    const dir = makeTempDir();
+    expect((await run(['chat', '--data-dir', dir, '--model', 'qwen2.5:0.5b', 'remember this'])).code).toBe(0);
+    const file = join(makeTempDir(), 'mine.tar.gz');
+    const b = await run(['backup', '--data-dir', dir, '--out', file]);
+    expect(b.code).toBe(0);
+    expect(b.stderr).toMatch(
+      new RegExp(
+        `^Backed up 1 chat\\(s\\), 2 message\\(s\\), 0 attachment\\(s\\), 0 image\\(s\\) to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+      ),
+    );
+    expect(existsSync(file)).toBe(true);
+
+    // The app will not start: its database is gone and the log holds nothing.
+    writeFileSync(join(dir, 'hearth.db'), '');
+    const damaged = join(makeTempDir(), 'damaged.tar.gz');
+    writeFileSync(damaged, readFileSync(file).subarray(0, 300));
+    const refused = await run(['restore', '--data-dir', dir, damaged]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Not restored: .*Nothing in .* was changed\./);
+    expect(readFileSync(join(dir, 'hearth.db')).length).toBe(0);
+
+    const r = await run(['restore', '--data-dir', dir, file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Restored the backup of .*: 1 chat\(s\), 2 message\(s\)/);
+    expect(r.stderr).toMatch(/The data that was there is kept in .*before-restore-/);
+    const exported = await exportOf(dir);
+    expect(exported.chats).toHaveLength(1);
+    expect(JSON.stringify(exported.chats[0])).toContain('remember this');
+  });
+
+  it('exits 2 when restore is given no file', async () => {
+    const r = await run(['restore', '--data-dir', makeTempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('restore needs a backup archive');
+  });
+});
+
 /**
  * `hearth … | head`: the CLI entry as a real child process (run from source through tsx's loader)
  * whose stdout is a pipe the parent closes early, as `head -c 100` does.

@@ -3,7 +3,7 @@
  * 0600; a zero-length hearth.db beside a write-ahead log with data, or beside backups, is reported
  * and left untouched instead of being opened as a new, empty store.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppError } from '../../../shared/types/errors';
@@ -87,6 +87,21 @@ describe('a zero-length hearth.db with history beside it', () => {
     const err = refused(() => openDatabase({ file }));
     expect(err.message).toContain(`the newest backup is ${join(dir, 'backups', 'hearth-v3-1800000000000.db')}`);
     expect(err.message).toMatch(/copy the newest backup over/);
+    expect(statSync(file).size).toBe(0);
+  });
+
+  it('beside backup archives: the newest named, with the command that restores it', () => {
+    const dir = makeTempDir();
+    const file = join(dir, 'hearth.db');
+    writeFileSync(file, '');
+    mkdirSync(join(dir, 'backups'));
+    writeFileSync(join(dir, 'backups', 'hearth-20261201-030000-daily.tar.gz'), 'x');
+    const newest = join(dir, 'backups', 'hearth-20261202-030000-daily.tar.gz');
+    writeFileSync(newest, 'x');
+    utimesSync(newest, new Date(), new Date(Date.now() + 60_000));
+    const err = refused(() => openDatabase({ file }));
+    expect(err.message).toContain(`the newest backup is ${newest}`);
+    expect(err.message).toContain(`run: hearth restore "${newest}"`);
     expect(statSync(file).size).toBe(0);
   });
 

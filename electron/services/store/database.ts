@@ -8,6 +8,7 @@ import { join, dirname } from 'node:path';
 import { AppError } from '../../../shared/types/errors';
 import { migrations as defaultMigrations, type Migration } from './migrations';
 import { uuidv7 } from '../../../shared/uuidv7';
+import { BACKUP_NAME } from '../../../shared/backup-contract';
 
 export type Db = Database.Database;
 
@@ -201,7 +202,7 @@ function newestBackup(backupDir: string): { file: string; made: string } | null 
     return null; // no backups folder
   }
   for (const name of names) {
-    if (!name.endsWith('.db')) continue;
+    if (!name.endsWith('.db') && !BACKUP_NAME.test(name)) continue;
     const f = join(backupDir, name);
     try {
       const st = statSync(f);
@@ -247,7 +248,9 @@ function refuseEmptyOverHistory(file: string, backupDir: string, existed: boolea
     'conflict',
     `${file} is ${state}, but ${found}. Hearth changed nothing and did not start, so no history is lost. ` +
       (backup
-        ? `To restore, quit Hearth, ${aside}copy the newest backup over ${file}`
+        ? backup.file.endsWith('.db')
+          ? `To restore, quit Hearth, ${aside}copy the newest backup over ${file}`
+          : `To restore, quit Hearth, ${aside}run: hearth restore "${backup.file}"`
         : `Keep ${file}-wal somewhere safe: it holds your latest changes`) +
       `; to start afresh instead, move ${existed ? `${file} and the files next to it` : `${file}-wal and ${file}-shm`} elsewhere.`,
   );
