@@ -57,7 +57,8 @@ export function spawnNode(args: string[], options: { env: NodeJS.ProcessEnv; cwd
   if (closing) throw new Error('the bench is shutting down');
   const t0 = performance.now();
   const child = spawn(process.execPath, args, {
-    env: options.env,
+    // No daily backup starting in the middle of a measurement (the backup bench asks for its own).
+    env: { HEARTH_AUTO_BACKUP: '0', ...options.env },
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -245,7 +245,8 @@ export function createAppServices(o: AppServicesOptions): AppServices {
     ...o.backups,
   });
   if (o.host !== 'cli') {
-    backups.start();
+    // HEARTH_AUTO_BACKUP=0: no daily backups whatever the settings say (benchmarks; a server backed up otherwise).
+    if (env.HEARTH_AUTO_BACKUP !== '0') backups.start();
     // Today's copy from before the migration becomes a full backup (in the background).
     if (opened.backupFile) void backups.fromPreMigrationCopy(opened.backupFile);
   }
