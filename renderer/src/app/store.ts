@@ -12,6 +12,7 @@ import { createModelManagerSlice, type ModelManagerSlice } from '../features/mod
 import { createSyncSlice, type SyncSlice } from '../features/sync/sync-slice';
 import { createImagesSlice, type ImagesSlice } from '../features/images/images-slice';
 import { createDesktopSlice, type DesktopSlice } from '../features/desktop/desktop-slice';
+import { createBackupsSlice, type BackupsSlice } from '../features/data/backups-slice';
 
 export type View = 'chat' | 'settings' | 'models' | 'images';
 
@@ -31,6 +32,7 @@ export type AppState = ChatSlice &
   SyncSlice &
   ImagesSlice &
   DesktopSlice &
+  BackupsSlice &
   UiSlice;
 
 /** A fresh store (the app has one; tests make their own). */
@@ -46,6 +48,7 @@ export const createAppStore = () =>
     ...createSyncSlice(...a),
     ...createImagesSlice(...a),
     ...createDesktopSlice(...a),
+    ...createBackupsSlice(...a),
     view: 'chat',
     connection: 'open',
     setView: (view) => a[0]({ view }),
@@ -80,6 +83,9 @@ export function wireEvents(s: () => AppState, on: HearthClient['on']): void {
   on('images.changed', (p) => s().onImagesChanged(p));
   on('desktop.changed', (view) => s().onDesktopChanged(view));
   on('settings.changed', (settings) => s().onSettingsChanged(settings));
+  on('backups.changed', (view) => s().onBackupsChanged(view));
+  // A restore replaced the data: everything on screen is stale, the page reads it all again.
+  on('data.restored', ({ movedAside }) => s().onDataRestored(movedAside));
   on('app.command', (c) => {
     if (c.command === 'new-chat') {
       // A prompt (a hearth://new link, the quick prompt's unsent draft) fills the composer, never sent by itself.
@@ -116,6 +122,7 @@ export function startStore(): void {
       s().onSyncReconnect();
       s().onImagesReconnect();
       s().onDesktopReconnect();
+      s().onBackupsReconnect();
     }
   });
   void s()
@@ -125,4 +132,6 @@ export function startStore(): void {
   void s().loadOllamaStatus();
   void s().loadSyncStatus();
   void s().loadDesktop();
+  // Backups are read when Settings → Data opens; after a restore's reload, say where the old data went.
+  s().resumeAfterRestore();
 }
