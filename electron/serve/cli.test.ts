@@ -291,6 +291,45 @@ describe('hearth backup and hearth restore', () => {
     expect(JSON.stringify(exported.chats[0])).toContain('remember this');
   });
 
+  it('serve restores in place: the same WebSocket hears data.restored and the API answers from the restored data', async () => {
+    const dir = makeTempDir();
+    const r = start(['serve', '--port', '0', '--data-dir', dir]);
+    await until(() => /serving at (http:\/\/\S+)/.test(r.stdout()), 10_000);
+    const base = /serving at (http:\/\/[^/\s]+)/.exec(r.stdout())![1]!;
+    const call = async (method: string, input: unknown = {}) => {
+      const res = await fetch(`${base}/api/call/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      return (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    };
+    const chat = (await call('chats.create', { model: 'ollama/qwen2.5:0.5b' })).value as { id: string };
+    await call('chats.rename', { id: chat.id, title: 'Before the backup' });
+    const backup = (await call('backups.create')).value as { name: string };
+    await call('chats.delete', { id: chat.id });
+    expect(((await call('chats.list', {})).value as { chats: unknown[] }).chats).toHaveLength(0);
+
+    const { default: WebSocket } = await import('ws');
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/events`);
+    await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
+    const restored = new Promise<{ movedAside: string }>((res) =>
+      ws.on('message', (data) => {
+        const e = JSON.parse(String(data)) as { event: string; payload: { movedAside: string } };
+        if (e.event === 'data.restored') res(e.payload);
+      }),
+    );
+    const reply = await call('backups.restore', { name: backup.name });
+    expect(reply.ok).toBe(true);
+    expect((await restored).movedAside).toBe((reply.value as { movedAside: string }).movedAside);
+    const chats = ((await call('chats.list', {})).value as { chats: { title: string }[] }).chats;
+    expect(chats.map((c) => c.title)).toEqual(['Before the backup']);
+    expect(r.stderr()).toContain('Restored a backup; the data that was there is kept in');
+    ws.close();
+    r.signal()!();
+    expect(await r.code).toBe(0);
+  });
+
   it('exits 2 when restore is given no file', async () => {
     const r = await run(['restore', '--data-dir', makeTempDir()]);
     expect(r.code).toBe(2);
