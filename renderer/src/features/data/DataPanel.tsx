@@ -4,6 +4,7 @@ import type { ImportReport } from '../../../../shared/types/domain';
 import { client, ClientError } from '../../client';
 import { useAppStore } from '../../app/store';
 import { downloadFile } from './download';
+import { BackupsSection } from './BackupsSection';
 
 const FORMAT_NAME: Record<string, string> = {
   hearth: 'Hearth export',
@@ -13,7 +14,7 @@ const FORMAT_NAME: Record<string, string> = {
 
 const message = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
 
-/** Settings → Data: export every chat as Hearth JSON, import Hearth, ChatGPT or Open WebUI files. */
+/** Settings → Data: export every chat as Hearth JSON, import Hearth, ChatGPT or Open WebUI files; backups. */
 export function DataPanel() {
   const [busy, setBusy] = useState<'export' | 'import' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -103,6 +104,7 @@ export function DataPanel() {
         )}
         {report && <ImportSummary report={report} />}
       </fieldset>
+      <BackupsSection />
     </section>
   );
 }
