@@ -160,3 +160,37 @@ test('a damaged file in the backup folder is named as unreadable; a cut-short ba
   await page.getByRole('button', { name: 'Back to chat' }).click();
   await expect(chat.chats.filter({ hasText: 'Still here afterwards' })).toHaveCount(1);
 });
+
+test('another backup folder: a relative path is refused in plain words, a full one is used, empty goes back', async ({
+  page,
+  chat,
+  dataDir,
+}) => {
+  await chat.open();
+  const backups = await openBackups(page);
+  const form = backups.getByRole('form', { name: 'Backup settings' });
+  const folderField = form.getByRole('textbox', { name: 'Backup folder' });
+  const save = form.getByRole('button', { name: 'Save backup settings' });
+
+  await folderField.fill('backups-elsewhere');
+  await save.click();
+  await expect(form.getByRole('alert')).toHaveText(/Give the backup folder as a full path/);
+
+  const elsewhere = join(dataDir, 'elsewhere');
+  await folderField.fill(elsewhere);
+  await form.getByRole('spinbutton', { name: 'Days to keep' }).fill('3');
+  await save.click();
+  await expect(form.getByRole('status')).toHaveText('Saved.');
+  await expect(backups.locator('.backups-folder')).toHaveText(elsewhere);
+  await backups.getByRole('button', { name: 'Back up now' }).click();
+  await expect(backups.getByRole('list', { name: 'Backups' }).getByRole('listitem')).toHaveCount(1);
+  expect(readdirSync(elsewhere).filter((n) => n.endsWith('-manual.tar.gz'))).toHaveLength(1);
+
+  await page.reload();
+  const again = await openBackups(page);
+  await expect(again.getByRole('spinbutton', { name: 'Days to keep' })).toHaveValue('3');
+  await again.getByRole('textbox', { name: 'Backup folder' }).fill('');
+  await again.getByRole('button', { name: 'Save backup settings' }).click();
+  await expect(again.locator('.backups-folder')).toHaveText(join(dataDir, 'backups'));
+  await expect(again).toContainText('No backups yet.');
+});
