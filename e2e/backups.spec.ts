@@ -1,9 +1,9 @@
 /**
  * Backups in Settings → Data against serve: "Back up now" lists the backup with what it holds; a
  * deleted chat with an attached image comes back by Restore (confirmed in a dialog), the page reloads
- * and says once where the previous data went; a damaged file in the backup folder is named as
- * unreadable and offered no Restore, and a cut-short copy of a real backup is refused in plain words
- * with nothing changed.
+ * and says once where the previous data went; a damaged file and a cut-short copy in the backup
+ * folder are named as unreadable and offered no Restore, and a copy damaged inside (only the full
+ * check can tell) is refused in plain words with nothing changed.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,7 +121,7 @@ test('back up from Settings → Data, delete a chat with a picture, restore: the
   await expect(page.getByText('Your previous data was moved to')).toHaveCount(0);
 });
 
-test('a damaged file in the backup folder is named as unreadable; a cut-short backup is refused and nothing changes', async ({
+test('damaged and cut-short files are named as unreadable; one damaged inside is refused and nothing changes', async ({
   page,
   chat,
   ollama,
@@ -135,25 +135,29 @@ test('a damaged file in the backup folder is named as unreadable; a cut-short ba
   const folder = join(dataDir, 'backups');
   const garbage = 'hearth-20260101-000000-manual.tar.gz';
   const cut = 'hearth-20260102-000000-manual.tar.gz';
+  const inside = 'hearth-20260103-000000-manual.tar.gz';
   writeFileSync(join(folder, garbage), 'this is not a backup at all\n'.repeat(50));
   const bytes = readFileSync(join(folder, real.name));
   writeFileSync(join(folder, cut), bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+  const flipped = Buffer.from(bytes);
+  flipped[Math.floor(flipped.length * 0.7)]! ^= 0xff;
+  writeFileSync(join(folder, inside), flipped);
 
   const backups = await openBackups(page);
   const unreadable = backups.getByRole('list', { name: 'Unreadable files' });
-  await expect(unreadable.getByRole('listitem')).toHaveText([garbage]);
-  await expect(backups).toContainText('cannot be read as a backup (damaged, cut short, or not made by Hearth)');
+  await expect(unreadable.getByRole('listitem')).toHaveText([garbage, cut]);
+  await expect(backups).toContainText('cannot be read as backups (damaged, cut short, or not made by Hearth)');
   await expect(backups.getByRole('button', { name: new RegExp(garbage.replace(/\./g, '\\.')) })).toHaveCount(0);
   await expect(callApi(page, 'backups.restore', { name: garbage })).rejects.toThrow(/cannot be restored/);
 
-  // The cut-short copy still has its manifest (it comes first), so it is listed; the full check refuses it.
-  const cutRow = backups.getByRole('list', { name: 'Backups' }).getByRole('listitem').filter({ hasText: cut });
-  await cutRow.getByRole('button', { name: /^Restore the backup of/ }).click();
+  // Damaged inside, its manifest and its end intact: listed, and the full check refuses it.
+  const insideRow = backups.getByRole('list', { name: 'Backups' }).getByRole('listitem').filter({ hasText: inside });
+  await insideRow.getByRole('button', { name: /^Restore the backup of/ }).click();
   const dialog = page.getByRole('dialog', { name: /^Restore the backup of/ });
   await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
   await expect(dialog).toHaveCount(0);
   const alert = backups.getByRole('alert');
-  await expect(alert).toContainText(`${cut} cannot be restored`);
+  await expect(alert).toContainText(`${inside} cannot be restored`);
   await expect(alert).toContainText('Nothing was changed.');
 
   expect(readdirSync(dataDir).filter((n) => n.startsWith('before-restore-'))).toEqual([]);

@@ -47,6 +47,8 @@ export interface BackupsView {
   running: ({ kind: 'backup' | 'restore'; reason?: BackupReason } & BackupProgress) | null;
   /** Why the last automatic backup failed (cleared by the next that works). */
   lastError: string | null;
+  /** The last restore into this data folder: when, and where the data that was there went (kept). */
+  lastRestore: { at: number; movedAside: string } | null;
   /** Files in the folder that are not readable backups (damaged, or from something else): named, never used. */
   unreadable: string[];
   seq: number;

@@ -246,6 +246,32 @@ function gunzipped(file: string): AsyncIterable<Buffer> & { destroy(): void } {
   };
 }
 
+const padded = (n: number) => Math.ceil(n / 512) * 512;
+
+/** The archive's tar stream length, from its manifest (the manifest entry as written, every file, the end blocks). */
+export function tarLength(m: BackupManifest): number {
+  const manifestBytes = Buffer.byteLength(JSON.stringify(m));
+  return 512 + padded(manifestBytes) + m.files.reduce((n, f) => n + 512 + padded(f.size), 0) + 1024;
+}
+
+/**
+ * Whether the file ends as a whole archive does: gzip's last four bytes hold the length of what it
+ * compressed (mod 2^32), which must be the tar length the manifest implies. Catches a copy cut short
+ * without reading it all (the full check is verifyArchive's).
+ */
+export async function endsWhole(file: string, m: BackupManifest): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size < 18) return false;
+    const tail = Buffer.alloc(4);
+    await fh.read(tail, 0, 4, size - 4);
+    return tail.readUInt32LE(0) === tarLength(m) % 2 ** 32;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The manifest alone: the first entry, without reading the rest. */
 export async function readManifest(file: string): Promise<BackupManifest> {
   const input = gunzipped(file);

@@ -33,10 +33,10 @@ import type { Db } from '../store/database';
 import type { SettingsRepo } from '../store/settings-repo';
 import type { Logger } from '../util/logger';
 import { inside } from '../util/safe-path';
-import { BackupError, collectFiles, readManifest, writeArchive, type BackupManifest } from './archive';
+import { BackupError, collectFiles, endsWhole, readManifest, writeArchive, type BackupManifest } from './archive';
 import { countRows } from './counts';
 import { backupsToDelete } from './retention';
-import { stageArchive, swapIn, type Staged } from './restore';
+import { readLastRestore, stageArchive, swapIn, type Staged } from './restore';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the daily timer looks whether a backup is due. */
@@ -129,6 +129,8 @@ export class BackupService {
         let info: BackupInfo | null = null;
         try {
           const m = await readManifest(file);
+          // A copy cut short still starts with its manifest: its end tells (one small read).
+          if (!(await endsWhole(file, m))) throw new BackupError('incomplete');
           info = {
             name,
             createdAt: m.createdAt,
@@ -160,6 +162,7 @@ export class BackupService {
       settings: this.settings(),
       running: this.running,
       lastError: this.lastError,
+      lastRestore: readLastRestore(this.d.dataDir),
       seq: this.seq,
     };
   }

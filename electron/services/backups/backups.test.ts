@@ -148,11 +148,21 @@ describe('a backup', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('.restore') || n.startsWith('before-restore'))).toEqual([]);
     const outside = await s.router.call('backups.restore', { name: '../hearth.db' });
     expect(outside.ok).toBe(false);
+    // The list already tells the truncated copy from the good one (its end does not match its manifest).
+    const listed = await callOk(s, 'backups.list');
+    expect(listed.backups.map((b) => b.name)).toEqual([info.name]);
+    expect(listed.unreadable).toEqual([damaged]);
 
     const good = await callOk(s, 'backups.restore', { name: info.name });
     expect(good.backup.counts.chats).toBe(1);
     expect(swapped).toEqual({ movedAside: good.movedAside });
     expect(existsSync(join(good.movedAside, 'attachments'))).toBe(true);
+    // Told again after the app opens on the restored data (the desktop app relaunches).
+    const after = services(dir);
+    expect((await callOk(after, 'backups.list')).lastRestore).toEqual({
+      at: expect.any(Number),
+      movedAside: good.movedAside,
+    });
   });
 });
 
@@ -237,7 +247,7 @@ describe('retention', () => {
     const s = services(dir, { backups: { now: () => now } });
     await callOk(s, 'chats.create', { model: MODEL });
     for (let day = 0; day < 60; day++) {
-      await callOk(s, 'backups.create');
+      await s.backups.create('daily');
       now += DAY_MS;
     }
     const names = (await callOk(s, 'backups.list')).backups.map((b) =>
@@ -261,6 +271,20 @@ describe('retention', () => {
     expect(view.settings).toMatchObject({ keepDaily: 2, keepWeekly: 1 });
     await s.backups.prune();
     expect((await callOk(s, 'backups.list')).backups).toHaveLength(2);
+  });
+
+  it('keeps backups made by the user for 30 days: a second Back up now the same day keeps the first', async () => {
+    const dir = makeTempDir();
+    let now = Date.UTC(2026, 3, 1, 9);
+    const s = services(dir, { backups: { now: () => now } });
+    const first = await callOk(s, 'backups.create');
+    now += 60_000;
+    const second = await callOk(s, 'backups.create');
+    expect((await callOk(s, 'backups.list')).backups.map((b) => b.name)).toEqual([second.name, first.name]);
+    now += 31 * DAY_MS;
+    const daily = await s.backups.create('daily');
+    // A month on, the first went; the second stays as its week's newest.
+    expect((await callOk(s, 'backups.list')).backups.map((b) => b.name)).toEqual([daily.name, second.name]);
   });
 
   it('keeps a backup made before a migration for 30 days, and always the newest', () => {

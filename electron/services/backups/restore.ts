@@ -11,7 +11,7 @@
  * A damaged, truncated or foreign file is refused with a BackupError in plain words and the current
  * data stays exactly as it was.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BackupError, verifyArchive, type BackupManifest, type WriteProgress } from './archive';
@@ -117,7 +117,28 @@ export async function swapIn(s: Staged, now = Date.now()): Promise<{ movedAside:
     );
   }
   rmSync(s.staging, { recursive: true, force: true });
+  // Read by Settings → Data after the app opens again (the desktop app relaunches, so no reply reaches it).
+  try {
+    writeFileSync(join(s.dataDir, LAST_RESTORE_FILE), JSON.stringify({ at: now, movedAside: aside }), { mode: 0o600 });
+  } catch {
+    // Only a note; the restore itself is done.
+  }
   return { movedAside: aside };
+}
+
+export const LAST_RESTORE_FILE = 'last-restore.json';
+
+/** The note swapIn left, or null. */
+export function readLastRestore(dataDir: string): { at: number; movedAside: string } | null {
+  try {
+    const v = JSON.parse(readFileSync(join(dataDir, LAST_RESTORE_FILE), 'utf8')) as {
+      at?: unknown;
+      movedAside?: unknown;
+    };
+    return typeof v.at === 'number' && typeof v.movedAside === 'string' ? { at: v.at, movedAside: v.movedAside } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Both steps: for the CLI, with no Hearth running on the data folder. */

@@ -1,8 +1,9 @@
 /**
  * Which backups to keep: the newest of each of the last `keepDaily` days that have one, and the newest
  * of each of the last `keepWeekly` weeks (Monday to Sunday) that have one — one backup may count for
- * both —, the newest backup always, and a backup made before a database migration for 30 days
- * (the way back if an update goes wrong). Days and weeks are UTC, as in the archives' names.
+ * both —, the newest backup always, and for 30 days a backup made before a database migration (the
+ * way back if an update goes wrong) or made by the user (Back up now, `hearth backup`): only the
+ * automatic daily ones are thinned. Days and weeks are UTC, as in the archives' names.
  *
  *   backupsToDelete(backups, { keepDaily, keepWeekly }, now) → the names to delete
  */
@@ -41,7 +42,7 @@ export function backupsToDelete(
       weeks.add(week);
       kept.add(b.name);
     }
-    if (b.reason === 'pre-migration' && now - b.createdAt < KEEP_PRE_MIGRATION_MS) kept.add(b.name);
+    if (b.reason !== 'daily' && now - b.createdAt < KEEP_PRE_MIGRATION_MS) kept.add(b.name);
   }
   if (newestFirst[0]) kept.add(newestFirst[0].name);
   return newestFirst.filter((b) => !kept.has(b.name)).map((b) => b.name);

@@ -43,6 +43,12 @@ export function BackupsSection() {
             Each backup is one archive of everything: chats, settings, attached files and generated images. Backups are
             kept in <code className="backups-folder">{view.folder}</code>.
           </p>
+          {!note && view.lastRestore && (
+            <p className="muted" role="status">
+              Last restore: {new Date(view.lastRestore.at).toLocaleString()}; the data that was there is kept in{' '}
+              <code>{view.lastRestore.movedAside}</code>.
+            </p>
+          )}
           <BackUpNow view={view} />
           {view.lastError && (
             <div className="banner banner-error backups-banner" role="alert">

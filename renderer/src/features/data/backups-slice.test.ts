@@ -34,6 +34,7 @@ const view = (p: Partial<BackupsView> = {}): BackupsView => ({
   folder: '/data/backups',
   settings: { ...DEFAULT_BACKUP_SETTINGS },
   running: null,
+  lastRestore: null,
   lastError: null,
   unreadable: [],
   seq: 0,

@@ -324,6 +324,8 @@ export function createQuickStore(env: QuickEnv) {
           client.on('message.done', onDone),
           client.on('desktop.changed', (view) => set({ saving: view.settings.saveQuickPrompts })),
           client.on('models.changed', () => void loadModels()),
+          // A backup was restored: every chat this page knows may be gone; start from the restored data.
+          client.on('data.restored', () => location.reload()),
         ];
         let wasClosed = false;
         const offConnection = onConnectionChange((connection) => {
