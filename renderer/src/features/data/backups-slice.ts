@@ -118,6 +118,10 @@ export const createBackupsSlice: StateCreator<AppState, [], [], BackupsSlice> = 
 
     async configureBackups(patch) {
       busy('configure', true);
+      // The automatic switch follows the click at once; the reply (or, on failure, a fresh read) settles it.
+      const v = get().backups;
+      const optimistic = patch.auto !== undefined && v;
+      if (optimistic) set({ backups: { ...v, settings: { ...v.settings, auto: patch.auto! } } });
       try {
         get().onBackupsChanged(await client.call('backups.configure', patch));
         succeeded('configure');
@@ -125,6 +129,10 @@ export const createBackupsSlice: StateCreator<AppState, [], [], BackupsSlice> = 
       } catch (err) {
         const field = Object.keys(patch)[0] as keyof BackupsPatch | undefined;
         set({ backupsError: { action: 'configure', message: plain(err, 'configure'), ...(field ? { field } : {}) } });
+        if (optimistic) {
+          heldSeq = -1;
+          void get().loadBackups();
+        }
         return false;
       } finally {
         busy('configure', false);

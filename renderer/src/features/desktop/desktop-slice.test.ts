@@ -68,6 +68,20 @@ describe('desktop view', () => {
     expect(store.getState().desktop?.settings.closeToTray).toBe(false);
   });
 
+  it('a switch follows the click before the reply, and goes back when saving fails', async () => {
+    emit('desktop.changed', view({ seq: 1 }));
+    let fail!: (e: unknown) => void;
+    fake.state.replies['desktop.update'] = () => new Promise((_r, rej) => (fail = rej));
+    fake.state.replies['desktop.get'] = view({ seq: 1 });
+    const saving = store.getState().updateDesktop({ saveQuickPrompts: false });
+    expect(store.getState().desktop?.settings.saveQuickPrompts).toBe(false);
+    fail(new fake.ClientError('disk_full', 'The disk is full.'));
+    expect(await saving).toBe(false);
+    await tick();
+    expect(store.getState().desktop?.settings.saveQuickPrompts).toBe(true);
+    expect(store.getState().desktopError?.message).toBe('The disk is full.');
+  });
+
   it('the menu’s Check for Updates opens Settings at Desktop', () => {
     emit('app.command', { command: 'open-desktop-settings' });
     expect(store.getState().view).toBe('settings');

@@ -88,12 +88,21 @@ export const createDesktopSlice: StateCreator<AppState, [], [], DesktopSlice> = 
 
     async updateDesktop(patch) {
       busy('update', true);
+      // Switches follow the click at once; the reply (or, on failure, a fresh read) settles them.
+      // A shortcut waits for the system to accept it.
+      const d = get().desktop;
+      const optimistic = patch.quickPromptShortcut === undefined && d;
+      if (optimistic) set({ desktop: { ...d, settings: { ...d.settings, ...patch } as DesktopView['settings'] } });
       try {
         get().onDesktopChanged(await client.call('desktop.update', patch));
         succeeded('update');
         return true;
       } catch (err) {
         set({ desktopError: { action: 'update', message: plain(err, 'update'), field: Object.keys(patch)[0] } });
+        if (optimistic) {
+          heldSeq = -1;
+          void get().loadDesktop();
+        }
         return false;
       } finally {
         busy('update', false);
