@@ -31,6 +31,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'electron/serve/cli-entry.ts'),
           // Imports run in a worker thread (DataService.importInBackground finds it beside the bundle).
           'import-worker': resolve(__dirname, 'electron/services/chats/importers/import-worker.ts'),
+          // A backup's database copy runs in a worker thread (BackupService finds it beside the bundle).
+          'backup-worker': resolve(__dirname, 'electron/services/backups/backup-worker.ts'),
         },
       },
     },

@@ -19,6 +19,7 @@ import { silentLogger } from '../../electron/services/util/logger';
 import { uuidv7 } from '../../shared/uuidv7';
 import { startFakeA1111 } from '../../e2e/support/fake-a1111';
 import { freePort, makeTempDir, removeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
+import { mb } from './table';
 
 export interface ScrollFigures {
   /** Click (or navigation) → the first thumbnails painted. */
@@ -386,7 +387,6 @@ export async function galleryBench(o: {
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
 const growth = (a: number, b: number) => (a > 0 ? (b - a) / a : 0);
 
 /** Rows for the bench's table: [what, Hearth, baseline, verdict]. */

@@ -19,3 +19,6 @@ export const ratio = (a: number, b: number): string =>
   Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
 /** 1 KB = 1024 bytes throughout the bench. */
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** 1 MB = 1024 × 1024 bytes. */
+export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;

@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { BACKUP_NAME } from '../../../shared/backup-contract';
 import {
   DEFAULT_BACKUP_SETTINGS,
+  type BackupCounts,
   type BackupInfo,
   type BackupReason,
   type BackupSettings,
@@ -34,7 +35,10 @@ import type { SettingsRepo } from '../store/settings-repo';
 import type { Logger } from '../util/logger';
 import { inside } from '../util/safe-path';
 import { BackupError, collectFiles, endsWhole, readManifest, writeArchive, type BackupManifest } from './archive';
-import { countRows } from './counts';
+import { countRowsInSteps } from './counts';
+import { Worker } from 'node:worker_threads';
+import type { BackupWorkerInput, BackupWorkerMessage } from './backup-worker';
+import { workerEntry } from '../util/worker-entry';
 import { backupsToDelete } from './retention';
 import { readLastRestore, stageArchive, swapIn, type Staged } from './restore';
 
@@ -209,36 +213,28 @@ export class BackupService {
       mkdirSync(folder, { recursive: true, mode: 0o700 });
       const name = this.freeName(folder, createdAt, reason);
       let dbCopy = preMigrationCopy;
+      let counts: BackupCounts;
+      let schemaVersion: number;
       if (!dbCopy) {
         tmp = join(folder, `.${name}.db.partial`);
         rmSync(tmp, { force: true });
         this.progress({ kind: 'backup', reason, phase: 'database', done: 0, total: 0 }, true);
-        // SQLite's online backup: a few hundred pages per step, the event loop free in between.
-        await this.d.db.backup(tmp, {
-          progress: ({ totalPages, remainingPages }) => {
-            this.progress({
-              kind: 'backup',
-              reason,
-              phase: 'database',
-              done: totalPages - remainingPages,
-              total: totalPages,
-            });
-            return 512;
-          },
-        });
+        ({ counts, schemaVersion } = await this.copyDatabase(tmp, (done, total) =>
+          this.progress({ kind: 'backup', reason, phase: 'database', done, total }),
+        ));
         dbCopy = tmp;
-      }
-      const copy = new Database(dbCopy, {
-        readonly: true,
-        fileMustExist: true,
-        ...(this.d.nativeBinding ? { nativeBinding: this.d.nativeBinding } : {}),
-      });
-      let counts, schemaVersion: number;
-      try {
-        counts = countRows(copy);
-        schemaVersion = copy.pragma('user_version', { simple: true }) as number;
-      } finally {
-        copy.close();
+      } else {
+        const copy = new Database(dbCopy, {
+          readonly: true,
+          fileMustExist: true,
+          ...(this.d.nativeBinding ? { nativeBinding: this.d.nativeBinding } : {}),
+        });
+        try {
+          counts = await countRowsInSteps(copy);
+          schemaVersion = copy.pragma('user_version', { simple: true }) as number;
+        } finally {
+          copy.close();
+        }
       }
       const manifest: BackupManifest = await writeArchive({
         out: join(folder, name),
@@ -277,6 +273,60 @@ export class BackupService {
     } finally {
       if (tmp) rmSync(tmp, { force: true });
     }
+  }
+
+  /**
+   * The live database copied to `dest` with SQLite's online backup API, and the copy's counts: in a
+   * worker thread with its own connection (the main thread stays free for requests and streams);
+   * inline, in small steps, when the store is in memory or the worker cannot be found.
+   */
+  private async copyDatabase(
+    dest: string,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<{ counts: BackupCounts; schemaVersion: number }> {
+    const dbFile = this.d.db.name;
+    const entry = this.d.db.memory ? null : workerEntry('backup-worker');
+    if (!entry) {
+      await this.d.db.backup(dest, {
+        progress: ({ totalPages, remainingPages }) => {
+          onProgress(totalPages - remainingPages, totalPages);
+          return 512;
+        },
+      });
+      const copy = new Database(dest, { readonly: true, fileMustExist: true });
+      try {
+        return {
+          counts: await countRowsInSteps(copy),
+          schemaVersion: copy.pragma('user_version', { simple: true }) as number,
+        };
+      } finally {
+        copy.close();
+      }
+    }
+    const input: BackupWorkerInput = { dbFile, dest, nativeBinding: this.d.nativeBinding };
+    const worker = entry.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: input })
+      : new Worker(entry, { workerData: input });
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      worker.on('message', (m: BackupWorkerMessage) => {
+        if (m.type === 'progress') onProgress(m.done, m.total);
+        else if (m.type === 'result') {
+          settled = true;
+          resolve({ counts: m.counts, schemaVersion: m.schemaVersion });
+        } else {
+          settled = true;
+          reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
+        }
+      });
+      worker.on('error', (err) => {
+        settled = true;
+        reject(err);
+      });
+      worker.on('exit', (code) => {
+        if (!settled) reject(new Error(`The backup's copy of the database stopped (exit code ${code}).`));
+      });
+    });
   }
 
   /** Delete what retention does not keep. */
