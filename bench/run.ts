@@ -33,6 +33,7 @@ import { memoryBench } from './lib/render-memory';
 import { supervisorBench } from './lib/supervisor';
 import { SYNC_TARGETS, syncBench } from './lib/sync-bench';
 import { galleryBench, galleryRows } from './lib/gallery-bench';
+import { backupsBench, backupsRows } from './lib/backups-bench';
 import { CHROMIUM_LAUNCH } from './lib/chromium';
 
 const ROOT = resolve(__dirname, '..');
@@ -48,7 +49,7 @@ const TTFT_WARMUP = 3;
 const TOKEN_DELAY_MS = 2;
 const MODEL = 'llama3.2:1b';
 const BUDGET_GZIP_BYTES = 200 * 1024;
-/** The whole bench (sync at 220,000 rows, a 1,000,000-message store, a 5,000-image gallery) takes ~20 min here. */
+/** The whole bench (sync at 220,000 rows, a 1,000,000-message store backed up and restored, a 5,000-image gallery) takes ~22 min here. */
 const WATCHDOG_MS = 2_100_000;
 /**
  * Streaming render: the issue's 20,000-token answer at 100 tok/s (200 s a side, so the paced part
@@ -200,13 +201,17 @@ async function main(): Promise<void> {
   log(phase);
   const storeDir = makeTempDir('store');
   const store = await storeScaleBench(storeDir, log);
-  removeTempDir(storeDir);
+  // The same store is backed up and restored below, with the UI open (the backups section).
 
   // Streaming render and renderer memory, in Chromium through the real UI.
   phase = 'building the naive markdown baseline page';
   log(phase);
   const baselineDir = await buildBaseline();
   browser = await chromium.launch(CHROMIUM_LAUNCH);
+  phase = 'backup and restore of the store at scale, with the UI open';
+  log(phase);
+  const backups = await backupsBench({ browser, cli: CLI, dataDir: storeDir, env: childEnv({}), log });
+  removeTempDir(storeDir);
   const streamCommon = {
     browser,
     fake,
@@ -459,6 +464,8 @@ async function main(): Promise<void> {
 
   rows.push('rule');
   for (const r of galleryRows(gallery)) rows.push(r);
+  rows.push('rule');
+  for (const r of backupsRows(backups)) rows.push(r);
 
   const elapsedMs = performance.now() - tStart;
   const loadAtEnd = loadavg();
@@ -474,6 +481,7 @@ async function main(): Promise<void> {
     `Ollama supervisor: N=${supervisor.runs} (+${supervisor.warmups} warm-up) with the test \`ollama serve\` (e2e/support/fake-ollama-serve.mjs), interleaved with a baseline that spawns the same script with node, polls /api/version every 5 ms, then SIGTERMs it; the supervisor's side adds port choice, log and pid files, its own readiness polling and the process-group stop.`,
     `Sync: a throwaway PostgreSQL 15 on loopback; push from an in-process device, pull by a real serve with its UI open; the baseline copies the same stored rows with one 500-row INSERT … unnest per batch into a plain table (no settling, no SQLite). Propagation: N=${sync.propagationSamples}, from A's messages.send returning to the text in B's open chat (local-change debounce, push, NOTIFY, pull, event, render).`,
     `Gallery: ${gallery.images.toLocaleString('en')} real 512×512 PNGs with their thumbnails (made the app's way, once); the Images page in serve vs a static page laying the same thumbnails out as <img loading="lazy"> in a CSS grid, one warm-up each; scroll one 24 px step per frame to the end; long tasks by PerformanceObserver. Memory: ${gallery.generation.images} images generated in a row (test AUTOMATIC1111, 512×512) after ${gallery.generation.warmup} to warm up, with the page open; heap after GC (the new images' thumbnails, which the gallery keeps up to 800 of, counted apart), server RSS from /proc.`,
+    `Backups: the store above (${backups.messages.toLocaleString('en')} messages) served with its UI open in Chromium; Back up now over the API while chats.list is timed every 100 ms and the page's long tasks are recorded, against an idle window of the same length right after; then hearth restore of that archive on the stopped folder (checked whole, moved aside, put in place), and its counts.`,
     `spawn → FCP includes opening the fresh page after /healthz answers (same harness cost on both sides; see healthyToNavCallMs in the JSON).`,
     `Load average (1 min) ${loadAtStart[0]!.toFixed(2)} at start, ${loadAtEnd[0]!.toFixed(2)} at end, on ${cpus().length} CPU(s)` +
       (busy ? ' — WARNING: the machine was busy; timings are noisy.' : '.'),
@@ -525,6 +533,7 @@ async function main(): Promise<void> {
     ollamaSupervisor: supervisor,
     sync,
     gallery,
+    backups,
     rendererMemory: { ...memory, growth: memGrowth, pass: memGrowth <= MEMORY_GROWTH_TARGET },
     timeToFirstToken: {
       hearth: { summary: tH, samplesMs: ttft.hearth },
