@@ -17,9 +17,8 @@ import type { ImportRepo } from '../../store/import-repo';
 import { listRow, toGalleryImage } from '../../store/image-repo';
 import { GalleryFiles } from '../../images/gallery-files';
 import type { HybridClock } from '../../util/hlc';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../util/worker-entry';
 import { exportHearth, type HearthExport } from './hearth-json';
 import { runImport, type ImportProgress, type ImportResult } from './import-job';
 import type { ImportWorkerInput, ImportWorkerMessage } from './import-worker';
@@ -188,19 +187,9 @@ export class DataService {
   }
 }
 
-/** The worker script: beside the built bundle (out/main, also from out/main/chunks), else the source. */
+/** The import worker's script (beside the built bundle, else the source). */
 export function importWorkerEntry(): string {
-  const candidates = [
-    join(__dirname, 'import-worker.js'),
-    join(__dirname, '..', 'import-worker.js'),
-    join(__dirname, 'import-worker.ts'),
-  ];
-  const found = candidates.find((f) => existsSync(f));
-  if (!found) {
-    throw new AppError(
-      'internal',
-      `The import worker is missing (looked for ${candidates.join(', ')}). Reinstall Hearth.`,
-    );
-  }
+  const found = workerEntry('import-worker');
+  if (!found) throw new AppError('internal', 'The import worker is missing. Reinstall Hearth.');
   return found;
 }
