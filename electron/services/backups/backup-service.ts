@@ -16,6 +16,7 @@
  * Settings key `backups`; progress and changes go out as `backups.changed` (seq orders them).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, accessSync, constants as fsc } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BACKUP_NAME } from '../../../shared/backup-contract';
@@ -36,8 +37,7 @@ import type { Logger } from '../util/logger';
 import { inside } from '../util/safe-path';
 import { BackupError, collectFiles, endsWhole, readManifest, writeArchive, type BackupManifest } from './archive';
 import { countRowsInSteps } from './counts';
-import { Worker } from 'node:worker_threads';
-import type { BackupWorkerInput, BackupWorkerMessage } from './backup-worker';
+import { runBackupWorker } from './backup-worker-run';
 import { workerEntry } from '../util/worker-entry';
 import { backupsToDelete } from './retention';
 import { readLastRestore, stageArchive, swapIn, type Staged } from './restore';
@@ -217,7 +217,7 @@ export class BackupService {
       let schemaVersion: number;
       if (!dbCopy) {
         tmp = join(folder, `.${name}.db.partial`);
-        rmSync(tmp, { force: true });
+        await rm(tmp, { force: true });
         this.progress({ kind: 'backup', reason, phase: 'database', done: 0, total: 0 }, true);
         ({ counts, schemaVersion } = await this.copyDatabase(tmp, (done, total) =>
           this.progress({ kind: 'backup', reason, phase: 'database', done, total }),
@@ -271,7 +271,8 @@ export class BackupService {
         `The backup failed: ${message}`,
       );
     } finally {
-      if (tmp) rmSync(tmp, { force: true });
+      // Off the main thread: unlinking a copy of gigabytes takes the file system a while.
+      if (tmp) await rm(tmp, { force: true }).catch(() => {});
     }
   }
 
@@ -303,30 +304,12 @@ export class BackupService {
         copy.close();
       }
     }
-    const input: BackupWorkerInput = { dbFile, dest, nativeBinding: this.d.nativeBinding };
-    const worker = entry.endsWith('.ts')
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: input })
-      : new Worker(entry, { workerData: input });
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      worker.on('message', (m: BackupWorkerMessage) => {
-        if (m.type === 'progress') onProgress(m.done, m.total);
-        else if (m.type === 'result') {
-          settled = true;
-          resolve({ counts: m.counts, schemaVersion: m.schemaVersion });
-        } else {
-          settled = true;
-          reject(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
-        }
-      });
-      worker.on('error', (err) => {
-        settled = true;
-        reject(err);
-      });
-      worker.on('exit', (code) => {
-        if (!settled) reject(new Error(`The backup's copy of the database stopped (exit code ${code}).`));
-      });
-    });
+    const r = await runBackupWorker(
+      entry,
+      { kind: 'copy', dbFile, dest, nativeBinding: this.d.nativeBinding },
+      onProgress,
+    );
+    return { counts: r.counts, schemaVersion: r.schemaVersion };
   }
 
   /** Delete what retention does not keep. */
@@ -336,7 +319,7 @@ export class BackupService {
     const gone = backupsToDelete(backups, s, this.now());
     for (const name of gone) {
       const file = inside(this.folder(), name);
-      if (file) rmSync(file, { force: true });
+      if (file) await rm(file, { force: true });
       this.cache.delete(name);
     }
     if (gone.length)
@@ -348,7 +331,7 @@ export class BackupService {
   async fromPreMigrationCopy(file: string): Promise<void> {
     try {
       await this.create('pre-migration', file);
-      rmSync(file, { force: true });
+      await rm(file, { force: true });
     } catch (err) {
       // The loose copy stays: it is still a way back.
       this.d.log.warn(`the copy made before migrating stays as ${file}: ${plain(err)}`);
@@ -441,11 +424,19 @@ export class BackupService {
     let staged: Staged;
     this.progress({ kind: 'restore', phase: 'verifying', done: 0, total: 0 }, true);
     try {
+      const entry = workerEntry('backup-worker');
       staged = await stageArchive({
         dataDir: this.d.dataDir,
         file,
         nativeBinding: this.d.nativeBinding,
         now: this.now(),
+        // The integrity check and counts take seconds on a big store: in a worker, so serve keeps answering.
+        ...(entry
+          ? {
+              inspect: (db: string) =>
+                runBackupWorker(entry, { kind: 'check', file: db, nativeBinding: this.d.nativeBinding }),
+            }
+          : {}),
         onProgress: (done, total) => this.progress({ kind: 'restore', phase: 'verifying', done, total }),
       });
     } catch (err) {

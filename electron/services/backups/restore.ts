@@ -30,8 +30,15 @@ function freeName(dir: string, base: string): string {
   return join(dir, name);
 }
 
-/** Opens the staged database read-only and checks it; throws BackupError. */
-function checkDatabase(file: string, manifest: BackupManifest, nativeBinding?: string): void {
+/** What a database check finds (inline, or in the backup worker). */
+export interface DatabaseFacts {
+  integrity?: string;
+  schemaVersion: number;
+  counts: { chats: number; messages: number };
+}
+
+/** The staged database read-only: integrity, schema version, counts (on this thread). */
+function inspectInline(file: string, nativeBinding?: string): DatabaseFacts {
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
@@ -39,27 +46,34 @@ function checkDatabase(file: string, manifest: BackupManifest, nativeBinding?: s
     throw new BackupError('The database in the backup cannot be opened.');
   }
   try {
-    let ok: unknown;
+    let integrity: string;
     try {
-      ok = db.pragma('integrity_check', { simple: true });
+      integrity = String(db.pragma('integrity_check', { simple: true }));
     } catch {
       throw new BackupError('The database in the backup is damaged (it is not a readable database).');
     }
-    if (ok !== 'ok') throw new BackupError('The database in the backup is damaged (its integrity check failed).');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    const newest = migrations.at(-1)?.version ?? 0;
-    if (version > newest) {
-      throw new BackupError('This backup comes from a newer Hearth; update Hearth to restore it.');
-    }
-    if (version !== manifest.schemaVersion)
-      throw new BackupError('The database in the backup does not match its manifest.');
-    const counts = countRows(db);
-    const m = manifest.counts;
-    if (counts.chats !== m.chats || counts.messages !== m.messages) {
-      throw new BackupError('The database in the backup does not match its manifest (its counts differ).');
-    }
+    return {
+      integrity,
+      schemaVersion: db.pragma('user_version', { simple: true }) as number,
+      counts: integrity === 'ok' ? countRows(db) : { chats: 0, messages: 0 },
+    };
   } finally {
     db.close();
+  }
+}
+
+/** Whether the facts fit a database Hearth can restore from this manifest; throws BackupError. */
+function judge(f: DatabaseFacts, manifest: BackupManifest): void {
+  if (f.integrity !== 'ok')
+    throw new BackupError('The database in the backup is damaged (its integrity check failed).');
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (f.schemaVersion > newest)
+    throw new BackupError('This backup comes from a newer Hearth; update Hearth to restore it.');
+  if (f.schemaVersion !== manifest.schemaVersion) {
+    throw new BackupError('The database in the backup does not match its manifest.');
+  }
+  if (f.counts.chats !== manifest.counts.chats || f.counts.messages !== manifest.counts.messages) {
+    throw new BackupError('The database in the backup does not match its manifest (its counts differ).');
   }
 }
 
@@ -76,11 +90,21 @@ export async function stageArchive(o: {
   nativeBinding?: string;
   now?: number;
   onProgress?: WriteProgress;
+  /** How the staged database is inspected (the app: in a worker); default: on this thread. */
+  inspect?: (file: string) => Promise<DatabaseFacts>;
 }): Promise<Staged> {
   const staging = freeName(o.dataDir, `.restore-${stamp(o.now ?? Date.now())}`);
   try {
     const manifest = await verifyArchive(o.file, staging, o.onProgress);
-    checkDatabase(join(staging, 'hearth.db'), manifest, o.nativeBinding);
+    const db = join(staging, 'hearth.db');
+    let facts: DatabaseFacts;
+    try {
+      facts = o.inspect ? await o.inspect(db) : inspectInline(db, o.nativeBinding);
+    } catch (err) {
+      if (err instanceof BackupError) throw err;
+      throw new BackupError('The database in the backup is damaged (it is not a readable database).');
+    }
+    judge(facts, manifest);
     return { dataDir: o.dataDir, staging, manifest };
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
