@@ -36,8 +36,12 @@ export interface BackupsBench {
   restoredMessages: number;
 }
 
-/** chats.list p95 while a backup runs: the sidebar must stay as quick as the store-scale target allows twice over. */
-export const BACKUP_TARGETS = { longTasks: 0, listP95Ms: 40 };
+/**
+ * chats.list while a backup runs: p95 within twice the store-scale target (20 ms), and no single
+ * request held long (a p95 hides one long stall of the server's event loop: 250 ms is where a click
+ * stops feeling immediate).
+ */
+export const BACKUP_TARGETS = { longTasks: 0, listP95Ms: 40, listMaxMs: 250 };
 
 const RECORDER = `(() => {
   const w = window;
@@ -175,6 +179,12 @@ export function backupsRows(b: BackupsBench): Row[] {
       `${ms(b.during.list.p50)} / ${ms(b.during.list.p95)}`,
       `${ms(b.idle.list.p50)} / ${ms(b.idle.list.p95)}`,
       pass(b.during.list.p95 < BACKUP_TARGETS.listP95Ms),
+    ],
+    [
+      'Backup: slowest chats.list during it (idle)',
+      ms(b.during.list.max),
+      ms(b.idle.list.max),
+      pass(b.during.list.max < BACKUP_TARGETS.listMaxMs),
     ],
     [
       `Restore (hearth restore, checked whole first): time`,
