@@ -40,7 +40,7 @@ import { countRowsInSteps } from './counts';
 import { runBackupWorker } from './backup-worker-run';
 import { workerEntry } from '../util/worker-entry';
 import { backupsToDelete } from './retention';
-import { readLastRestore, stageArchive, swapIn, type Staged } from './restore';
+import { readLastRestore, stageArchive, stamp, swapIn, type Staged } from './restore';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the daily timer looks whether a backup is due. */
@@ -71,8 +71,7 @@ export interface BackupServiceDeps {
 }
 
 export function backupName(createdAt: number, reason: BackupReason, n = 1): string {
-  const s = new Date(createdAt).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `hearth-${s}${n > 1 ? `-${n}` : ''}-${reason}.tar.gz`;
+  return `hearth-${stamp(createdAt)}${n > 1 ? `-${n}` : ''}-${reason}.tar.gz`;
 }
 
 function plain(err: unknown): string {

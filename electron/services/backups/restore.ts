@@ -20,7 +20,8 @@ import { countRows } from './counts';
 
 const MOVED = ['hearth.db', 'hearth.db-wal', 'hearth.db-shm', 'attachments', 'images'] as const;
 
-function stamp(now: number): string {
+/** `yyyymmdd-hhmmss` (UTC): archive and folder names. */
+export function stamp(now: number): string {
   return new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 

@@ -9,7 +9,8 @@
  */
 import type { BackupReason } from '../../../shared/types/backups';
 
-export const KEEP_PRE_MIGRATION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Backups made by the user or before a migration are kept this long whatever the daily/weekly rule says. */
+export const KEEP_CHOSEN_MS = 30 * 24 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetainedBackup {
@@ -42,7 +43,7 @@ export function backupsToDelete(
       weeks.add(week);
       kept.add(b.name);
     }
-    if (b.reason !== 'daily' && now - b.createdAt < KEEP_PRE_MIGRATION_MS) kept.add(b.name);
+    if (b.reason !== 'daily' && now - b.createdAt < KEEP_CHOSEN_MS) kept.add(b.name);
   }
   if (newestFirst[0]) kept.add(newestFirst[0].name);
   return newestFirst.filter((b) => !kept.has(b.name)).map((b) => b.name);
