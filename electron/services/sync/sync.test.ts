@@ -214,7 +214,7 @@ describe('sync between devices', () => {
             else if (o.kind === 'folder') await s.router.call('folders.create', { name: o.name });
             else if (!chat) continue;
             else if (o.kind === 'rename')
-              await callOk(s, 'chats.update', { id: chat.id, title: o.title || 'untitled' });
+              await callOk(s, 'chats.update', { id: chat.id, title: o.title.trim() || 'untitled' });
             else if (o.kind === 'delete') await callOk(s, 'chats.delete', { id: chat.id });
             else if (o.kind === 'restore') {
               const r = await s.router.call('chats.restore', { id: chat.id });
