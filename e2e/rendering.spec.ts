@@ -133,6 +133,33 @@ test('a long answer keeps every block in order, and its first block is never re-
   expect(await node!.evaluate((e) => e.isConnected)).toBe(true);
 });
 
+test('an answer sent faster than the page renders shows its end at once, then every block as markdown, in order', async ({
+  chat,
+  ollama,
+}) => {
+  ollama.behavior.tokenDelayMs = 0;
+  const sections = Array.from(
+    { length: 150 },
+    (_, i) => `## Part ${i + 1}\n\nText of part ${i + 1} with **bold words**.\n\n\`\`\`ts\nconst n = ${i};\n\`\`\``,
+  );
+  ollama.behavior.reply = () => `${sections.join('\n\n')}\n\nThe very end.`;
+  await chat.open();
+  await chat.waitForModels();
+  await chat.ask('everything at once');
+  const answer = chat.lastAnswer();
+  await expect(answer.getByText('The very end.')).toBeVisible();
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  // Blocks first shown as plain text (a burst) are all rendered in the end, in order.
+  await expect(answer.locator('h2')).toHaveText(
+    sections.map((_, i) => `Part ${i + 1}`),
+    { timeout: 15_000 },
+  );
+  await expect(answer.locator('.md-group-plain')).toHaveCount(0);
+  await expect(answer.locator('strong')).toHaveCount(sections.length);
+  await expect(answer.locator('.code-block .hljs-keyword')).toHaveCount(sections.length);
+  await expect(answer).not.toContainText('**');
+});
+
 test('the list follows a streaming answer, stays put once the user scrolls up, and follows again at the bottom', async ({
   chat,
   ollama,

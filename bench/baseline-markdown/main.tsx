@@ -11,6 +11,8 @@ import remarkGfm from 'remark-gfm';
 declare global {
   interface Window {
     __feed?: (chunks: string[], intervalMs: number, perTick: number) => void;
+    /** When the last chunk was fed (epoch ms, as the bench reads it). */
+    __lastFedAt?: number;
   }
 }
 
@@ -33,6 +35,7 @@ function App() {
             : Math.min(chunks.length, i + perTick);
         while (i < due) buffer += chunks[i++];
         if (i < chunks.length) setTimeout(tick, intervalMs);
+        else window.__lastFedAt = performance.timeOrigin + performance.now();
       };
       const frame = () => {
         if (buffer !== shown) {

@@ -26,6 +26,18 @@ export interface RenderRun {
   styleLayoutMs: number;
   /** With BENCH_TRACE=1: main-thread self time by kind from a devtools.timeline trace. */
   trace?: Breakdown;
+  /** The backend's last byte (Hearth: the test Ollama's final line; baseline: the last chunk fed) → the last words in the DOM. */
+  afterLastByteMs: number;
+  /** Main-thread busy share of the wall time from send to the last words on screen (TaskDuration / finalTextMs). */
+  busyShare: number;
+  /**
+   * The longest main-thread task from send until the answer is final: the last words on screen,
+   * the `done` render (highlighting, KaTeX) and a quiet second after it (Hearth: once the answer's
+   * article says data-status="done").
+   */
+  longestUntilFinalMs: number;
+  /** JS heap (CDP Runtime.getHeapUsage) after the answer is final and garbage is collected. */
+  heapAfterBytes: number;
 }
 
 export const END_MARKER = 'Thatisalltheanswerhas';
@@ -69,6 +81,7 @@ function watchForEnd(marker: string): void {
       for (const r of records) {
         const nodes = r.type === 'characterData' ? [r.target] : Array.from(r.addedNodes);
         if (nodes.some((n) => (n.textContent ?? '').includes(marker))) {
+          (window as unknown as { __endAt: number }).__endAt = performance.timeOrigin + performance.now();
           seen.disconnect();
           resolve();
           return;
@@ -111,7 +124,23 @@ async function startTrace(page: Page): Promise<() => Promise<Breakdown>> {
   };
 }
 
-async function measure(page: Page, start: () => Promise<void>, tokens: number, timeoutMs: number): Promise<RenderRun> {
+interface MeasureHooks {
+  /** When the backend sent its last byte (epoch ms, performance.timeOrigin-based). */
+  lastByteAt: () => Promise<number | null>;
+  /** Resolves once the answer is final on screen (after the end marker). */
+  final: () => Promise<void>;
+}
+
+/** A quiet second on the page after the answer is final: what `done` schedules (idle slices) runs inside it. */
+const SETTLE_MS = 1000;
+
+async function measure(
+  page: Page,
+  start: () => Promise<void>,
+  tokens: number,
+  timeoutMs: number,
+  hooks: MeasureHooks,
+): Promise<RenderRun> {
   await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
   const stopTrace = process.env.BENCH_TRACE ? await startTrace(page) : null;
   // With BENCH_CPUPROFILE=<file>: a V8 CPU profile of the page over the run (open it in DevTools).
@@ -141,6 +170,16 @@ async function measure(page: Page, start: () => Promise<void>, tokens: number, t
     console.log(Object.fromEntries(Object.keys(after.all).map((k) => [k, (after.all[k] ?? 0) - (before.all[k] ?? 0)])));
   await m.detach();
   const lt = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+  const endAt = await page.evaluate(() => (window as unknown as { __endAt: number }).__endAt);
+  const lastByteAt = await hooks.lastByteAt();
+  await hooks.final();
+  await page.evaluate(`new Promise((resolve) => setTimeout(resolve, ${SETTLE_MS}))`);
+  const ltFinal = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+  const heap = await page.context().newCDPSession(page);
+  await heap.send('HeapProfiler.collectGarbage');
+  await heap.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await heap.send('Runtime.getHeapUsage');
+  await heap.detach();
   const trace = stopTrace ? await stopTrace() : undefined;
   if (prof) {
     const { profile } = await prof.send('Profiler.stop');
@@ -155,6 +194,10 @@ async function measure(page: Page, start: () => Promise<void>, tokens: number, t
     taskDurationMs: after.task - before.task,
     scriptDurationMs: after.script - before.script,
     styleLayoutMs: after.styleLayout - before.styleLayout,
+    afterLastByteMs: lastByteAt === null ? Number.NaN : endAt - lastByteAt,
+    busyShare: (after.task - before.task) / finalTextMs,
+    longestUntilFinalMs: ltFinal.length ? Math.max(...ltFinal) : 0,
+    heapAfterBytes: usedSize,
   };
 }
 
@@ -216,12 +259,15 @@ export async function streamBench(o: {
   const dataDir = makeTempDir('render');
   const port = await freePort();
   let sp: Spawned | null = spawnNode(o.hearthArgs(port, dataDir), { env: o.hearthEnv, cwd: dataDir });
-  const context = await o.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // BENCH_EXTRA_CSS: CSS added to Hearth's page, to try a style change without a build.
+  const extraCss = process.env.BENCH_EXTRA_CSS;
+  const context = await o.browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: !!extraCss });
   try {
     await waitHealthy(`http://127.0.0.1:${port}/healthz`, sp);
     const page = await context.newPage();
     await page.addInitScript(installLongTaskObserver);
     await page.goto(`http://127.0.0.1:${port}/`);
+    if (extraCss) await page.addStyleTag({ content: extraCss });
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.waitFor();
     await page.waitForFunction(() => {
@@ -247,8 +293,13 @@ export async function streamBench(o: {
     o.fake.behavior.tokenDelayMs = o.tokenDelayMs;
     o.fake.behavior.reply = () => text;
     await box.fill('write the long answer');
-    hearth = await measure(page, () => box.press('Enter'), o.tokens, o.timeoutMs);
-    await page.waitForSelector('article[data-status="done"]:not([aria-label="You"])', { timeout: o.timeoutMs });
+    o.fake.lastChatEndAt = null;
+    hearth = await measure(page, () => box.press('Enter'), o.tokens, o.timeoutMs, {
+      lastByteAt: async () => o.fake.lastChatEndAt,
+      final: async () => {
+        await page.waitForSelector('article[data-status="done"]:not([aria-label="You"])', { timeout: o.timeoutMs });
+      },
+    });
   } finally {
     await context.close();
     if (sp) await stop(sp);
@@ -276,6 +327,11 @@ export async function streamBench(o: {
         ),
       o.tokens,
       o.timeoutMs,
+      {
+        lastByteAt: () =>
+          page.evaluate(() => (window as unknown as { __lastFedAt: number | null }).__lastFedAt ?? null),
+        final: async () => undefined,
+      },
     );
   } finally {
     await bcontext.close();

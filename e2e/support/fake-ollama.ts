@@ -139,6 +139,11 @@ export interface FakeOllama {
   showRequests: string[];
   /** Chat streams currently open. */
   openStreams(): number;
+  /**
+   * When the last chat stream's final line was handed to the OS, as epoch ms with sub-ms precision
+   * (performance.timeOrigin + performance.now(), comparable with the same figure in a page); null before any.
+   */
+  lastChatEndAt: number | null;
   reset(): void;
   close(): Promise<void>;
 }
@@ -194,6 +199,7 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
     loaded: [],
     showRequests: [],
     openStreams: () => streams,
+    lastChatEndAt: null,
     reset() {
       fake.behavior = defaults();
       fake.requests.length = 0;
@@ -354,7 +360,13 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
         if (pause) await sleep(pause.ms);
         if (b.tokenDelayMs) await sleep(b.tokenDelayMs);
       }
-      if (!closed) res.end(JSON.stringify(final(Number(process.hrtime.bigint() - evalStart))) + '\n');
+      if (!closed) {
+        // 'finish': the last byte has been handed to the operating system (writes queue up in
+        // Node while the reader is slower than an unpaced stream).
+        res.end(JSON.stringify(final(Number(process.hrtime.bigint() - evalStart))) + '\n', () => {
+          fake.lastChatEndAt = performance.timeOrigin + performance.now();
+        });
+      }
     } finally {
       streams--;
     }

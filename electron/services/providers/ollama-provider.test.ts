@@ -124,3 +124,147 @@ describe('OllamaProvider model manager calls', () => {
     expect(await p.running()).toEqual([]);
   });
 });
+
+describe('OllamaProvider chat streams (read as NDJSON by Hearth)', () => {
+  /** A server answering /api/chat with exactly `lines` (each written as its own write, or all at once). */
+  async function rawServer(
+    lines: string[],
+    opts: { status?: number; drop?: boolean; oneWrite?: boolean } = {},
+  ): Promise<{ url: string; close: () => Promise<void> }> {
+    const { createServer: http } = await import('node:http');
+    const server = http((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(opts.status ?? 200, { 'Content-Type': 'application/x-ndjson' });
+        if (opts.oneWrite) res.write(lines.join(''));
+        else for (const l of lines) res.write(l);
+        // A drop comes once the lines are out (destroying at once would discard them unsent).
+        if (opts.drop) setTimeout(() => res.socket?.destroy(), 30);
+        else res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  }
+  const line = (o: object) => JSON.stringify(o) + '\n';
+  const part = (content: string) => line({ model: 'm', message: { role: 'assistant', content }, done: false });
+  const done = line({
+    model: 'm',
+    message: { role: 'assistant', content: '' },
+    done: true,
+    eval_count: 3,
+    eval_duration: 3e6,
+  });
+
+  async function collect(url: string) {
+    const p = new OllamaProvider({ baseUrl: url });
+    let text = '';
+    let chunks = 0;
+    let stats: unknown = null;
+    try {
+      for await (const c of p.chat({
+        model: 'm',
+        messages: [{ role: 'user', content: 'hi' }],
+        signal: new AbortController().signal,
+      })) {
+        if (c.type === 'content') {
+          text += c.text;
+          chunks++;
+        } else if (c.type === 'done') stats = c.stats;
+      }
+      return { text, chunks, stats, error: null as AppError | null };
+    } catch (err) {
+      return { text, chunks, stats, error: err as AppError };
+    }
+  }
+
+  it('many lines in one read become one chunk, text whole and in order, with the final stats', async () => {
+    const words = Array.from({ length: 2000 }, (_, i) => `w${i} `);
+    const s = await rawServer([...words.map(part), done], { oneWrite: true });
+    try {
+      const r = await collect(s.url);
+      expect(r.error).toBeNull();
+      expect(r.text).toBe(words.join(''));
+      expect(r.chunks).toBeLessThan(words.length / 10);
+      expect(r.stats).toMatchObject({ completionTokens: 3, tokensPerSecond: 1000 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a line split across reads and a multi-byte character split across reads arrive whole', async () => {
+    const json = part('héllo wörld ✓');
+    const bytes = Buffer.from(json + done);
+    const cut = bytes.indexOf(Buffer.from('ö')) + 1; // inside the two bytes of ö
+    // The two halves as separate writes, 20 ms apart, so they arrive as two reads.
+    const { createServer: http } = await import('node:http');
+    const server = http((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+        res.write(bytes.subarray(0, cut));
+        setTimeout(() => res.end(bytes.subarray(cut)), 20);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const r = await collect(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+      expect(r.error).toBeNull();
+      expect(r.text).toBe('héllo wörld ✓');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('an error line mid-stream (HTTP 200) keeps the text before it and ends with its message', async () => {
+    const s = await rawServer(
+      [part('Partial '), part('answer'), line({ error: 'llama runner process has terminated' })],
+      {
+        oneWrite: true,
+      },
+    );
+    try {
+      const r = await collect(s.url);
+      expect(r.text).toBe('Partial answer');
+      expect(r.error?.code).toBe('backend_error');
+      expect(r.error?.message).toContain('llama runner process has terminated');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a line that is not JSON is skipped; a stream without done is an error; a cut connection says so', async () => {
+    const skipped = await rawServer([part('a'), '{"oops": \n', part('b'), done]);
+    const noDone = await rawServer([part('a'), part('b')]);
+    const cut = await rawServer([part('a'), part('b')], { drop: true });
+    try {
+      const a = await collect(skipped.url);
+      expect(a.error?.message ?? null).toBeNull();
+      expect(a.text).toBe('ab');
+      const b = await collect(noDone.url);
+      expect(b.text).toBe('ab');
+      expect(b.error?.message).toBe('Ollama stopped sending before the answer was finished.');
+      const c = await collect(cut.url);
+      expect(c.text).toBe('ab');
+      expect(c.error?.message).toBe('Ollama closed the connection before the answer was finished.');
+    } finally {
+      await Promise.all([skipped.close(), noDone.close(), cut.close()]);
+    }
+  });
+
+  it("HTTP errors are read from the body: 404 is a missing model, others keep Ollama's words", async () => {
+    const missing = await rawServer([line({ error: 'model "m" not found, try pulling it first' })], { status: 404 });
+    const crashed = await rawServer([line({ error: 'llama runner process has terminated: exit status 2' })], {
+      status: 500,
+    });
+    try {
+      expect((await collect(missing.url)).error?.code).toBe('model_not_found');
+      const e = (await collect(crashed.url)).error;
+      expect(e?.code).toBe('backend_error');
+      expect(e?.message).toContain('exit status 2');
+    } finally {
+      await Promise.all([missing.close(), crashed.close()]);
+    }
+  });
+});

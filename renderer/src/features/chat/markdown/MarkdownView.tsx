@@ -3,35 +3,20 @@
  * own chunk. Untrusted: markdown-processor.ts shows raw HTML as text and sanitises the tree with an
  * allow-list (sanitize-schema.ts); here links are limited to http/https/mailto and open outside
  * the app, images wait for consent. While streaming, finished blocks are memoised and only
- * the last block is re-parsed per update.
+ * the last block is re-parsed per update; when more text arrives at once than one update can
+ * render, the blocks nearest the end come first and the rest follow in short slices (render-plan.ts).
  */
-import {
-  createContext,
-  memo,
-  startTransition,
-  useContext,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import { toJsxRuntime, type Components } from 'hast-util-to-jsx-runtime';
 import type { Element, ElementContent } from 'hast';
 import { CodeBlock } from './CodeBlock';
-import { markdownToHast } from './markdown-processor';
+import { markdownToHast, prepareHast } from './markdown-processor';
 import { MathNode } from './MathNode';
 import { MermaidBlock } from './MermaidBlock';
 import { OutputImage } from './RemoteImage';
-import {
-  closeOpenMarkers,
-  isBigJump,
-  normalizeMathDelimiters,
-  splitIncremental,
-  type SplitResult,
-} from './split-blocks';
+import { fillOrder, fillSlice, planGroups } from './render-plan';
+import { closeOpenMarkers, normalizeMathDelimiters, splitIncremental, type SplitResult } from './split-blocks';
 import { linkTextShowsUrl, safeLinkHref } from './url-safety';
 
 /** Markdown text as React elements with the app's components. */
@@ -120,36 +105,63 @@ const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string
   return <LiveBlock value={live}>{renderMarkdown(normalizeMathDelimiters(text))}</LiveBlock>;
 });
 
-/**
- * `text` as it should be rendered now. Streamed text reaches the store about ten times a second in
- * small steps, rendered at once (one render per update, no timer); a large jump (many new blocks at
- * once, e.g. an unpaced stream or a long reply replayed) is rendered as a transition, in time slices
- * instead of one long task, while the previous text stays on screen.
- */
-function useStreamedText(text: string): string {
-  const shown = useRef(text);
-  const [slow, setSlow] = useState<string | null>(null);
-  const big = isBigJump(shown.current, text);
-  const current = big && slow !== text ? shown.current : text;
-  useLayoutEffect(() => {
-    shown.current = current;
-  });
-  useEffect(() => {
-    if (big && slow !== text) startTransition(() => setSlow(text));
-  }, [big, slow, text]);
-  return current;
+/** Per view: the previous split (the next update re-scans only its tail) and the groups rendered as markdown. */
+interface ViewState {
+  last: SplitResult | null;
+  ready: Set<number>;
 }
 
-export function MarkdownView({ text: latest, streaming }: { text: string; streaming: boolean }): ReactNode {
-  const text = useStreamedText(latest);
-  // The previous split lives in state (a holder object) so the next delta re-scans only the tail.
-  const [holder] = useState<{ last: SplitResult | null }>(() => ({ last: null }));
+export function MarkdownView({ text, streaming }: { text: string; streaming: boolean }): ReactNode {
+  // A holder object in state: it survives re-renders, so the split and the plan carry over.
+  const [view] = useState<ViewState>(() => ({ last: null, ready: new Set() }));
+  // Bumped when a slice of the groups waiting as plain text has been marked for rendering.
+  const [filled, setFilled] = useState(0);
   const split = useMemo(() => {
-    const r = splitIncremental(holder.last, text);
-    holder.last = r;
+    const r = splitIncremental(view.last, text);
+    view.last = r;
     return r;
-  }, [holder, text]);
-  return useMemo(() => renderBlocks(split, streaming), [split, streaming]);
+  }, [view, text]);
+  const groups = useMemo(() => groupsOf(split, streaming), [split, streaming]);
+  const ready = useMemo(() => {
+    // `filled` is a dependency only: the slices below add to view.ready before bumping it.
+    void filled;
+    view.ready = planGroups(
+      groups.map((g) => g.chars),
+      view.ready,
+    );
+    return view.ready;
+  }, [view, groups, filled]);
+  const pending = ready.size < groups.length;
+  useEffect(() => {
+    if (!pending) return;
+    // One slice per idle period, so the page paints, answers input and takes the next streamed
+    // text first: parse the next blocks for a few milliseconds, then render the groups that are
+    // wholly parsed.
+    const t = requestIdleCallback(
+      () => {
+        const done = fillSlice(
+          fillOrder(groups.length, view.ready),
+          (g) => groups[g]!.blocks,
+          (block) => prepareHast(normalizeMathDelimiters(block)),
+          () => performance.now(),
+        );
+        for (const g of done) view.ready.add(g);
+        setFilled((n) => n + 1);
+      },
+      { timeout: 250 },
+    );
+    return () => cancelIdleCallback(t);
+  }, [pending, groups, ready, view]);
+  return useMemo(
+    () => (
+      <div className="markdown">
+        {groups.map((g, i) => (
+          <BlockGroup key={i} blocks={g.blocks} tail={g.tail} live={g.live} plain={!ready.has(i)} />
+        ))}
+      </div>
+    ),
+    [groups, ready],
+  );
 }
 
 /** Blocks per group. */
@@ -161,12 +173,15 @@ interface GroupProps {
   /** The growing last block, when it belongs to this group. */
   tail: string | null;
   live: boolean;
+  /** Not rendered as markdown yet (render-plan.ts): the text as it is, until its turn comes. */
+  plain: boolean;
 }
 
 function sameGroup(a: GroupProps, b: GroupProps): boolean {
   return (
     a.tail === b.tail &&
     a.live === b.live &&
+    a.plain === b.plain &&
     a.blocks.length === b.blocks.length &&
     a.blocks.every((t, i) => t === b.blocks[i])
   );
@@ -179,36 +194,43 @@ function sameGroup(a: GroupProps, b: GroupProps): boolean {
  * the group still filling, each block is contained on its own, so the growing last block does not
  * repaint the ones above it.
  */
-const BlockGroup = memo(function BlockGroup({ blocks, tail, live }: GroupProps) {
+const BlockGroup = memo(function BlockGroup({ blocks, tail, live, plain }: GroupProps) {
   const sealed = tail === null && blocks.length === GROUP;
+  if (plain) return <div className="md-group-sealed md-group-plain">{blocks.join('\n\n')}</div>;
   // One list (not a list and a separate slot for the tail), so keys carry across tail → finished.
   const children = blocks.map((text, i) => <MarkdownBlock key={i} text={text} live={false} />);
   if (tail !== null) children.push(<MarkdownBlock key={blocks.length} text={tail} live={live} />);
   return <div className={sealed ? 'md-group-sealed' : 'md-group-open'}>{children}</div>;
 }, sameGroup);
 
+interface Group extends Omit<GroupProps, 'plain'> {
+  /** Characters of markdown in the group (what rendering it costs). */
+  chars: number;
+}
+
 /**
- * Blocks are keyed by position (group, then place in it): when the growing last block is finished
- * (the next one starts), it keeps its component and its DOM and only re-renders with its final text.
+ * The split's blocks in groups, keyed by position (group, then place in it): when the growing last
+ * block is finished (the next one starts), it keeps its component and its DOM and only re-renders
+ * with its final text.
  */
-function renderBlocks(split: SplitResult, streaming: boolean): ReactNode {
+function groupsOf(split: SplitResult, streaming: boolean): Group[] {
   const { done } = split;
   const count = done.length + (split.tail ? 1 : 0);
-  const groups: ReactNode[] = [];
+  const groups: Group[] = [];
   for (let g = 0; g * GROUP < count; g++) {
     const start = g * GROUP;
     const end = Math.min(start + GROUP, done.length);
     const hasTail = split.tail !== '' && done.length >= start && done.length < start + GROUP;
-    groups.push(
-      <BlockGroup
-        key={g}
-        blocks={done.slice(start, end)}
-        tail={hasTail ? (streaming ? closeOpenMarkers(split.tail) : split.tail) : null}
-        live={hasTail && streaming}
-      />,
-    );
+    const blocks = done.slice(start, end);
+    const tail = hasTail ? (streaming ? closeOpenMarkers(split.tail) : split.tail) : null;
+    groups.push({
+      blocks,
+      tail,
+      live: hasTail && streaming,
+      chars: blocks.reduce((n, b) => n + b.length, 0) + (tail?.length ?? 0),
+    });
   }
-  return <div className="markdown">{groups}</div>;
+  return groups;
 }
 
 export default MarkdownView;

@@ -84,7 +84,27 @@ export const processor = unified()
   .use(rehypeSanitize, SANITIZE_SCHEMA)
   .freeze();
 
-/** Markdown text as a sanitised hast tree. */
+/**
+ * Trees parsed ahead of their render (`prepareHast`, in short slices while a burst of text is
+ * filled in), each taken once by the render that needs it. Bounded: a tree whose view went away
+ * before rendering it is dropped with the rest when the map is full.
+ */
+const prepared = new Map<string, Root>();
+const PREPARED_MAX = 512;
+
+/** Parse `text` now so that rendering it later costs only the conversion to elements. */
+export function prepareHast(text: string): void {
+  if (prepared.has(text)) return;
+  if (prepared.size >= PREPARED_MAX) prepared.clear();
+  prepared.set(text, processor.runSync(processor.parse(text)) as Root);
+}
+
+/** Markdown text as a sanitised hast tree (the one `prepareHast` made, when there is one). */
 export function markdownToHast(text: string): Root {
+  const ready = prepared.get(text);
+  if (ready) {
+    prepared.delete(text);
+    return ready;
+  }
   return processor.runSync(processor.parse(text)) as Root;
 }

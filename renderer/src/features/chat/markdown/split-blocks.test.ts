@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BIG_JUMP_CHARS,
   closeOpenMarkers,
-  isBigJump,
   normalizeMathDelimiters,
   splitBlocks,
   splitIncremental,
@@ -109,17 +107,3 @@ describe('normalizeMathDelimiters', () => {
   });
 });
 
-describe('isBigJump', () => {
-  it('treats a streaming step as small and a burst of many blocks as big', () => {
-    const shown = 'x'.repeat(10_000);
-    expect(isBigJump(shown, shown)).toBe(false);
-    expect(isBigJump(shown, shown + 'y'.repeat(200))).toBe(false);
-    expect(isBigJump(shown, shown + 'y'.repeat(BIG_JUMP_CHARS))).toBe(false);
-    expect(isBigJump(shown, shown + 'y'.repeat(BIG_JUMP_CHARS + 1))).toBe(true);
-    expect(isBigJump('', 'y'.repeat(BIG_JUMP_CHARS + 1))).toBe(true);
-  });
-
-  it('never defers a shorter text (a reset or an edit shows at once)', () => {
-    expect(isBigJump('x'.repeat(50_000), 'short')).toBe(false);
-  });
-});

@@ -100,17 +100,6 @@ export function splitIncremental(prev: SplitResult | null, text: string): SplitR
   return { source: text, done, tailStart: from, tail: trimBlock(text.slice(from)) };
 }
 
-/** Characters added at once above which rendering the new text is worth time-slicing. */
-export const BIG_JUMP_CHARS = 4000;
-
-/**
- * Whether going from the text on screen to `next` adds so much at once (more than BIG_JUMP_CHARS
- * characters) that it is rendered in time slices rather than as one streaming step.
- */
-export function isBigJump(shown: string, next: string): boolean {
-  return next.length - shown.length > BIG_JUMP_CHARS;
-}
-
 /** All blocks of a finished text. */
 export function splitBlocks(text: string): string[] {
   const r = splitIncremental(null, text);
