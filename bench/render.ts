@@ -1,8 +1,8 @@
 /**
  * Only the renderer parts of `npm run bench` (streaming render at 100 tok/s against the naive
  * baseline, renderer heap over many answers), for working on them: `npm run build` first, then
- * `npx tsx bench/render.ts`. Env: RENDER_PARTS=stream,memory (default both), RENDER_TOKENS (3000), RENDER_DELAY_MS (10; 0 = unpaced),
- * RENDER_ANSWERS (50), RENDER_MEMORY_TOKENS (1000 per answer), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_EXTRA_CSS (CSS added to Hearth's page), BENCH_TRACE=1 (main-thread time
+ * `npx tsx bench/render.ts`. Env: RENDER_PARTS=stream,memory,concurrent (default stream,memory; concurrent = 20 answers at once in two tabs, RENDER_CONCURRENT answers), RENDER_TOKENS (3000), RENDER_DELAY_MS (10; 0 = unpaced),
+ * RENDER_ANSWERS (50), RENDER_MEMORY_TOKENS (1000 per answer), RENDER_HEARTH_ONLY=1 (skip the baseline), RENDER_OUT (a copy of out/ to run), BENCH_EXTRA_CSS (CSS added to Hearth's page in the stream part), BENCH_TRACE=1 (main-thread time
  * by kind from a devtools.timeline trace). Prints JSON.
  */
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { startFakeOllama } from '../e2e/support/fake-ollama';
 import { cleanup, removeTempDir } from './lib/procs';
 import { buildBaseline, streamBench } from './lib/render-stream';
 import { memoryBench } from './lib/render-memory';
+import { concurrentBench } from './lib/concurrent-bench';
 
 const ROOT = resolve(__dirname, '..');
 /** RENDER_OUT: a copy of out/ (main/ and renderer/) to run, safe from other builds of out/ meanwhile. */
@@ -51,6 +52,15 @@ async function main(): Promise<void> {
         timeoutMs: Math.max(150_000, tokens * delayMs * 2 + 60_000),
       });
       out.stream = { ...r, ratio: r.baseline.taskDurationMs / r.hearth.taskDurationMs };
+    }
+    if (parts.includes('concurrent')) {
+      out.concurrent = await concurrentBench({
+        browser,
+        fake,
+        hearthArgs,
+        hearthEnv: { ...env, OLLAMA_BASE_URL: fake.url },
+        answers: Number(process.env.RENDER_CONCURRENT ?? 20),
+      });
     }
     if (parts.includes('memory')) {
       const m = await memoryBench({

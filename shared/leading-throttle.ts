@@ -26,7 +26,8 @@ export class LeadingThrottle {
 
   constructor(
     private readonly run: () => void,
-    private readonly intervalMs: number,
+    /** The shortest time between two runs; the owner may change it between runs (adaptive pacing). */
+    public intervalMs: number,
     private readonly clock: ThrottleClock = hostClock,
   ) {}
 

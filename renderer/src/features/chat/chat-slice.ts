@@ -25,6 +25,7 @@ import { RowBook } from '../../../../shared/versioned';
 import { client, ClientError } from '../../client';
 import type { AppState } from '../../app/store';
 import { mergeDelta } from './merge-delta';
+import { DELTA_BATCH_MS, deltaInterval, smoothCost } from './delta-pacing';
 import { imageTurnActions, type ImageTurnActions } from './image-turns';
 
 /** Work preparing the open chat that a send waits for (see prepareChat). */
@@ -80,13 +81,6 @@ export interface ChatSlice extends ImageTurnActions {
   onActiveChatUpdated(chat: Chat): void;
   resync(): Promise<void>;
 }
-
-/**
- * Streamed deltas reach the store at most about 10 times a second. Hearth's own main process sends
- * them every 100 ms (DELTA_INTERVAL_MS), so each one normally lands at once; the 80 ms window only
- * gathers bursts (several answers at once, a backlog after a stall).
- */
-const DELTA_BATCH_MS = 80;
 
 const errorText = (err: unknown, fallback: string) => (err instanceof ClientError ? err.message : fallback);
 
@@ -151,10 +145,17 @@ export const createChatSlice: StateCreator<AppState, [], [], ChatSlice> = (set, 
   };
 
   let pendingDeltas: EventPayload<'message.delta'>[] = [];
+  let cost = 0;
   const deltaBatches = new LeadingThrottle(() => {
     const batch = pendingDeltas;
     pendingDeltas = [];
+    const started = performance.now();
     for (const p of batch) applyDelta(p);
+    // React renders a store change in a microtask queued by the change: one queued now runs after it.
+    queueMicrotask(() => {
+      cost = smoothCost(cost, performance.now() - started);
+      deltaBatches.intervalMs = deltaInterval(cost);
+    });
   }, DELTA_BATCH_MS);
   const flushDeltas = (): void => deltaBatches.flush();
 

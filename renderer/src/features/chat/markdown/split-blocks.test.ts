@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  closeOpenMarkers,
-  normalizeMathDelimiters,
-  splitBlocks,
-  splitIncremental,
-} from './split-blocks';
+import { closeOpenMarkers, normalizeMathDelimiters, splitBlocks, splitIncremental } from './split-blocks';
 
 const DOC = [
   '# Title',
@@ -106,4 +101,3 @@ describe('normalizeMathDelimiters', () => {
     expect(normalizeMathDelimiters('```\n\\(code\\)\n```')).toBe('```\n\\(code\\)\n```');
   });
 });
-
