@@ -128,7 +128,13 @@ window.__ask = (question, marker) => new Promise((resolve, reject) => {
       (last.textContent || '').includes(marker) &&
       Array.from(document.querySelectorAll('button')).some((b) => b.textContent === 'Send');
   };
-  const timer = setTimeout(() => { seen.disconnect(); reject(new Error('no answer ending in ' + marker + ' within 30 s')); }, 30000);
+  const timer = setTimeout(() => {
+    seen.disconnect();
+    const list = document.querySelector('[role="log"]');
+    const last = list && Array.from(list.querySelectorAll('article')).pop();
+    const state = last ? last.getAttribute('data-status') + ': …' + (last.textContent || '').slice(-120) : 'no answer';
+    reject(new Error('no answer ending in ' + marker + ' within 30 s (last answer ' + state + ')'));
+  }, 30000);
   const seen = new MutationObserver(() => {
     if (!done()) return;
     seen.disconnect();
