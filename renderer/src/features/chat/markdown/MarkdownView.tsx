@@ -11,7 +11,7 @@ import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import { toJsxRuntime, type Components } from 'hast-util-to-jsx-runtime';
 import type { Element, ElementContent } from 'hast';
 import { CodeBlock } from './CodeBlock';
-import { markdownToHast, prepareHast } from './markdown-processor';
+import { forgetPrepared, markdownToHast, prepareHast } from './markdown-processor';
 import { MathNode } from './MathNode';
 import { MermaidBlock } from './MermaidBlock';
 import { OutputImage } from './RemoteImage';
@@ -109,11 +109,13 @@ const MarkdownBlock = memo(function MarkdownBlock({ text, live }: { text: string
 interface ViewState {
   last: SplitResult | null;
   ready: Set<number>;
+  /** The groups of the last render, for the clean-up when the view goes away. */
+  groups: Group[];
 }
 
 export function MarkdownView({ text, streaming }: { text: string; streaming: boolean }): ReactNode {
   // A holder object in state: it survives re-renders, so the split and the plan carry over.
-  const [view] = useState<ViewState>(() => ({ last: null, ready: new Set() }));
+  const [view] = useState<ViewState>(() => ({ last: null, ready: new Set(), groups: [] }));
   // Bumped when a slice of the groups waiting as plain text has been marked for rendering.
   const [filled, setFilled] = useState(0);
   const split = useMemo(() => {
@@ -131,7 +133,19 @@ export function MarkdownView({ text, streaming }: { text: string; streaming: boo
     );
     return view.ready;
   }, [view, groups, filled]);
+  view.groups = groups;
   const pending = ready.size < groups.length;
+  // Leaving with groups still plain (scrolled out of a virtualised list, the chat closed): the
+  // trees parsed ahead for them will not be rendered; free them now.
+  useEffect(
+    () => () => {
+      view.groups.forEach((g, i) => {
+        if (view.ready.has(i)) return;
+        for (const b of g.blocks) forgetPrepared(normalizeMathDelimiters(b));
+      });
+    },
+    [view],
+  );
   useEffect(() => {
     if (!pending) return;
     // One slice per idle period, so the page paints, answers input and takes the next streamed

@@ -99,6 +99,11 @@ export function prepareHast(text: string): void {
   prepared.set(text, processor.runSync(processor.parse(text)) as Root);
 }
 
+/** Drop a tree prepared for a render that will not come (its view went away first). */
+export function forgetPrepared(text: string): void {
+  prepared.delete(text);
+}
+
 /** Markdown text as a sanitised hast tree (the one `prepareHast` made, when there is one). */
 export function markdownToHast(text: string): Root {
   const ready = prepared.get(text);
