@@ -15,7 +15,7 @@ import { forgetPrepared, markdownToHast, prepareHast } from './markdown-processo
 import { MathNode } from './MathNode';
 import { MermaidBlock } from './MermaidBlock';
 import { OutputImage } from './RemoteImage';
-import { fillOrder, fillSlice, planGroups } from './render-plan';
+import { fillOrder, fillSlice, OPEN_BUDGET_CHARS, planGroups, STREAM_BUDGET_CHARS } from './render-plan';
 import { closeOpenMarkers, normalizeMathDelimiters, splitIncremental, type SplitResult } from './split-blocks';
 import { linkTextShowsUrl, safeLinkHref } from './url-safety';
 
@@ -130,9 +130,12 @@ export function MarkdownView({ text, streaming }: { text: string; streaming: boo
     view.ready = planGroups(
       groups.map((g) => g.chars),
       view.ready,
+      // A finished answer shown for the first time (a chat opened) gets the larger budget; once
+      // anything is rendered (or while streaming), the rest comes in idle slices.
+      !streaming && view.ready.size === 0 ? OPEN_BUDGET_CHARS : STREAM_BUDGET_CHARS,
     );
     return view.ready;
-  }, [view, groups, filled]);
+  }, [view, groups, filled, streaming]);
   view.groups = groups;
   const pending = ready.size < groups.length;
   // Leaving with groups still plain (scrolled out of a virtualised list, the chat closed): the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FILL_SLICE_MS, fillOrder, fillSlice, planGroups, RENDER_BUDGET_CHARS } from './render-plan';
+import { FILL_SLICE_MS, fillOrder, fillSlice, OPEN_BUDGET_CHARS, planGroups, STREAM_BUDGET_CHARS } from './render-plan';
 
 const sorted = (s: Iterable<number>) => [...s].sort((a, b) => a - b);
 
@@ -8,12 +8,18 @@ describe('planGroups', () => {
     expect(sorted(planGroups([500, 800, 300], new Set()))).toEqual([0, 1, 2]);
   });
 
-  it('a burst renders the end first, within the budget, and leaves the groups above it plain', () => {
+  it('a long answer opened at once renders its end within the budget and leaves the groups above it plain', () => {
     const chars = Array.from({ length: 40 }, () => 2000);
     const ready = planGroups(chars, new Set());
     // The last group always, then as many as the budget holds, going up.
-    const extra = Math.floor(RENDER_BUDGET_CHARS / 2000);
+    const extra = Math.floor(OPEN_BUDGET_CHARS / 2000);
     expect(sorted(ready)).toEqual(Array.from({ length: extra + 1 }, (_, i) => 39 - extra + i));
+  });
+
+  it('a burst while streaming renders only the group at the end at once', () => {
+    expect(sorted(planGroups([500, 500, 500, 40], new Set(), STREAM_BUDGET_CHARS))).toEqual([3]);
+    // What was rendered stays rendered.
+    expect(sorted(planGroups([500, 500, 500, 40], new Set([1]), STREAM_BUDGET_CHARS))).toEqual([1, 3]);
   });
 
   it('keeps what is rendered, and a streamed step adds its group at once', () => {
@@ -23,7 +29,7 @@ describe('planGroups', () => {
   });
 
   it('does not skip over a group that does not fit to render one further up', () => {
-    const ready = planGroups([100, 100, RENDER_BUDGET_CHARS + 1, 50], new Set());
+    const ready = planGroups([100, 100, OPEN_BUDGET_CHARS + 1, 50], new Set());
     expect(sorted(ready)).toEqual([3]);
   });
 

@@ -11,8 +11,13 @@
  * nearest the end first.
  */
 
-/** Characters of markdown rendered at most in one update, beyond the group at the end. */
-export const RENDER_BUDGET_CHARS = 0;
+/**
+ * Characters of markdown rendered at most in one update, beyond the group at the end: while an
+ * answer streams, nothing more (a burst shows its end at once and the rest follows in idle slices);
+ * when a finished answer is shown (a chat opened), most answers whole, so nothing flashes plain.
+ */
+export const STREAM_BUDGET_CHARS = 0;
+export const OPEN_BUDGET_CHARS = 6000;
 /** Milliseconds of parsing per slice while filling in (the render of what was parsed comes on top). */
 export const FILL_SLICE_MS = 4;
 
@@ -20,7 +25,7 @@ export const FILL_SLICE_MS = 4;
  * The groups to render as markdown in this render: those already rendered, the last one (where the
  * text grows), then going up from the end while `budget` characters last. `ready` is not changed.
  */
-export function planGroups(groupChars: readonly number[], ready: ReadonlySet<number>, budget = RENDER_BUDGET_CHARS) {
+export function planGroups(groupChars: readonly number[], ready: ReadonlySet<number>, budget = OPEN_BUDGET_CHARS) {
   const next = new Set<number>();
   let left = budget;
   for (let g = groupChars.length - 1; g >= 0; g--) {
