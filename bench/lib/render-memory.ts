@@ -112,7 +112,9 @@ async function settle(page: Page): Promise<void> {
 /**
  * In the page: `__ask(question, marker)` types the question, sends it with Enter and resolves once
  * the last answer is done, rendered as markdown (not the plain text shown while the markdown chunk
- * loads) and contains `marker`, and Send is offered again. A string, so that tsx adds no helpers.
+ * loads) and contains `marker`, and Send is offered again. An unpaced answer can be done before the
+ * reply to its own send has arrived, and the composer takes no new message until then: while the
+ * question is still in the box, Enter is pressed again every 100 ms. A string, so that tsx adds no helpers.
  */
 const DRIVER = `
 window.__ask = (question, marker) => new Promise((resolve, reject) => {
@@ -120,7 +122,9 @@ window.__ask = (question, marker) => new Promise((resolve, reject) => {
   if (!box) return reject(new Error('no message box'));
   Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(box, question);
   box.dispatchEvent(new Event('input', { bubbles: true }));
-  box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true }));
+  const enter = () => box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true }));
+  enter();
+  const retry = setInterval(() => { if (box.value === question) enter(); else clearInterval(retry); }, 100);
   const done = () => {
     const list = document.querySelector('[role="log"]');
     const last = list && Array.from(list.querySelectorAll('article')).pop();
@@ -130,6 +134,7 @@ window.__ask = (question, marker) => new Promise((resolve, reject) => {
   };
   const timer = setTimeout(() => {
     seen.disconnect();
+    clearInterval(retry);
     const list = document.querySelector('[role="log"]');
     const last = list && Array.from(list.querySelectorAll('article')).pop();
     const state = last ? last.getAttribute('data-status') + ': …' + (last.textContent || '').slice(-120) : 'no answer';
@@ -139,6 +144,7 @@ window.__ask = (question, marker) => new Promise((resolve, reject) => {
     if (!done()) return;
     seen.disconnect();
     clearTimeout(timer);
+    clearInterval(retry);
     resolve();
   });
   seen.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });

@@ -19,7 +19,7 @@ import { keyFromFile } from '../secrets/key-sources';
 import { makeTempDir, openServices, removeTempDirs } from '../../../e2e/support/services';
 import { HybridClock } from '../util/hlc';
 import { ChatRepo } from './chat-repo';
-import { openDatabase } from './database';
+import { cacheStatements, openDatabase } from './database';
 import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations';
 
 /** The mode each database file had when SQLite opened it (null: SQLite had to create it). */
@@ -375,5 +375,36 @@ describe('a hearth.db that lost its contents, with history beside it', () => {
     expect(modesAtOpen.has(file)).toBe(false); // SQLite never opened it
     expect(statSync(file).size).toBe(0);
     expect(readFileSync(`${file}-wal`).equals(wal)).toBe(true);
+  });
+});
+
+describe('prepared statements are kept by their SQL', () => {
+  it('hands the same statement out again, a fresh one while it iterates, and with pluck switched back off', () => {
+    const db = new Database(':memory:');
+    try {
+      cacheStatements(db);
+      db.exec('CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3);');
+      const sql = 'SELECT n FROM t ORDER BY n';
+      const first = db.prepare(sql);
+      expect(db.prepare(sql)).toBe(first);
+      expect(db.prepare(sql).pluck().all()).toEqual([1, 2, 3]);
+      // The next user of the same SQL gets rows as objects again.
+      expect(db.prepare(sql).all()).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      // While one iteration is open, the same SQL elsewhere gets its own statement.
+      const rows: unknown[] = [];
+      for (const row of first.iterate()) {
+        const inner = db.prepare(sql);
+        expect(inner).not.toBe(first);
+        rows.push(row, inner.get());
+      }
+      expect(rows).toHaveLength(6);
+      // Writes go through kept statements too.
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      insert.run(4);
+      db.prepare('INSERT INTO t VALUES (?)').run(5);
+      expect(db.prepare('SELECT count(*) AS c FROM t').get()).toEqual({ c: 5 });
+    } finally {
+      db.close();
+    }
   });
 });
