@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import type { BackupInfo } from '../../shared/types/backups';
+import { callApi as call } from './api';
 import { freePort, spawnNode, stop, waitHealthy, type Spawned } from './procs';
 import { summarize, type Summary } from './stats';
 import { mb, ms, type Row } from './table';
@@ -49,17 +50,6 @@ const RECORDER = `(() => {
   new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__tasks.push(e.duration); }).observe({ type: 'longtask' });
 })()`;
 const TAKE = `(() => { const t = window.__tasks; window.__tasks = []; return t; })()`;
-
-async function call<T>(base: string, method: string, input: unknown = {}): Promise<T> {
-  const res = await fetch(`${base}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const r = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
-  return r.value as T;
-}
 
 /** Sample chats.list every 100 ms until `done` resolves; the page's long tasks over the same window. */
 async function measureWindow(page: Page, base: string, done: Promise<unknown>): Promise<WindowFigures> {

@@ -5,10 +5,10 @@
  * resident memory is read from /proc. Afterwards every stored answer is compared with the text the
  * backend sent, and each tab must show the whole answer of its chat. Loopback only.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { ChatRequestBody, FakeOllama } from '../../e2e/support/fake-ollama';
 import { freePort, makeTempDir, removeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
+import { callApi as call, rssBytes } from './api';
 import { summarize, type Summary } from './stats';
 import { HearthEvents } from './ttft';
 
@@ -39,27 +39,6 @@ export function concurrentAnswer(question: string, tokens: number): string {
   }
   words.push(`\n\nEnd of answer ${n}.`);
   return words.join('');
-}
-
-function rssBytes(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-async function call<T>(base: string, method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${base}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-  if (!body.ok) throw new Error(`${method} failed: ${body.error?.code}: ${body.error?.message}`);
-  return body.value as T;
 }
 
 const question = (i: number) => `Bench question ${String(i + 1).padStart(2, '0')}`;

@@ -9,7 +9,7 @@
  *  2. 50 images generated in a row (test AUTOMATIC1111, 512×512) with the Images page open: the
  *     page's JS heap (after GC) and the server's RSS after the 10th and the 50th.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +18,7 @@ import { createAppServices } from '../../electron/services/app-services';
 import { silentLogger } from '../../electron/services/util/logger';
 import { uuidv7 } from '../../shared/uuidv7';
 import { startFakeA1111 } from '../../e2e/support/fake-a1111';
+import { rssBytes } from './api';
 import { freePort, makeTempDir, removeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
 import { mb } from './table';
 
@@ -280,11 +281,6 @@ async function heapAfterGc(page: Page): Promise<number> {
   return usedSize;
 }
 
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
 export async function galleryBench(o: {
   browser: Browser;
   cli: string;
@@ -349,7 +345,7 @@ export async function galleryBench(o: {
       if (n > WARMUP) made.push(job.value.id);
       if (n >= WARMUP && (n - WARMUP) % 10 === 0) {
         await page.waitForTimeout(200);
-        samples.push({ n: n - WARMUP, pageHeap: await heapAfterGc(page), serverRss: rssOf(hearth.child.pid!) });
+        samples.push({ n: n - WARMUP, pageHeap: await heapAfterGc(page), serverRss: rssBytes(hearth.child.pid) });
         o.log(
           `gallery: ${n - WARMUP}/${GENERATE} images, page heap ${(samples.at(-1)!.pageHeap / 1048576).toFixed(2)} MB, server RSS ${(samples.at(-1)!.serverRss / 1048576).toFixed(1)} MB`,
         );

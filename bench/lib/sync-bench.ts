@@ -16,6 +16,7 @@ import { createAppServices, type AppServices } from '../../electron/services/app
 import { silentLogger } from '../../electron/services/util/logger';
 import type { FakeOllama } from '../../e2e/support/fake-ollama';
 import { startPostgres, type TestPostgres } from '../../e2e/support/postgres';
+import { callApi as call } from './api';
 import { freePort, makeTempDir, removeTempDir, spawnNode, stop, waitHealthy, type Spawned } from './procs';
 import { summarize, type Summary } from './stats';
 
@@ -71,17 +72,6 @@ function fill(services: AppServices, deviceId: string): void {
       }
     }
   })();
-}
-
-async function call(base: string, method: string, input: unknown): Promise<unknown> {
-  const res = await fetch(`${base}/api/call/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
 }
 
 export async function syncBench(o: {

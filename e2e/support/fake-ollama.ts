@@ -209,6 +209,7 @@ export async function startFakeOllama(options: { port?: number; models?: FakeMod
       fake.blobs.clear();
       fake.loaded.length = 0;
       fake.showRequests.length = 0;
+      fake.lastChatEndAt = null;
     },
     close: () => listening.close(),
   };
