@@ -26,7 +26,7 @@ import {
 } from './lib/procs';
 import { round2, summarize, type Summary } from './lib/stats';
 import { kb, ms, ratio, renderTable, signedMs, type Row } from './lib/table';
-import { HearthEvents, closeAgent, directOnce, hearthOnce } from './lib/ttft';
+import { HearthEvents, closeAgent, directOnce, hearthOnce, startFakeOllamaProcess } from './lib/ttft';
 import { STORE_TARGETS, storeScaleBench } from './lib/store-scale';
 import { buildBaseline, streamBench, type RenderRun, type StreamBench } from './lib/render-stream';
 import { concurrentBench } from './lib/concurrent-bench';
@@ -85,6 +85,7 @@ let browser: Browser | null = null;
 let fake: FakeOllama | null = null;
 let events: HearthEvents | null = null;
 let ttftServer: Spawned | null = null;
+let ttftFake: Spawned | null = null;
 
 /** Only what the child needs: no inherited OPENAI_*, WEBUI_SECRET_KEY, DATABASE_URL … (loopback only). */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -175,12 +176,19 @@ async function main(): Promise<void> {
   await browser.close();
   browser = null;
 
-  // Time to first token: one Hearth, one event socket, direct and Hearth runs interleaved.
+  // Time to first token: one Hearth, one event socket, direct and Hearth runs interleaved. The test
+  // Ollama runs in a process of its own here, as Ollama does: sharing this process's event loop, it
+  // would wait for this client to handle Hearth's reply and events before answering Hearth.
   phase = 'starting Hearth for time to first token';
   log(phase);
+  const ttftOllama = await startFakeOllamaProcess(TOKEN_DELAY_MS);
+  ttftFake = ttftOllama.sp;
   const dataDir = makeTempDir('ttft');
   const port = await freePort();
-  ttftServer = spawnNode(hearth.args(port, dataDir), { env: hearth.env(dataDir), cwd: dataDir });
+  ttftServer = spawnNode(hearthTarget(ttftOllama.url).args(port, dataDir), {
+    env: hearthTarget(ttftOllama.url).env(dataDir),
+    cwd: dataDir,
+  });
   await waitHealthy(`http://127.0.0.1:${port}/healthz`, ttftServer);
   events = await HearthEvents.connect(`ws://127.0.0.1:${port}`);
   const base = `http://127.0.0.1:${port}`;
@@ -190,23 +198,22 @@ async function main(): Promise<void> {
     phase = `time to first token ${warm ? 'warm-up' : `${i - TTFT_WARMUP + 1}/${M_TTFT}`}`;
     if (!warm && (i - TTFT_WARMUP) % 10 === 0) log(phase);
     const runDirect = async () => {
-      const t = await directOnce(fake!.url, MODEL);
+      const t = await directOnce(ttftOllama.url, MODEL);
       if (!warm) ttft.direct.push(t);
     };
     const runHearth = async () => {
       const t = await hearthOnce(base, events!, `ollama/${MODEL}`);
       if (!warm) ttft.hearth.push(t);
     };
-    for (const run of i % 2 === 0 ? [runDirect, runHearth] : [runHearth, runDirect]) {
-      await run();
-      if (fake.openStreams() !== 0) throw new Error(`${fake.openStreams()} chat stream(s) still open after a run`);
-    }
+    for (const run of i % 2 === 0 ? [runDirect, runHearth] : [runHearth, runDirect]) await run();
   }
   phase = 'stopping Hearth';
   await events.close();
   events = null;
   const ttftExit = await stop(ttftServer);
   ttftServer = null;
+  await stop(ttftFake);
+  ttftFake = null;
   removeTempDir(dataDir);
 
   // Store at scale: 20,000 chats / 1,000,000 messages in a temp SQLite (service side, no UI).
@@ -567,7 +574,7 @@ async function main(): Promise<void> {
   const table = renderTable(['Figure', 'Value (Hearth)', 'Baseline', 'Ratio'], rows);
   const legend = [
     `Baselines: cold start = plain static Node http server on the same out/renderer; TTFT = POST /api/chat straight to the test Ollama.`,
-    `Cold start: N=${N_COLD} per server (+${COLD_WARMUP} discarded warm-up), interleaved. TTFT: M=${M_TTFT} per path (+${TTFT_WARMUP} warm-up), interleaved, tokenDelayMs=${TOKEN_DELAY_MS}.`,
+    `Cold start: N=${N_COLD} per server (+${COLD_WARMUP} discarded warm-up), interleaved. TTFT: M=${M_TTFT} per path (+${TTFT_WARMUP} warm-up), interleaved, tokenDelayMs=${TOKEN_DELAY_MS}, the test Ollama in its own process.`,
     `Percentiles are nearest-rank (with N=${N_COLD}, p95 is the slowest run). 1 KB = 1024 bytes. Bench took ${(elapsedMs / 1000).toFixed(1)} s.`,
     `Streaming render: the real UI (serve, Chromium ${chromiumVersion}) vs a naive page re-rendering the whole text with react-markdown + GFM once per animation frame (bench/baseline-markdown), fed the same chunks in-page on the wall clock; ${STREAM_PACED_TOKENS} tokens at 100 tok/s, then ${STREAM_FULL_TOKENS} unpaced (baseline fed ${STREAM_FULL_PER_TICK} chunks per timer tick). TaskDuration/ScriptDuration: CDP Performance.getMetrics, after − before.`,
     `Full speed: the last byte is the test Ollama's 'finish' (its final line handed to the OS); the last words are seen by a MutationObserver in the page; both as epoch ms on this machine's clock. Longest task: PerformanceObserver long tasks from send until the answer's article says done plus a quiet second (the fill-in of blocks shown plain during the burst included). Heap: Runtime.getHeapUsage after two forced collections. Busy share: TaskDuration / (send → last words).`,
@@ -677,6 +684,8 @@ async function teardown(): Promise<void> {
   events = null;
   if (ttftServer) await stop(ttftServer).catch(() => undefined);
   ttftServer = null;
+  if (ttftFake) await stop(ttftFake).catch(() => undefined);
+  ttftFake = null;
   await browser?.close().catch(() => undefined);
   browser = null;
   await fake?.close().catch(() => undefined);

@@ -4,8 +4,10 @@
  * Both clients use node:http with one keep-alive agent, so client cost is the same on both paths.
  */
 import { Agent, request } from 'node:http';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { spawnNode, type Spawned } from './procs';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 const RUN_TIMEOUT_MS = 10_000;
@@ -196,4 +198,21 @@ export async function hearthOnce(baseHttp: string, events: HearthEvents, model: 
     throw new Error(`the answer ended with status "${done.status}": ${done.error?.message ?? ''}`);
   if (firstDeltaAt === null) throw new Error(`message.done for ${id} arrived without any message.delta`);
   return firstDeltaAt - t0;
+}
+
+/** The test Ollama in its own process (bench/lib/fake-ollama-child.ts); `stop()` it when done. */
+export async function startFakeOllamaProcess(tokenDelayMs: number): Promise<{ url: string; sp: Spawned }> {
+  const script = join(__dirname, 'fake-ollama-child.ts');
+  const sp = spawnNode(['--import', 'tsx', script], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, FAKE_TOKEN_DELAY_MS: String(tokenDelayMs) },
+    cwd: dirname(script),
+  });
+  const deadline = performance.now() + 15_000;
+  for (;;) {
+    const m = /\{"url":"([^"]+)"\}/.exec(sp.output());
+    if (m) return { url: m[1]!, sp };
+    if (sp.hasExited()) throw new Error(`the test Ollama process ended at start:\n${sp.output()}`);
+    if (performance.now() > deadline) throw new Error(`the test Ollama process did not start:\n${sp.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -203,8 +203,18 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
 
   function attach(ws: WebSocket) {
+    // Events go out after the work that emitted them (setImmediate): a send's three events would
+    // otherwise be written before its request to the backend, on the way to the first token.
+    let outbox: string[] = [];
+    const flush = () => {
+      const out = outbox;
+      outbox = [];
+      if (ws.readyState === ws.OPEN) for (const text of out) ws.send(text);
+    };
     const unsubscribe = o.services.events.subscribe((envelope) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(envelope));
+      if (ws.readyState !== ws.OPEN) return;
+      if (outbox.length === 0) setImmediate(flush);
+      outbox.push(JSON.stringify(envelope));
     });
     let alive = true;
     ws.on('pong', () => (alive = true));

@@ -263,7 +263,19 @@ export class ChatService {
     const { ref, provider } = this.resolveModel(o.modelId);
     const turns = [...(o.chat ? this.systemTurn(o.chat) : []), ...toTurns(o.history, this.attachments), ...o.next];
     const fit = await this.fit(provider, ref.model, o.chat?.params ?? {}, turns, o.keepLast ?? 1);
-    const { chat, assistantMessage } = this.atomically(() => o.write(fit));
+    // The request goes out first (written on the next tick), then the rows are written: no reply
+    // can be read in between, so the answer's first delta still finds its message stored.
+    const params = o.chat?.params ?? {};
+    const request = this.generation.request(provider, ref.model, fit.turns, params);
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    let written: { chat: Chat; assistantMessage: Message };
+    try {
+      written = this.atomically(() => o.write(fit));
+    } catch (err) {
+      request.cancel();
+      throw err;
+    }
+    const { chat, assistantMessage } = written;
     const onFinished = o.onFinished;
     this.generation.start({
       chatId: chat.id,
@@ -271,7 +283,8 @@ export class ChatService {
       provider,
       model: ref.model,
       history: fit.turns,
-      params: chat.params,
+      params,
+      request,
       ...(o.continued
         ? {
             initialContent: o.continued.content,

@@ -175,6 +175,49 @@ describe('messages.send', () => {
     expect(await callOk(s, 'messages.stop', { messageId: id })).toEqual({ stopped: false });
   });
 
+  it('asks the backend before writing the rows, and calls the request off when they cannot be written', async () => {
+    const reply = longReply(100);
+    fake.behavior.reply = () => reply;
+    fake.behavior.tokenDelayMs = 0;
+    const s = services();
+    const rec0 = recordEvents(s);
+    const before = await callOk(s, 'messages.send', { model: 'ollama/llama3.2:1b', content: 'first' });
+    await rec0.done(before.assistantMessage.id);
+    rec0.stop();
+    fake.behavior.tokenDelayMs = 30; // a request left running would stream for 3 s
+    const count = () => (s.db.prepare(`SELECT count(*) AS n FROM messages`).get() as { n: number }).n;
+    const stored = count();
+    // A real SQLite failure inside the send's transaction (as a full disk gives).
+    s.db.exec(
+      `CREATE TEMP TRIGGER refuse BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
+    );
+    const rec = recordEvents(s);
+    const asked = fake.requests.length;
+    const r = await s.router.call('messages.send', {
+      chatId: before.chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'x',
+    });
+    expect(r.ok).toBe(false);
+    await until(() => fake.requests.length > asked, 2000, 'the request to reach Ollama');
+    // Called off at once, not streamed to its end with nobody reading it.
+    await until(() => fake.openStreams() === 0, 1000, 'the unwanted stream to close');
+    expect(count()).toBe(stored);
+    expect(rec.seen.filter((e) => e.event.startsWith('message.') || e.event === 'chat.updated')).toEqual([]);
+    rec.stop();
+
+    s.db.exec(`DROP TRIGGER refuse`);
+    fake.behavior.tokenDelayMs = 0;
+    const again = await callOk(s, 'messages.send', {
+      chatId: before.chat.id,
+      model: 'ollama/llama3.2:1b',
+      content: 'y',
+    });
+    const rec2 = recordEvents(s);
+    expect((await rec2.done(again.assistantMessage.id)).content).toBe(reply);
+    rec2.stop();
+  });
+
   it('can stop while the model is still loading', async () => {
     fake.behavior.loadDelayMs = 3000;
     const s = services();

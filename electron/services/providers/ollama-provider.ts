@@ -11,6 +11,7 @@ import {
   type PullProgress,
   type StreamChunk,
 } from './provider';
+import { postStreamed, type StreamedAnswer } from './http-stream';
 
 /** Per-chat params in Ollama's terms: `options`, `keep_alive` and `think`. */
 export function ollamaParams(
@@ -115,7 +116,7 @@ export interface OllamaProviderOptions {
 const NS_PER_MS = 1e6;
 
 /** A non-2xx answer as the ollama package reports it: Ollama's `{"error": …}` message and the status. */
-async function responseError(res: Response): Promise<Error & { status_code: number }> {
+async function responseError(res: StreamedAnswer): Promise<Error & { status_code: number }> {
   let message = `Error ${res.status}: ${res.statusText}`;
   try {
     const body = await res.text();
@@ -137,6 +138,8 @@ export class OllamaProvider implements Provider {
   readonly label: string;
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
+  /** Only when injected (tests): chat streams then go through it instead of node:http. */
+  private readonly injectedFetch: FetchLike | undefined;
   private readonly contextLengths = new Map<string, number | null>();
 
   constructor(options: OllamaProviderOptions) {
@@ -144,6 +147,7 @@ export class OllamaProvider implements Provider {
     this.label = options.label ?? 'Ollama';
     this.baseUrl = options.baseUrl;
     this.fetchImpl = options.fetch ?? fetch;
+    this.injectedFetch = options.fetch;
   }
 
   /** A client whose every request also ends when `signal` aborts (the package has no signal option). */
@@ -197,31 +201,31 @@ export class OllamaProvider implements Provider {
   async *chat(request: ChatRequest): AsyncIterable<StreamChunk> {
     const started = performance.now();
     let firstTokenAt: number | null = null;
-    let res: Response;
+    let res: StreamedAnswer;
     try {
-      res = await this.fetchImpl(`${this.baseUrl.replace(/\/+$/, '')}/api/chat`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
-        body: JSON.stringify({
+      res = await postStreamed(
+        `${this.baseUrl.replace(/\/+$/, '')}/api/chat`,
+        JSON.stringify({
           model: request.model,
           messages: request.messages,
           stream: true,
           ...ollamaParams(request.params),
         }),
-        signal: request.signal,
-      });
-      if (!res.ok) throw await responseError(res);
-      if (!res.body) throw new Error('Missing body');
+        {
+          headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
+          signal: request.signal,
+          fetch: this.injectedFetch,
+        },
+      );
+      if (res.status < 200 || res.status > 299) throw await responseError(res);
     } catch (err) {
       throw this.translate(err, request.model);
     }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
     let buffer = '';
     try {
       for (;;) {
-        const { done, value } = await reader.read();
-        buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+        const { done, text: arrived } = await res.read();
+        buffer += arrived;
         const lines = buffer.split('\n');
         buffer = done ? '' : (lines.pop() ?? '');
         let thinking = '';
@@ -278,8 +282,8 @@ export class OllamaProvider implements Provider {
       }
       throw this.translate(err, request.model);
     } finally {
-      // Stopped early (Stop, an error above, the consumer gone): release the connection.
-      void reader.cancel().catch(() => undefined);
+      // Done, or stopped early (Stop, an error above, the consumer gone): release the connection.
+      res.close();
     }
   }
 
