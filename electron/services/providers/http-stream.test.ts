@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postStreamed, type StreamedAnswer } from './http-stream';
+import { postStreamed, viaNode, type PostOptions, type StreamedAnswer } from './http-stream';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -34,10 +34,17 @@ async function readAll(a: StreamedAnswer): Promise<string> {
   }
 }
 
-const post = (url: string, o: Partial<Parameters<typeof postStreamed>[2]> = {}) =>
-  postStreamed(url, '{"q":1}', { headers: { 'Content-Type': 'application/json' }, ...o });
+const clients = {
+  // http: URLs: Hearth's own HTTP/1.1 reader (http1.ts)
+  http1: (url: string, body: string, o: PostOptions) => postStreamed(url, body, o),
+  // https: URLs: node:https (the same code as node:http, run here over http)
+  'node:http': (url: string, body: string, o: PostOptions) => viaNode(new URL(url), body, o),
+};
 
-describe('postStreamed (node:http)', () => {
+describe.each(Object.entries(clients))('postStreamed through %s', (_name, client) => {
+  const post = (url: string, o: Partial<PostOptions> = {}) =>
+    client(url, '{"q":1}', { headers: { 'Content-Type': 'application/json' }, ...o });
+
   it('answers in a row share one kept-alive connection, also when the reader stops at the last line', async () => {
     const s = await serve((req, res) => {
       req.resume();

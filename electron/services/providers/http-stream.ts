@@ -8,6 +8,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { http1Post } from './http1';
 import type { FetchLike } from './provider';
 
 /** An answer being read: its status, then its body as text in pieces. */
@@ -24,8 +25,8 @@ export interface StreamedAnswer {
 
 /** No byte for this long (headers or body): the request fails, as fetch's own timeouts did. */
 export const IDLE_TIMEOUT_MS = 300_000;
-/** Reading pauses the socket while this much text waits unread. */
-const HIGH_WATER_CHARS = 1 << 20;
+/** Reading pauses the socket while this much waits unread. */
+const HIGH_WATER_BYTES = 1 << 20;
 /** Closed before its end (the last line read, the end of the body still on its way): wait this long to keep the socket. */
 const DRAIN_MS = 2000;
 
@@ -45,7 +46,17 @@ export interface PostOptions {
 /** POST `body` to `url`; resolves once the status line and headers have arrived. */
 export function postStreamed(url: string, body: string, o: PostOptions): Promise<StreamedAnswer> {
   if (o.fetch) return viaFetch(o.fetch, url, body, o);
-  return viaNode(new URL(url), body, o);
+  const target = new URL(url);
+  if (target.protocol === 'http:') {
+    const idleMs = o.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    return http1Post(target, body, {
+      headers: o.headers,
+      signal: o.signal,
+      idleTimeoutMs: idleMs,
+      timeoutError: () => timeoutError(idleMs),
+    });
+  }
+  return viaNode(target, body, o);
 }
 
 function timeoutError(ms: number): Error {
@@ -54,7 +65,8 @@ function timeoutError(ms: number): Error {
   return err;
 }
 
-function viaNode(url: URL, body: string, o: PostOptions): Promise<StreamedAnswer> {
+/** The node:http(s) path, which https URLs take; exported so its tests can run it over plain http too. */
+export function viaNode(url: URL, body: string, o: PostOptions): Promise<StreamedAnswer> {
   const secure = url.protocol === 'https:';
   const idleMs = o.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
@@ -66,11 +78,10 @@ function viaNode(url: URL, body: string, o: PostOptions): Promise<StreamedAnswer
         signal: o.signal,
       });
       let answered = false;
-      const timer = setTimeout(() => req.destroy(timeoutError(idleMs)), idleMs);
-      timer.unref();
+      const watch = new IdleWatch(idleMs, () => req.destroy(timeoutError(idleMs)));
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (answered) return; // the answer's reader reports it
-        clearTimeout(timer);
+        watch.stop();
         // A kept-alive socket the server closed just as it was reused: once more on a new one
         // (Node's documented pattern; nothing reached the server).
         if (mayRetry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) attempt(false);
@@ -78,7 +89,8 @@ function viaNode(url: URL, body: string, o: PostOptions): Promise<StreamedAnswer
       });
       req.on('response', (res) => {
         answered = true;
-        resolve(new NodeAnswer(req, res, timer));
+        watch.seen();
+        resolve(new NodeAnswer(req, res, watch));
       });
       req.end(body);
     };
@@ -86,10 +98,40 @@ function viaNode(url: URL, body: string, o: PostOptions): Promise<StreamedAnswer
   });
 }
 
+/**
+ * Fails a request when no byte came for `ms`. Checked five times per `ms`, so each piece of data
+ * costs one assignment rather than a timer reset (a fast backend sends thousands a second).
+ */
+class IdleWatch {
+  private quiet = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number, onIdle: () => void) {
+    this.timer = setInterval(() => {
+      if (++this.quiet > 4) {
+        this.stop();
+        onIdle();
+      }
+    }, ms / 4);
+    this.timer.unref();
+  }
+
+  seen(): void {
+    this.quiet = 0;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 class NodeAnswer implements StreamedAnswer {
   readonly status: number;
   readonly statusText: string;
-  private pending = '';
+  /** Bytes arrived since the last read; decoded once per read (a character may span two pieces). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly decoder = new TextDecoder();
   private ended = false;
   private failed: Error | null = null;
   private wake: (() => void) | null = null;
@@ -98,26 +140,26 @@ class NodeAnswer implements StreamedAnswer {
   constructor(
     private readonly req: ClientRequest,
     private readonly res: IncomingMessage,
-    private readonly timer: NodeJS.Timeout,
+    private readonly watch: IdleWatch,
   ) {
     this.status = res.statusCode ?? 0;
     this.statusText = res.statusMessage ?? '';
-    res.setEncoding('utf8');
-    res.on('data', (text: string) => {
+    res.on('data', (chunk: Buffer) => {
       if (this.closed) return;
-      timer.refresh();
-      this.pending += text;
-      if (this.pending.length > HIGH_WATER_CHARS) res.pause();
-      this.notify();
+      watch.seen();
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes > HIGH_WATER_BYTES) res.pause();
+      if (this.wake) this.notify();
     });
     res.on('end', () => {
       this.ended = true;
-      clearTimeout(timer);
+      watch.stop();
       this.notify();
     });
     const fail = (err: Error) => {
       this.failed ??= err;
-      clearTimeout(timer);
+      watch.stop();
       this.notify();
     };
     res.on('error', fail);
@@ -134,17 +176,18 @@ class NodeAnswer implements StreamedAnswer {
   }
 
   async read(): Promise<{ done: boolean; text: string }> {
-    while (!this.pending && !this.ended && !this.failed) {
+    while (!this.pendingBytes && !this.ended && !this.failed) {
       await new Promise<void>((r) => (this.wake = r));
     }
-    if (this.pending) {
-      const text = this.pending;
-      this.pending = '';
+    if (this.pendingBytes) {
+      const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
       if (this.res.isPaused()) this.res.resume();
-      return { done: false, text };
+      return { done: false, text: this.decoder.decode(bytes, { stream: true }) };
     }
     if (this.failed) throw this.failed;
-    return { done: true, text: '' };
+    return { done: true, text: this.decoder.decode() };
   }
 
   async text(): Promise<string> {
@@ -159,8 +202,9 @@ class NodeAnswer implements StreamedAnswer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = '';
-    clearTimeout(this.timer);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.watch.stop();
     if (this.ended || this.failed) return;
     // Usually only the end of the body is still to come (the answer's last line was read): let it
     // arrive so the kept-alive socket serves the next answer; anything longer is cut off.

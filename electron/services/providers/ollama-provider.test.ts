@@ -1,10 +1,11 @@
 /** OllamaProvider's model-manager calls against the test Ollama, and pull failures in plain words. */
 import { createServer } from 'node:net';
+import fc from 'fast-check';
 import { Ollama } from 'ollama';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DISK_FULL_ERROR, NETWORK_ERROR, startFakeOllama, type FakeOllama } from '../../../e2e/support/fake-ollama';
 import type { AppError } from '../../../shared/types/errors';
-import { OllamaProvider, pullError } from './ollama-provider';
+import { OllamaProvider, pullError, tokenContent } from './ollama-provider';
 import type { PullProgress } from './provider';
 
 let fake: FakeOllama;
@@ -266,5 +267,46 @@ describe('OllamaProvider chat streams (read as NDJSON by Hearth)', () => {
     } finally {
       await Promise.all([missing.close(), crashed.close()]);
     }
+  });
+});
+
+describe('tokenContent (the quick read of a plain token line)', () => {
+  const tokenLine = (content: string, model = 'llama3.2:1b') =>
+    JSON.stringify({
+      model,
+      created_at: '2026-12-04T16:00:00.000000Z',
+      message: { role: 'assistant', content },
+      done: false,
+    });
+
+  it('reads exactly what a full parse reads, for any text and model name', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string(), (content, model) => {
+        expect(tokenContent(tokenLine(content, model))).toBe(content);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves every other line to the full parse: reasoning, images, tool calls, done, errors, damage', () => {
+    const msg = (message: object, done = false) =>
+      JSON.stringify({ model: 'm', created_at: 't', message: { role: 'assistant', ...message }, done });
+    const others = [
+      msg({ content: '', thinking: 'hmm' }),
+      msg({ content: 'a","thinking":"b' }, true),
+      msg({ content: 'x', images: ['aGk='] }),
+      msg({ content: '', tool_calls: [{ function: { name: 'f', arguments: {} } }] }),
+      msg({ content: '' }, true),
+      JSON.stringify({ error: 'model runner has unexpectedly stopped' }),
+      '{"model":"m","message":{"role":"assistant","content":"cut\\"},"done":false}'.slice(0, -3),
+      '{"model":"m","message":{"role":"assistant","content":"bad \\q"},"done":false}',
+      '{"model":"m","message":{"role":"assistant","content":"open\\"},"done":false}',
+      '{"model":"m","message":{"role":"assistant","content":"raw\ttab"},"done":false}',
+      '',
+    ];
+    for (const line of others) expect(tokenContent(line), line).toBeNull();
+    // A content that looks like more fields is still one string.
+    expect(tokenContent(tokenLine('a","thinking":"b'))).toBe('a","thinking":"b');
+    expect(tokenContent(tokenLine('\\"'))).toBe('\\"');
   });
 });

@@ -132,6 +132,45 @@ async function responseError(res: StreamedAnswer): Promise<Error & { status_code
   return Object.assign(new Error(message), { status_code: res.status });
 }
 
+const TOKEN_HEAD = '"message":{"role":"assistant","content":';
+const TOKEN_TAIL = '},"done":false}';
+
+/**
+ * The text of a plain token line, read without parsing the whole line, or null for any other line
+ * (which is then parsed in full). Ollama writes each token as
+ * `{"model":…,"created_at":…,"message":{"role":"assistant","content":"…"},"done":false}`; a fast
+ * backend sends tens of thousands a second, and a full parse of each (and collecting the objects it
+ * makes) was most of Hearth's work on such a stream. Only a line that ends this way and whose
+ * content is one complete JSON string qualifies: reasoning, images or tool calls add fields after
+ * the content, and such lines take the full parse.
+ */
+export function tokenContent(line: string): string | null {
+  if (!line.endsWith(TOKEN_TAIL)) return null;
+  const at = line.indexOf(TOKEN_HEAD);
+  if (at < 0) return null;
+  const start = at + TOKEN_HEAD.length;
+  const end = line.length - TOKEN_TAIL.length - 1; // the closing quote
+  if (end <= start || line.charCodeAt(start) !== 34 || line.charCodeAt(end) !== 34) return null;
+  let i = start + 1;
+  let escapes = false;
+  for (; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92) {
+      escapes = true;
+      i++; // an escape: the next character is part of it
+    } else if (c === 34)
+      return null; // a quote ends the string early: more fields follow
+    else if (c < 32) return null; // a raw control character: not valid JSON
+  }
+  if (i !== end) return null; // the closing quote was escaped
+  if (!escapes) return line.slice(start + 1, end);
+  try {
+    return JSON.parse(line.slice(start, end + 1)) as string;
+  } catch {
+    return null;
+  }
+}
+
 export class OllamaProvider implements Provider {
   readonly kind = 'ollama' as const;
   readonly id: string;
@@ -231,6 +270,14 @@ export class OllamaProvider implements Provider {
         let thinking = '';
         let text = '';
         for (const line of lines) {
+          const token = tokenContent(line);
+          if (token !== null) {
+            if (token) {
+              firstTokenAt ??= performance.now();
+              text += token;
+            }
+            continue;
+          }
           if (!line.trim()) continue;
           let part: ChatResponse & { error?: string };
           try {
