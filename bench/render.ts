@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const answers = Number(process.env.RENDER_ANSWERS ?? 50);
   const delayMs = Number(process.env.RENDER_DELAY_MS ?? 10);
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', PATH: process.env.PATH, HOME: process.env.HOME };
+  if (process.env.RENDER_SERVE_NODE_OPTIONS) env.NODE_OPTIONS = process.env.RENDER_SERVE_NODE_OPTIONS;
   const hearthArgs = (port: number, dataDir: string) => [CLI, 'serve', '--port', String(port), '--data-dir', dataDir];
   const fake = await startFakeOllama();
   const browser = await chromium.launch({

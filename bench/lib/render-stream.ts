@@ -201,6 +201,39 @@ async function measure(
   };
 }
 
+/**
+ * BENCH_WS_LOG=1: every event-socket message the page receives (when, how long, which event),
+ * printed after the run against the backend's last byte, to see where the time after it goes.
+ */
+const WS_LOG_SCRIPT = `(() => {
+  const log = (window.__wsLog = []);
+  const Orig = window.WebSocket;
+  window.WebSocket = class extends Orig {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => {
+        const t = performance.timeOrigin + performance.now();
+        const m = /"event":"([^"]+)"/.exec(String(e.data).slice(0, 40));
+        log.push([t, String(e.data).length, m ? m[1] : '?']);
+      });
+    }
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) log.push([performance.timeOrigin + e.startTime, Math.round(e.duration), 'message.longtask']);
+  }).observe({ type: 'longtask', buffered: true });
+})();`;
+
+async function printWsLog(page: Page, lastByteAt: number | null): Promise<void> {
+  const log = (await page.evaluate('window.__wsLog')) as [number, number, string][];
+  const endAt = (await page.evaluate('window.__endAt')) as number;
+  const t0 = lastByteAt ?? 0;
+  const rows = log.filter(([, , e]) => e.startsWith('message.')).sort((a, b) => a[0] - b[0]);
+  process.stderr.write(
+    rows.map(([t, n, e]) => `${(t - t0).toFixed(1).padStart(8)} ms  ${e} ${n} B`).join('\n') +
+      `\n${(endAt - t0).toFixed(1).padStart(8)} ms  end on screen\n`,
+  );
+}
+
 /** Bundle the baseline page with esbuild into a temp folder; returns the folder. */
 export async function buildBaseline(): Promise<string> {
   const { build } = await import('esbuild');
@@ -266,6 +299,7 @@ export async function streamBench(o: {
     await waitHealthy(`http://127.0.0.1:${port}/healthz`, sp);
     const page = await context.newPage();
     await page.addInitScript(installLongTaskObserver);
+    if (process.env.BENCH_WS_LOG) await page.addInitScript(WS_LOG_SCRIPT);
     await page.goto(`http://127.0.0.1:${port}/`);
     if (extraCss) await page.addStyleTag({ content: extraCss });
     const box = page.getByRole('textbox', { name: 'Message' });
@@ -300,6 +334,7 @@ export async function streamBench(o: {
         await page.waitForSelector('article[data-status="done"]:not([aria-label="You"])', { timeout: o.timeoutMs });
       },
     });
+    if (process.env.BENCH_WS_LOG) await printWsLog(page, o.fake.lastChatEndAt);
   } finally {
     await context.close();
     if (sp) await stop(sp);

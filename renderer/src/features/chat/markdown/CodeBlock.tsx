@@ -1,6 +1,11 @@
-/** A fenced code block: language label, "Copy code", highlighting once the block is complete. */
+/**
+ * A fenced code block: language label, "Copy code", highlighting once the block is complete.
+ * Highlighting waits for an idle moment (one block per idle callback): a burst of streamed text
+ * can finish dozens of code blocks at once, and highlighting them in the same task as the text
+ * kept the end of the answer off the screen. A block highlighted before shows highlighted at once.
+ */
 import { memo, useEffect, useState } from 'react';
-import { highlight } from './highlight';
+import { highlightedBefore, highlightKept } from './highlight';
 
 export const CodeBlock = memo(function CodeBlock({
   code,
@@ -18,7 +23,14 @@ export const CodeBlock = memo(function CodeBlock({
     return () => clearTimeout(t);
   }, [copied]);
   // Highlighting a block that grows with every delta is wasted work: plain text until it is complete.
-  const html = live ? null : highlight(code, lang);
+  const before = live ? null : highlightedBefore(code, lang);
+  const [late, setLate] = useState<{ code: string; lang: string | null; html: string | null } | null>(null);
+  useEffect(() => {
+    if (before !== undefined) return;
+    const id = requestIdleCallback(() => setLate({ code, lang, html: highlightKept(code, lang) }), { timeout: 300 });
+    return () => cancelIdleCallback(id);
+  }, [before, code, lang]);
+  const html = before !== undefined ? before : late?.code === code && late.lang === lang ? late.html : null;
   return (
     <div className="code-block">
       <div className="code-block-bar">

@@ -72,3 +72,24 @@ export function highlight(code: string, lang: string | null): string | null {
     return null;
   }
 }
+
+/** Highlighted blocks kept for when they are shown again (a chat reopened, a row scrolled back). */
+const KEPT_BLOCKS = 200;
+const KEPT_MAX_CODE = 20_000;
+const kept = new Map<string, string | null>();
+
+/** The highlighted HTML when this block was highlighted before (null: not highlightable), else undefined. */
+export function highlightedBefore(code: string, lang: string | null): string | null | undefined {
+  if (!languageOf(lang)) return null;
+  return kept.get(`${lang}\u0000${code}`);
+}
+
+/** Highlight and keep the result (bounded: the oldest go first). */
+export function highlightKept(code: string, lang: string | null): string | null {
+  const html = highlight(code, lang);
+  if (code.length <= KEPT_MAX_CODE) {
+    kept.set(`${lang}\u0000${code}`, html);
+    if (kept.size > KEPT_BLOCKS) kept.delete(kept.keys().next().value!);
+  }
+  return html;
+}
