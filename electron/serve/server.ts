@@ -209,7 +209,13 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const flush = () => {
       const out = outbox;
       outbox = [];
-      if (ws.readyState === ws.OPEN) for (const text of out) ws.send(text);
+      if (ws.readyState !== ws.OPEN) return;
+      // The events of one turn of the event loop leave in one write (many answers streaming at
+      // once: one system call instead of one per event). `_socket` is ws's own connection.
+      const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+      raw?.cork();
+      for (const text of out) ws.send(text);
+      raw?.uncork();
     };
     const unsubscribe = o.services.events.subscribe((envelope) => {
       if (ws.readyState !== ws.OPEN) return;
