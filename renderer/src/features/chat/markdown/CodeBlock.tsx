@@ -1,11 +1,12 @@
 /**
  * A fenced code block: language label, "Copy code", highlighting once the block is complete.
- * Highlighting waits for an idle moment (one block per idle callback): a burst of streamed text
- * can finish dozens of code blocks at once, and highlighting them in the same task as the text
- * kept the end of the answer off the screen. A block highlighted before shows highlighted at once.
+ * Highlighting happens in render within a small budget (a block finishing while an answer streams
+ * at a readable pace, or one highlighted before); past it, it waits for an idle moment, one block
+ * per idle callback: a burst of streamed text can finish dozens of code blocks at once, and
+ * highlighting them all in the task that shows the text kept the end of the answer off the screen.
  */
 import { memo, useEffect, useState } from 'react';
-import { highlightedBefore, highlightKept } from './highlight';
+import { highlightInRender, highlightKept } from './highlight';
 
 export const CodeBlock = memo(function CodeBlock({
   code,
@@ -23,7 +24,7 @@ export const CodeBlock = memo(function CodeBlock({
     return () => clearTimeout(t);
   }, [copied]);
   // Highlighting a block that grows with every delta is wasted work: plain text until it is complete.
-  const before = live ? null : highlightedBefore(code, lang);
+  const before = live ? null : highlightInRender(code, lang);
   const [late, setLate] = useState<{ code: string; lang: string | null; html: string | null } | null>(null);
   useEffect(() => {
     if (before !== undefined) return;

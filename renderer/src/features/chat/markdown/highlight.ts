@@ -93,3 +93,27 @@ export function highlightKept(code: string, lang: string | null): string | null 
   }
   return html;
 }
+
+/** Milliseconds of highlighting allowed per 50 ms window in render; the rest waits for idle time. */
+const RENDER_BUDGET_MS = 4;
+let windowStart = 0;
+let spent = 0;
+
+/**
+ * In render: the block highlighted before, or highlighted now while this moment's budget lasts
+ * (a block finishing while an answer streams at a readable pace), else undefined (a burst that
+ * finished many blocks at once: the caller highlights them in idle callbacks).
+ */
+export function highlightInRender(code: string, lang: string | null): string | null | undefined {
+  const before = highlightedBefore(code, lang);
+  if (before !== undefined) return before;
+  const start = performance.now();
+  if (start - windowStart > 50) {
+    windowStart = start;
+    spent = 0;
+  }
+  if (spent >= RENDER_BUDGET_MS) return undefined;
+  const html = highlightKept(code, lang);
+  spent += performance.now() - start;
+  return html;
+}
