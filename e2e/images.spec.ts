@@ -83,12 +83,14 @@ test('add a backend in Settings, test it, generate with progress and preview, ga
 test('cancel during a batch keeps the images already finished', async ({ page, chat }) => {
   await chat.open();
   await addBackend(page);
-  sd.behavior.stepDelayMs = 60;
+  // 5 steps × 150 ms an image: the Cancel click lands well before the batch's end even on a loaded
+  // machine (at 60 ms a step, a CI run once saw the batch finish before the click arrived).
+  sd.behavior.stepDelayMs = 150;
   await openImages(page);
   await page.getByRole('spinbutton', { name: 'Steps' }).fill('5');
   await page.getByRole('spinbutton', { name: 'Batch size' }).fill('4');
   await generate(page, 'four foxes');
-  // AUTOMATIC1111 answers with the whole batch at the end; each image takes 5 steps × 60 ms.
+  // AUTOMATIC1111 answers with the whole batch at the end.
   // Cancel once the progress is past the first image: the interrupted request returns what is done.
   const bar = queue(page).first().getByRole('progressbar');
   await expect
