@@ -8,7 +8,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { http1Post } from './http1';
+import { http1Post, readRest } from './http1';
 import type { FetchLike } from './provider';
 
 /** An answer being read: its status, then its body as text in pieces. */
@@ -190,13 +190,8 @@ class NodeAnswer implements StreamedAnswer {
     return { done: true, text: this.decoder.decode() };
   }
 
-  async text(): Promise<string> {
-    let all = '';
-    for (;;) {
-      const { done, text } = await this.read();
-      all += text;
-      if (done) return all;
-    }
+  text(): Promise<string> {
+    return readRest(this);
   }
 
   close(): void {
@@ -228,14 +223,7 @@ async function viaFetch(fetchImpl: FetchLike, url: string, body: string, o: Post
       const { done, value } = await reader.read();
       return { done, text: done ? decoder.decode() : decoder.decode(value, { stream: true }) };
     },
-    async text() {
-      let all = '';
-      for (;;) {
-        const { done, text } = await answer.read();
-        all += text;
-        if (done) return all;
-      }
-    },
+    text: () => readRest(answer),
     close() {
       void reader?.cancel().catch(() => undefined);
     },

@@ -113,6 +113,16 @@ export function wholeCharacters(b: Uint8Array): number {
   return length > continuation + 1 ? i : end;
 }
 
+/** The rest of an answer as one string (error bodies). */
+export async function readRest(answer: Pick<StreamedAnswer, 'read'>): Promise<string> {
+  let all = '';
+  for (;;) {
+    const { done, text } = await answer.read();
+    all += text;
+    if (done) return all;
+  }
+}
+
 const enum Body {
   Size,
   Data,
@@ -373,13 +383,8 @@ class Exchange implements StreamedAnswer {
     return { done: true, text: rest ? rest.toString('utf8') : '' };
   }
 
-  async text(): Promise<string> {
-    let all = '';
-    for (;;) {
-      const { done, text } = await this.read();
-      all += text;
-      if (done) return all;
-    }
+  text(): Promise<string> {
+    return readRest(this);
   }
 
   close(): void {
