@@ -8,7 +8,8 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { http1Post, readRest } from './http1';
+import { BodyInbox, IdleWatch, readRest } from './body-inbox';
+import { http1Post } from './http1';
 import type { FetchLike } from './provider';
 
 /** An answer being read: its status, then its body as text in pieces. */
@@ -98,43 +99,10 @@ export function viaNode(url: URL, body: string, o: PostOptions): Promise<Streame
   });
 }
 
-/**
- * Fails a request when no byte came for `ms`. Checked five times per `ms`, so each piece of data
- * costs one assignment rather than a timer reset (a fast backend sends thousands a second).
- */
-class IdleWatch {
-  private quiet = 0;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(ms: number, onIdle: () => void) {
-    this.timer = setInterval(() => {
-      if (++this.quiet > 4) {
-        this.stop();
-        onIdle();
-      }
-    }, ms / 4);
-    this.timer.unref();
-  }
-
-  seen(): void {
-    this.quiet = 0;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
 class NodeAnswer implements StreamedAnswer {
   readonly status: number;
   readonly statusText: string;
-  /** Bytes arrived since the last read; decoded once per read (a character may span two pieces). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private readonly decoder = new TextDecoder();
-  private ended = false;
-  private failed: Error | null = null;
-  private wake: (() => void) | null = null;
+  private readonly inbox: BodyInbox;
   private closed = false;
 
   constructor(
@@ -144,50 +112,29 @@ class NodeAnswer implements StreamedAnswer {
   ) {
     this.status = res.statusCode ?? 0;
     this.statusText = res.statusMessage ?? '';
+    this.inbox = new BodyInbox(() => {
+      if (res.isPaused()) res.resume();
+    });
     res.on('data', (chunk: Buffer) => {
-      if (this.closed) return;
       watch.seen();
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes > HIGH_WATER_BYTES) res.pause();
-      if (this.wake) this.notify();
+      this.inbox.push(chunk);
+      if (this.inbox.size > HIGH_WATER_BYTES) res.pause();
     });
     res.on('end', () => {
-      this.ended = true;
       watch.stop();
-      this.notify();
+      this.inbox.end();
     });
     const fail = (err: Error) => {
-      this.failed ??= err;
       watch.stop();
-      this.notify();
+      this.inbox.fail(err);
     };
     res.on('error', fail);
     req.on('error', fail);
-    res.on('close', () => {
-      if (!this.ended) fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-    });
+    res.on('close', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
   }
 
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
-  }
-
-  async read(): Promise<{ done: boolean; text: string }> {
-    while (!this.pendingBytes && !this.ended && !this.failed) {
-      await new Promise<void>((r) => (this.wake = r));
-    }
-    if (this.pendingBytes) {
-      const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-      if (this.res.isPaused()) this.res.resume();
-      return { done: false, text: this.decoder.decode(bytes, { stream: true }) };
-    }
-    if (this.failed) throw this.failed;
-    return { done: true, text: this.decoder.decode() };
+  read(): Promise<{ done: boolean; text: string }> {
+    return this.inbox.read();
   }
 
   text(): Promise<string> {
@@ -197,10 +144,9 @@ class NodeAnswer implements StreamedAnswer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.inbox.discard();
     this.watch.stop();
-    if (this.ended || this.failed) return;
+    if (this.inbox.settled) return;
     // Usually only the end of the body is still to come (the answer's last line was read): let it
     // arrive so the kept-alive socket serves the next answer; anything longer is cut off.
     const cut = setTimeout(() => this.req.destroy(), DRAIN_MS);

@@ -9,6 +9,7 @@
  * through node:https instead (http-stream.ts).
  */
 import { connect, type Socket } from 'node:net';
+import { BodyInbox, IdleWatch, readRest } from './body-inbox';
 import type { StreamedAnswer } from './http-stream';
 
 /** The most a response head may take. */
@@ -98,31 +99,6 @@ export function http1Post(url: URL, body: string, o: Http1Options): Promise<Stre
   });
 }
 
-/** How many bytes of `b` end on a character boundary (a UTF-8 sequence cut at the end is left out). */
-export function wholeCharacters(b: Uint8Array): number {
-  const end = b.length;
-  let i = end - 1;
-  let continuation = 0;
-  while (i >= 0 && continuation < 3 && (b[i]! & 0xc0) === 0x80) {
-    i--;
-    continuation++;
-  }
-  if (i < 0) return end;
-  const lead = b[i]!;
-  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-  return length > continuation + 1 ? i : end;
-}
-
-/** The rest of an answer as one string (error bodies). */
-export async function readRest(answer: Pick<StreamedAnswer, 'read'>): Promise<string> {
-  let all = '';
-  for (;;) {
-    const { done, text } = await answer.read();
-    all += text;
-    if (done) return all;
-  }
-}
-
 const enum Body {
   Size,
   Data,
@@ -143,17 +119,12 @@ class Exchange implements StreamedAnswer {
   private inExtension = false;
   private lineLength = 0;
   private keepAlive = true;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** The start of a character whose last bytes are still to come. */
-  private carry: Buffer | null = null;
-  private ended = false;
-  private failed: Error | null = null;
-  private wake: (() => void) | null = null;
+  private readonly inbox = new BodyInbox(() => {
+    if (this.socket.isPaused() && !this.inbox.ended) this.socket.resume();
+  });
   private closed = false;
   private anyByte = false;
-  private quiet = 0;
-  private readonly watch: NodeJS.Timeout;
+  private readonly watch: IdleWatch;
   /** After close(): the end of the body has this long to arrive. */
   private cut: NodeJS.Timeout | null = null;
   private readonly onAbort = () => this.fail(abortError());
@@ -172,16 +143,12 @@ class Exchange implements StreamedAnswer {
     socket.on('close', () => this.onClose());
     socket.on('error', (err) => this.fail(err));
     o.signal?.addEventListener('abort', this.onAbort, { once: true });
-    // Checked five times per idle time: data costs an assignment, not a timer reset.
-    this.watch = setInterval(() => {
-      if (++this.quiet > 4) this.fail(o.timeoutError());
-    }, o.idleTimeoutMs / 4);
-    this.watch.unref();
+    this.watch = new IdleWatch(o.idleTimeoutMs, () => this.fail(o.timeoutError()));
   }
 
   private onData(b: Buffer): void {
     this.anyByte = true;
-    this.quiet = 0;
+    this.watch.seen();
     if (this.head) {
       const all = this.head.length ? Buffer.concat([this.head, b]) : b;
       const end = all.indexOf('\r\n\r\n');
@@ -197,12 +164,11 @@ class Exchange implements StreamedAnswer {
       }
       this.head = null;
       this.to?.answered(this);
-      if (this.failed || this.ended) return;
+      if (this.inbox.settled) return;
       b = all.subarray(end + 4);
     }
     this.decode(b);
-    if (this.pendingBytes > HIGH_WATER_BYTES) this.socket.pause();
-    if (this.wake && (this.pendingBytes || this.ended)) this.notify();
+    if (this.inbox.size > HIGH_WATER_BYTES) this.socket.pause();
   }
 
   /** Parse the status line and headers; false for an interim 1xx answer. */
@@ -250,7 +216,7 @@ class Exchange implements StreamedAnswer {
     const n = b.length;
     let i = 0;
     let w = 0;
-    while (i < n && !this.ended && !this.failed) {
+    while (i < n && !this.inbox.settled) {
       switch (this.body) {
         case Body.Length:
         case Body.Data: {
@@ -261,7 +227,7 @@ class Exchange implements StreamedAnswer {
           this.remaining -= take;
           if (this.remaining === 0) {
             if (this.body === Body.Length) {
-              this.keep(b.subarray(0, w));
+              this.inbox.push(b.subarray(0, w));
               w = 0;
               this.finish();
             } else this.body = Body.DataEnd;
@@ -303,7 +269,7 @@ class Exchange implements StreamedAnswer {
           const c = b[i++]!;
           if (c === 10) {
             if (this.lineLength === 0) {
-              this.keep(b.subarray(0, w));
+              this.inbox.push(b.subarray(0, w));
               w = 0;
               this.finish();
             }
@@ -313,18 +279,11 @@ class Exchange implements StreamedAnswer {
         }
       }
     }
-    if (w > 0) this.keep(b.subarray(0, w));
-  }
-
-  private keep(slice: Buffer): void {
-    if (this.closed || slice.length === 0) return;
-    this.pending.push(slice);
-    this.pendingBytes += slice.length;
+    if (w > 0) this.inbox.push(b.subarray(0, w));
   }
 
   private finish(): void {
-    if (this.ended || this.failed) return;
-    this.ended = true;
+    if (this.inbox.settled) return;
     this.cleanup();
     const s = this.socket;
     s.removeAllListeners('data').removeAllListeners('end').removeAllListeners('close').removeAllListeners('error');
@@ -333,54 +292,30 @@ class Exchange implements StreamedAnswer {
       if (s.isPaused()) s.resume();
       putIdle(this.key, s);
     } else s.destroy();
-    this.notify();
+    this.inbox.end();
   }
 
   private onClose(): void {
-    if (this.ended || this.failed) return;
+    if (this.inbox.settled) return;
     if (!this.head && this.body === Body.UntilClose) this.finish();
     else this.fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
   }
 
   private fail(err: Error): void {
-    if (this.ended || this.failed) return;
-    this.failed = err;
+    if (!this.inbox.fail(err)) return;
     this.cleanup();
     this.socket.destroy();
     if (this.head) this.to?.failed(err, !this.anyByte);
-    this.notify();
   }
 
   private cleanup(): void {
-    clearInterval(this.watch);
+    this.watch.stop();
     if (this.cut) clearTimeout(this.cut);
     this.o.signal?.removeEventListener('abort', this.onAbort);
   }
 
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
-  }
-
-  async read(): Promise<{ done: boolean; text: string }> {
-    while (!this.pendingBytes && !this.ended && !this.failed) {
-      await new Promise<void>((r) => (this.wake = r));
-    }
-    if (this.pendingBytes) {
-      if (this.carry) this.pending.unshift(this.carry);
-      const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-      this.pending = [];
-      this.pendingBytes = 0;
-      if (this.socket.isPaused() && !this.ended) this.socket.resume();
-      const whole = wholeCharacters(bytes);
-      this.carry = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : null;
-      return { done: false, text: bytes.toString('utf8', 0, whole) };
-    }
-    if (this.failed) throw this.failed;
-    const rest = this.carry;
-    this.carry = null;
-    return { done: true, text: rest ? rest.toString('utf8') : '' };
+  read(): Promise<{ done: boolean; text: string }> {
+    return this.inbox.read();
   }
 
   text(): Promise<string> {
@@ -390,9 +325,8 @@ class Exchange implements StreamedAnswer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (this.ended || this.failed) return;
+    this.inbox.discard();
+    if (this.inbox.settled) return;
     // Usually only the end of the body is still to come: let it arrive so the connection is kept.
     if (this.socket.isPaused()) this.socket.resume();
     this.cut = setTimeout(() => this.fail(abortError()), DRAIN_MS);
